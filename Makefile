@@ -1,0 +1,56 @@
+# skillcert: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.13 >/dev/null 2>&1 && echo python3.13 || echo python3)
+VENV ?= .venv
+BIN = $(VENV)/bin
+PORT ?= 8000
+export PYENV_VERSION ?= 3.13.0
+
+.PHONY: install run dev test test-sqlite test-postgres test-e2e lint format bench migrate demo-refresh messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input -v0
+
+run: migrate
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py load_demo
+	PORT=$(PORT) BIN=$(BIN) ./scripts/serve.sh
+
+dev: migrate
+	$(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+demo-refresh: install
+	$(BIN)/python manage.py move_campaign_windows demo --registration-opens $$(date -d '-7 days' +%F)
+
+# The whole suite on SQLite, then on a throwaway PostgreSQL server.
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/python -m pytest
+
+test-postgres: install
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m pytest bench --benchmark-only -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,16 @@
+from accounts.permissions import has_capability
+
+
+def roles(request):
+    """Which navigation a user gets; rules stay in accounts.permissions."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"can": {}}
+    return {
+        "can": {
+            "staff": has_capability(user, "staff.dashboard"),
+            "audit": has_capability(user, "audit.view"),
+            "people": has_capability(user, "people.view"),
+            "admin": user.is_staff,
+        }
+    }

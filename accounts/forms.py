@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
+
+
+class LoginForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("身份证号 / 手机号 / 用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class RegisterForm(forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=30,
+        help_text=_("18 位，最后一位可以是 X。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号码"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
+    )
+    password1 = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        max_length=128,
+        help_text=_("至少 8 位，同时包含字母和数字，不能包含身份证号或手机号。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"].strip()
+        if len(name) < 2:
+            raise forms.ValidationError(_("请填写与身份证一致的姓名。"))
+        return name
+
+    def clean_id_number(self):
+        try:
+            return parse_id_number(self.cleaned_data["id_number"]).number
+        except InvalidIdentity as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_phone(self):
+        try:
+            return parse_mobile(self.cleaned_data["phone"])
+        except InvalidIdentity as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return data

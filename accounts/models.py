@@ -1,0 +1,153 @@
+"""Users, their role and city scope, and failed-login records for lockout."""
+
+import secrets
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from skillcert.fields import EncryptedTextField, LookupHashesMixin, LookupHashField, lookup_hash
+from skillcert.lib.identity import normalise_id_number, normalise_mobile
+from skillcert.lib.masking import mask_name
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申报人员")
+    CO_ORGANIZER = "co_organizer", _("协办单位")
+    REGULATOR = "regulator", _("人社监管部门")
+    EXPERT = "expert", _("评审专家")
+    ASSOCIATION = "association", _("就促会")
+
+
+CITY_ROLES = {Role.CO_ORGANIZER, Role.REGULATOR, Role.EXPERT}
+STAFF_ROLES = CITY_ROLES | {Role.ASSOCIATION}
+
+
+def new_session_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(username=username)
+
+    def get_by_id_number(self, id_number: str) -> "User":
+        return self.get(id_number_hash=lookup_hash(self.model, "id_number", id_number))
+
+    def get_by_phone(self, phone: str) -> "User":
+        return self.get(phone_hash=lookup_hash(self.model, "phone", phone))
+
+    def create_user(self, username=None, password=None, **fields):
+        user = self.model(username=username or None, **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **fields):
+        fields.setdefault("role", Role.ASSOCIATION)
+        fields.setdefault("full_name", username)
+        return self.create_user(username, password, is_superuser=True, **fields)
+
+
+class User(LookupHashesMixin, AbstractBaseUser, PermissionsMixin):
+    username = models.CharField(
+        _("用户名"),
+        max_length=150,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("工作人员用用户名登录；申报人员用身份证号或手机号登录。"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.APPLICANT)
+    city = models.ForeignKey(
+        "catalog.City",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("所属盟市"),
+    )
+    full_name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedTextField(_("身份证号码"), blank=True, normaliser=normalise_id_number)
+    id_number_hash = LookupHashField(source="id_number", unique=True)
+    phone = EncryptedTextField(_("手机号码"), blank=True, normaliser=normalise_mobile)
+    phone_hash = LookupHashField(source="phone", unique=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    # Part of the session hash: changing it ends every session of the user.
+    session_salt = models.CharField(max_length=32, default=new_session_salt, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(role__in=[r.value for r in CITY_ROLES]) & models.Q(city__isnull=False))
+                | (~models.Q(role__in=[r.value for r in CITY_ROLES]) & models.Q(city__isnull=True)),
+                name="city_staff_have_a_city_others_none",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role="applicant") | models.Q(username__isnull=False),
+                name="staff_have_a_username",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="applicant") | models.Q(id_number_hash__isnull=False),
+                name="applicants_have_an_id_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.role == Role.APPLICANT:
+            return mask_name(self.full_name)
+        return self.username or mask_name(self.full_name)
+
+    @property
+    def is_staff(self) -> bool:
+        """Only the association (and superusers) may open the admin site."""
+        return self.is_active and (self.is_superuser or self.role == Role.ASSOCIATION)
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.role == Role.APPLICANT
+
+    @property
+    def is_city_staff(self) -> bool:
+        return self.role in CITY_ROLES
+
+    @property
+    def is_association(self) -> bool:
+        return self.role == Role.ASSOCIATION or self.is_superuser
+
+    def _get_session_auth_hash(self, secret=None):
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_salt}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class LoginFailure(models.Model):
+    """One failed login. The identifier is kept only as a keyed hash."""
+
+    identifier_hash = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.ip or ''}"

@@ -1,0 +1,56 @@
+"""What each role may do, and the city scope every query of staff data goes through."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from accounts.models import CITY_ROLES, STAFF_ROLES, Role
+
+# capability -> roles that have it. City staff hold it for their own city only:
+# that is what `scope_by_city` and `same_city` enforce.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "staff.dashboard": frozenset(STAFF_ROLES),
+    "audit.view": frozenset({Role.ASSOCIATION, Role.REGULATOR}),
+    "people.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    "personal_data.unmask": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    "catalog.manage": frozenset({Role.ASSOCIATION}),
+}
+
+
+def has_capability(user, capability: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in CAPABILITIES[capability]
+
+
+def require(user, capability: str) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied(capability)
+
+
+def scope_by_city(queryset: QuerySet, user, *, city_field: str = "city", owner_field: str | None = None) -> QuerySet:
+    """The rows of `queryset` that `user` may read.
+
+    The association reads every city; co-organizers, regulators and experts read
+    their own city only; an applicant reads rows they own (`owner_field`), and
+    nothing when the model has no owner. Anyone else reads nothing.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_association:
+        return queryset
+    if user.role in CITY_ROLES:
+        return queryset.filter(**{city_field: user.city_id})
+    if user.role == Role.APPLICANT and owner_field:
+        return queryset.filter(**{owner_field: user})
+    return queryset.none()
+
+
+def same_city(user, city_id: int | None) -> bool:
+    """Whether `user` may act on something that belongs to `city_id`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_association:
+        return True
+    return user.role in CITY_ROLES and city_id is not None and city_id == user.city_id

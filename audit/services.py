@@ -1,0 +1,44 @@
+"""The one way to write to the audit trail."""
+
+from typing import Any
+
+from django.db import models
+
+from audit.context import current
+from audit.models import AuditEvent
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    city=None,
+) -> AuditEvent:
+    """Append one audit event; call it inside the transaction of the change.
+
+    `action` is a dotted name ("catalog.campaign.windows_moved"). The role and
+    city are the actor's, unless the change concerns another city's object,
+    in which case pass `city` (or an `obj` with a `city`).
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if city is None:
+        city = getattr(obj, "city", None) if obj is not None else None
+    if city is None and actor is not None:
+        city = actor.city
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=str(actor) if actor is not None else "system",
+        role=actor.role if actor is not None else "",
+        city=city,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=before,
+        after=after,
+        ip=current.get().ip,
+    )

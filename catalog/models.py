@@ -1,0 +1,211 @@
+"""The catalog of the notice: levels, occupations, cities, organisations, campaigns."""
+
+from datetime import date
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skillcert.lib import workdays
+
+OCCUPATION_CODE_RE = r"^\d-\d{2}-\d{2}-\d{2}$"
+
+
+class Level(models.Model):
+    """五级/初级工 (5) … 一级/高级技师 (1). Fixed by the national system."""
+
+    number = models.PositiveSmallIntegerField(_("等级"), primary_key=True)
+    name = models.CharField(_("等级名称"), max_length=10)  # 五级
+    title = models.CharField(_("对应称谓"), max_length=10)  # 初级工
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("技能等级")
+        verbose_name_plural = _("技能等级")
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.title}"
+
+
+class Occupation(models.Model):
+    code = models.CharField(
+        _("职业编码"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(OCCUPATION_CODE_RE, _("职业编码格式应为 4-12-01-01。"))],
+    )
+    name = models.CharField(_("职业名称"), max_length=50)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("职业")
+        verbose_name_plural = _("职业")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class City(models.Model):
+    """A 盟市 of the annexes. 满洲里 is listed on its own, as the notice does."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("盟市"), max_length=20, unique=True)
+    position = models.PositiveSmallIntegerField(_("序号"), default=0)
+    # 自治区直属单位 apply through this city's co-organizer (呼和浩特).
+    hosts_direct_units = models.BooleanField(_("受理自治区直属单位"), default=False)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("盟市")
+        verbose_name_plural = _("盟市")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CO_ORGANIZER = "co_organizer", _("协办单位")
+        REGULATOR = "regulator", _("人社监管部门")
+        ASSOCIATION = "association", _("就促会")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    city = models.ForeignKey(
+        City, models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("盟市")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    office_phone = models.CharField(_("办公电话"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["city__position", "kind"]
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "city"],
+                name="one_organisation_per_kind_and_city",
+                condition=~models.Q(kind="association"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="association", city__isnull=True)
+                | (~models.Q(kind="association") & models.Q(city__isnull=False)),
+                name="city_organisations_have_a_city",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignQuerySet(models.QuerySet):
+    def open_for_registration(self, today: date) -> "CampaignQuerySet":
+        return self.filter(registration_opens__lte=today, registration_closes__gte=today)
+
+
+class Campaign(models.Model):
+    """认定批次: one year's campaign with its windows and exam sessions.
+
+    Windows are inclusive date ranges in Asia/Shanghai.
+    """
+
+    slug = models.SlugField(_("标识"), max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    is_demo = models.BooleanField(_("演示批次"), default=False)
+    registration_opens = models.DateField(_("报名开始"))
+    registration_closes = models.DateField(_("报名截止"))
+    review_opens = models.DateField(_("审核开始"))
+    review_closes = models.DateField(_("审核截止"))
+    payment_opens = models.DateField(_("缴费开始"))
+    payment_closes = models.DateField(_("缴费截止"))
+    arrangement_due = models.DateField(_("考场编排完成日期"))
+    exam_date = models.DateField(_("考试日期"))
+    handbook_working_days = models.PositiveSmallIntegerField(_("考务手册提前工作日"), default=5)
+    results_working_days = models.PositiveSmallIntegerField(_("成绩公示工作日"), default=10)
+    occupations = models.ManyToManyField(Occupation, through="CampaignOccupation", related_name="campaigns")
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-exam_date"]
+        verbose_name = _("认定批次")
+        verbose_name_plural = _("认定批次")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(registration_opens__lte=models.F("registration_closes"))
+                & models.Q(review_opens__lte=models.F("review_closes"))
+                & models.Q(payment_opens__lte=models.F("payment_closes"))
+                & models.Q(registration_opens__lte=models.F("review_opens"))
+                & models.Q(review_closes__lte=models.F("payment_closes"))
+                & models.Q(payment_closes__lte=models.F("exam_date"))
+                & models.Q(arrangement_due__lte=models.F("exam_date")),
+                name="campaign_windows_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def handbook_due(self) -> date:
+        """《考务手册》 is due this many working days before the exam."""
+        return workdays.working_days_before(self.exam_date, self.handbook_working_days)
+
+    @property
+    def results_due(self) -> date:
+        """Scores published (公示) and entered within N working days after the exam."""
+        return workdays.working_days_after(self.exam_date, self.results_working_days)
+
+    def registration_is_open(self, today: date) -> bool:
+        return self.registration_opens <= today <= self.registration_closes
+
+
+class ExamSession(models.Model):
+    class Kind(models.TextChoices):
+        THEORY = "theory", _("理论知识考试")
+        SKILL = "skill", _("技能考核")
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="sessions")
+    kind = models.CharField(_("科目"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("日期"))
+    starts_at = models.TimeField(_("开始时间"))
+    ends_at = models.TimeField(_("结束时间"))
+
+    class Meta:
+        ordering = ["date", "starts_at"]
+        verbose_name = _("考试场次")
+        verbose_name_plural = _("考试场次")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind"], name="one_session_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(starts_at__lt=models.F("ends_at")), name="session_starts_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date} {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+
+class CampaignOccupation(models.Model):
+    """An occupation a campaign offers (a row of annex 1) and the levels offered."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="offerings")
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="offerings")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    levels = models.ManyToManyField(Level, related_name="offerings", verbose_name=_("等级"))
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        verbose_name = _("批次职业")
+        verbose_name_plural = _("批次职业")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "occupation"], name="occupation_once_per_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} {self.position} {self.occupation}"
+
+    def level_numbers(self) -> list[int]:
+        """Levels in the notice's order (5、4、3、2、1). Uses prefetched levels."""
+        return sorted((level.number for level in self.levels.all()), reverse=True)

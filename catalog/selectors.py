@@ -1,0 +1,80 @@
+"""Reads of the catalog for pages and the API."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from catalog.models import Campaign, CampaignOccupation, City, Level, Organisation
+
+
+def featured_campaign(today: date) -> Campaign | None:
+    """The campaign the home page shows: one open for registration, else the latest."""
+    campaigns = Campaign.objects.prefetch_related("sessions")
+    return campaigns.open_for_registration(today).order_by("-exam_date").first() or campaigns.first()
+
+
+def campaign_by_key(key: str) -> Campaign | None:
+    """A campaign by slug ("demo") or year ("2023", the real one of that year)."""
+    campaigns = Campaign.objects.prefetch_related("sessions")
+    found = campaigns.filter(slug=key).first()
+    if found is None and key.isdigit():
+        found = campaigns.filter(year=int(key), is_demo=False).first()
+    return found
+
+
+def offerings(campaign: Campaign, *, query: str = "", level: int | None = None) -> QuerySet[CampaignOccupation]:
+    rows = CampaignOccupation.objects.filter(campaign=campaign).select_related("occupation")
+    query = query.strip()
+    if query:
+        rows = rows.filter(Q(occupation__name__icontains=query) | Q(occupation__code__startswith=query))
+    if level:
+        rows = rows.filter(levels__number=level)
+    return rows.prefetch_related(Prefetch("levels", queryset=Level.objects.all())).order_by("position")
+
+
+def levels() -> QuerySet[Level]:
+    return Level.objects.all()
+
+
+def directory() -> QuerySet[City]:
+    return City.objects.prefetch_related(
+        Prefetch("organisations", queryset=Organisation.objects.order_by("kind"))
+    ).order_by("position")
+
+
+def association() -> Organisation | None:
+    return Organisation.objects.filter(kind=Organisation.Kind.ASSOCIATION).first()
+
+
+def key_dates(campaign: Campaign) -> list[dict]:
+    """The notice's dates in order, with the working-day deadlines computed.
+
+    A deadline the holiday calendar cannot answer is shown with the reason
+    instead of a guessed date.
+    """
+    from django.utils.translation import gettext as _
+
+    from skillcert.lib.workdays import CalendarNotCovered
+
+    def deadline(compute):
+        try:
+            return {"date": compute(), "error": ""}
+        except CalendarNotCovered as error:
+            return {"date": None, "error": str(error)}
+
+    return [
+        {"label": _("报名"), "date": campaign.registration_opens, "end": campaign.registration_closes, "error": ""},
+        {
+            "label": _("资格审核（初审、复审）"),
+            "date": campaign.review_opens,
+            "end": campaign.review_closes,
+            "error": "",
+        },
+        {"label": _("缴费"), "date": campaign.payment_opens, "end": campaign.payment_closes, "error": ""},
+        {"label": _("完成考场编排"), "date": campaign.arrangement_due, "end": None, "error": ""},
+        {"label": _("提交《考务手册》（考前 %(n)d 个工作日）") % {"n": campaign.handbook_working_days}, "end": None}
+        | deadline(lambda: campaign.handbook_due),
+        {"label": _("考试"), "date": campaign.exam_date, "end": None, "error": ""},
+        {"label": _("成绩公示并录入（考后 %(n)d 个工作日内）") % {"n": campaign.results_working_days}, "end": None}
+        | deadline(lambda: campaign.results_due),
+    ]

@@ -1,0 +1,54 @@
+"""Public pages: home, a campaign, the catalog browser, the partner directory."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from catalog import selectors
+
+
+def _campaign_or_404(key: str):
+    campaign = selectors.campaign_by_key(key)
+    if campaign is None:
+        raise Http404("认定批次不存在")
+    return campaign
+
+
+def home(request):
+    campaign = selectors.featured_campaign(timezone.localdate())
+    return _campaign_page(request, campaign)
+
+
+def campaign_detail(request, key: str):
+    return _campaign_page(request, _campaign_or_404(key))
+
+
+def _campaign_page(request, campaign):
+    context = {"campaign": campaign, "today": timezone.localdate(), "association": selectors.association()}
+    if campaign is not None:
+        context["key_dates"] = selectors.key_dates(campaign)
+        context["offering_count"] = campaign.offerings.count()
+    return render(request, "catalog/home.html", context)
+
+
+def catalog_browser(request, key: str):
+    campaign = _campaign_or_404(key)
+    query = request.GET.get("q", "")[:50]
+    level = request.GET.get("level", "")
+    level_number = int(level) if level in {"1", "2", "3", "4", "5"} else None
+    rows = list(selectors.offerings(campaign, query=query, level=level_number))
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "query": query,
+        "level": level_number,
+        "levels": selectors.levels(),
+    }
+    template = "catalog/catalog.html#results" if request.htmx else "catalog/catalog.html"
+    return render(request, template, context)
+
+
+def directory(request):
+    return render(
+        request, "catalog/directory.html", {"cities": selectors.directory(), "association": selectors.association()}
+    )

@@ -1,0 +1,51 @@
+"""Fixtures shared by every app's tests: the notice's catalog and one user per role and city."""
+
+import pytest
+from django.test import Client
+
+from accounts.demo import demo_id_number
+from accounts.models import Role, User
+from catalog.models import City
+
+PASSWORD = "Correct-horse-42"  # noqa: S105
+
+
+@pytest.fixture
+def catalog_2023(db):
+    """Cities, organisations, annex 1 and the 2023 campaign, loaded the way `make run` does."""
+    from catalog.services import load_notice_2023
+
+    return load_notice_2023()
+
+
+def _staff(username: str, role: str, city_code: str | None) -> User:
+    city = City.objects.get(code=city_code) if city_code else None
+    return User.objects.create_user(username, PASSWORD, role=role, city=city, full_name=username)
+
+
+@pytest.fixture
+def people(catalog_2023) -> dict[str, User]:
+    """alice: association; hohhot/baotou staff of each city role; one applicant."""
+    return {
+        "association": _staff("alice", Role.ASSOCIATION, None),
+        "hohhot_co": _staff("hohhot-co", Role.CO_ORGANIZER, "hohhot"),
+        "baotou_co": _staff("baotou-co", Role.CO_ORGANIZER, "baotou"),
+        "hohhot_reg": _staff("hohhot-reg", Role.REGULATOR, "hohhot"),
+        "baotou_reg": _staff("baotou-reg", Role.REGULATOR, "baotou"),
+        "hohhot_expert": _staff("hohhot-expert", Role.EXPERT, "hohhot"),
+        "applicant": User.objects.create_user(
+            None,
+            PASSWORD,
+            role=Role.APPLICANT,
+            full_name="王小明",
+            id_number=demo_id_number("15010219850315001"),
+            phone="13800000001",
+        ),
+    }
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="accounts.backends.IdentifierBackend")
+    return client

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SkillcertConfig(AppConfig):
+    name = "skillcert"
+    verbose_name = "skillcert"

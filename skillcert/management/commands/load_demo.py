@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
+from catalog.services import ensure_demo_campaign
+
+
+class Command(BaseCommand):
+    help = "Load the 2023 catalog, a demo campaign around today and one account per role (idempotent)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("SKILLCERT_ENV=production：不创建演示数据。")
+        campaign, created = ensure_demo_campaign(timezone.localdate())
+        logins = ensure_demo_accounts()
+        state = "已创建" if created else "已存在，沿用"
+        self.stdout.write(f"演示批次（{state}）：{campaign.title}")
+        self.stdout.write(
+            f"  报名 {campaign.registration_opens} 至 {campaign.registration_closes}；"
+            f"缴费 {campaign.payment_opens} 至 {campaign.payment_closes}；考试 {campaign.exam_date}"
+        )
+        if not campaign.registration_is_open(timezone.localdate()):
+            self.stdout.write("  报名已不在开放期：运行 `make demo-refresh` 把演示批次移到今天。")
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for login in logins:
+            self.stdout.write(f"  {login.role:<8} {login.login:<16} {login.note}")

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from skillcert import views
+from skillcert.api import api
+
+admin.site.site_header = "职业技能等级认定 管理后台"
+admin.site.site_title = "skillcert"
+
+urlpatterns = [
+    path("", include("catalog.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/audit/", include("audit.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "skillcert.errors.forbidden"
+handler404 = "skillcert.errors.not_found"
