@@ -10,6 +10,15 @@ from catalog.models import City
 PASSWORD = "Correct-horse-42"  # noqa: S105
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the notice's data once per test database; each test rolls back its own changes."""
+    from catalog.services import load_notice_2023
+
+    with django_db_blocker.unblock():
+        load_notice_2023()
+
+
 @pytest.fixture
 def catalog_2023(db):
     """Cities, organisations, annex 1 and the 2023 campaign, loaded the way `make run` does."""

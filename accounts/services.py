@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.backends import find_user
 from accounts.models import LoginFailure, Role, User, new_session_salt
 from accounts.permissions import has_capability, same_city
 from audit.context import current as audit_context
@@ -35,6 +36,11 @@ class Lockout:
 
 
 def _identifier_hash(identifier: str) -> str:
+    """Failures count per account when the identifier names one (ID, phone or
+    username alike), so switching between them gains nothing."""
+    user = find_user(identifier)
+    if user is not None:
+        return cipher().lookup_hash(f"login-user:{user.pk}")
     value = identifier.strip()
     if looks_like_id_number(value):
         value = normalise_id_number(value)
@@ -91,7 +97,10 @@ def _mask_identifier(identifier: str) -> str:
 def register_applicant(*, full_name: str, id_number: str, phone: str, password: str) -> User:
     """Create an applicant account. The ID number and mobile are validated by the form."""
     user = User(role=Role.APPLICANT, full_name=full_name.strip(), id_number=id_number, phone=phone)
-    password_validation.validate_password(password, user)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
     if User.objects.filter(id_number_hash=lookup_hash(User, "id_number", id_number)).exists():
         raise ValidationError({"id_number": _("该身份证号码已注册，请直接登录。")})

@@ -48,7 +48,7 @@ def register_view(request):
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
-                form.add_error("password1" if field == "__all__" else field, errors)
+                form.add_error("password1" if field == "password" else field, errors)
         else:
             login(request, user, backend="accounts.backends.IdentifierBackend")
             messages.success(request, _("注册成功，已为您登录。"))

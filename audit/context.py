@@ -10,4 +10,4 @@ class AuditContext:
 
 
 NO_CONTEXT = AuditContext()
-current: ContextVar[AuditContext] = ContextVar("audit_context", default=NO_CONTEXT)  # noqa: B039 - frozen
+current: ContextVar[AuditContext] = ContextVar("audit_context", default=NO_CONTEXT)

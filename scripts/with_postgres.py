@@ -23,7 +23,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 # A throwaway test server: durability is worth nothing, speed a lot.
 SPEED_OVER_SAFETY = ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
 
