@@ -47,3 +47,9 @@ def test_cities_with_their_partners(catalog_2023, client):
 def test_openapi_schema_describes_the_endpoints(db, client):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/occupations", "/api/v1/cities"} <= set(schema["paths"])
+
+
+def test_api_docs_are_served_without_a_cdn(db, client):
+    body = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in body
+    assert "cdn." not in body and "https://" not in body

@@ -115,3 +115,12 @@ def test_pages_are_chinese_and_mobile_ready(catalog_2023, client):
     body = client.get("/").content.decode()
     assert '<html lang="zh-Hans">' in body and 'name="viewport"' in body
     assert "https://" not in body.split("</head>")[0]  # no CDN: every asset is local
+
+
+def test_catalog_page_and_api_use_a_fixed_number_of_queries(catalog_2023, client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get(reverse("catalog:catalog", args=["2023"]))
+    with django_assert_max_num_queries(6):
+        client.get("/api/v1/occupations", {"campaign": "2023"})
+    with django_assert_max_num_queries(6):
+        client.get(reverse("catalog:directory"))
