@@ -1,0 +1,51 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from skillcert.env import env_bool, env_int, env_list, env_secret
+
+
+def test_booleans_read_common_spellings(monkeypatch):
+    monkeypatch.setenv("FLAG", "Yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "off")
+    assert env_bool("FLAG", True) is False
+
+
+def test_a_bad_boolean_fails_loudly_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG")
+
+
+def test_a_bad_integer_fails_loudly(monkeypatch):
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", "two hours")
+    with pytest.raises(ImproperlyConfigured, match="SESSION_IDLE_MINUTES"):
+        env_int("SESSION_IDLE_MINUTES", 120)
+
+
+def test_lists_are_comma_separated(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "a.example, b.example,")
+    assert env_list("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_a_missing_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("SOME_KEY", raising=False)
+    first = env_secret("SOME_KEY", tmp_path, production=False)
+    assert len(first) >= 32
+    assert env_secret("SOME_KEY", tmp_path, production=False) == first
+    assert (tmp_path / "some_key").stat().st_mode & 0o077 == 0  # readable by the owner only
+
+
+def test_production_refuses_to_run_without_its_secrets(monkeypatch, tmp_path):
+    monkeypatch.delenv("SOME_KEY", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SOME_KEY must be set"):
+        env_secret("SOME_KEY", tmp_path, production=True)
+
+
+def test_the_environment_wins_over_a_kept_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("SOME_KEY", "from-the-environment")
+    assert env_secret("SOME_KEY", tmp_path, production=True) == "from-the-environment"
+
+
+def test_healthz_checks_the_database(db, client):
+    assert client.get("/healthz").json() == {"status": "ok"}
