@@ -41,6 +41,9 @@ test-sqlite: install
 test-postgres: install
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
 
+test-e2e: install
+	$(BIN)/python -m pytest tests/e2e -m e2e
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import require
@@ -13,6 +14,11 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def admin_login(request):
+    query = request.GET.urlencode()
+    return redirect(reverse("accounts:login") + (f"?{query}" if query else ""))
 
 
 @login_required

@@ -90,3 +90,12 @@ def test_admin_refuses_a_malformed_occupation_code(people):
     assert response.status_code == 200 and "4-12-01-01" in response.content.decode()
     occupation.refresh_from_db()
     assert occupation.code == "6-31-01-03"
+
+
+def test_the_admin_login_goes_through_the_one_login_with_lockout(people):
+    client = client_for(None)
+    response = client.post("/admin/login/?next=/admin/", {"username": "alice", "password": "Correct-horse-42"})
+    assert response.status_code == 302 and response.url == "/accounts/login/?next=%2Fadmin%2F"
+    assert "_auth_user_id" not in client.session
+    final = client.get("/admin/", follow=True)
+    assert final.request["PATH_INFO"] == "/accounts/login/" and "登录" in final.content.decode()
