@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.admin import AuditedAdmin
@@ -9,7 +10,7 @@ from skillcert.lib.masking import mask_id_number, mask_phone
 
 class StaffUserForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="设置新密码",
+        label=_("设置新密码"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -24,7 +25,7 @@ class StaffUserForm(forms.ModelForm):
         if password:
             password_validation.validate_password(password, self.instance)
         elif self.instance._state.adding:
-            raise forms.ValidationError("新账号必须设置密码。")
+            raise forms.ValidationError(_("新账号必须设置密码。"))
         return password
 
     def save(self, commit=True):
@@ -45,10 +46,10 @@ class UserAdmin(AuditedAdmin):
     list_filter = ["role", "city", "is_active"]
     search_fields = ["username"]
 
-    @admin.display(description="身份证号码")
+    @admin.display(description=_("身份证号码"))
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number)
 
-    @admin.display(description="手机号码")
+    @admin.display(description=_("手机号码"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)

@@ -12,5 +12,6 @@ def roles(request):
             "audit": has_capability(user, "audit.view"),
             "people": has_capability(user, "people.view"),
             "admin": user.is_staff,
+            "catalog": has_capability(user, "catalog.manage"),
         }
     }

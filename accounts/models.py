@@ -96,14 +96,17 @@ class User(LookupHashesMixin, AbstractBaseUser, PermissionsMixin):
                 condition=(models.Q(role__in=[r.value for r in CITY_ROLES]) & models.Q(city__isnull=False))
                 | (~models.Q(role__in=[r.value for r in CITY_ROLES]) & models.Q(city__isnull=True)),
                 name="city_staff_have_a_city_others_none",
+                violation_error_message=_("协办单位、人社监管部门和评审专家须选择所属盟市；就促会和申报人员不选盟市。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(role="applicant") | models.Q(username__isnull=False),
                 name="staff_have_a_username",
+                violation_error_message=_("工作人员账号须设置用户名。"),
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="applicant") | models.Q(id_number_hash__isnull=False),
                 name="applicants_have_an_id_number",
+                violation_error_message=_("申报人员账号须有身份证号码。"),
             ),
         ]
 

@@ -12,19 +12,20 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from accounts.forms import LoginForm, RegisterForm
 from accounts.models import User
-from accounts.permissions import require, scope_by_city
+from accounts.permissions import has_capability, require, scope_by_city
 from audit.services import record
 
 
-def _next_url(request, default: str = "accounts:me"):
+def _next_url(request):
+    """Where to go after logging in: the page asked for, else the role's home."""
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    return default
+    return "staff_home" if has_capability(request.user, "staff.dashboard") else "accounts:me"
 
 
 def login_view(request):
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.log_in(request, form.cleaned_data["identifier"], form.cleaned_data["password"])
@@ -36,7 +37,7 @@ def login_view(request):
 
 
 def register_view(request):
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,12 +1,43 @@
 """Public catalog endpoints of /api/v1/."""
 
+from datetime import date, time
+
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from catalog import selectors
+from catalog.models import Campaign
+from skillcert.lib.workdays import CalendarNotCovered
 
 router = Router(tags=["catalog"])
+
+
+class WindowOut(Schema):
+    opens: date
+    closes: date
+
+
+class SessionOut(Schema):
+    kind: str
+    date: date
+    starts_at: time
+    ends_at: time
+
+
+class CampaignOut(Schema):
+    slug: str
+    year: int
+    title: str
+    is_demo: bool
+    registration: WindowOut
+    review: WindowOut
+    payment: WindowOut
+    arrangement_due: date
+    exam_date: date
+    sessions: list[SessionOut]
+    handbook_due: date | None = Field(description="null when the holiday calendar does not cover the date")
+    results_due: date | None = Field(description="null when the holiday calendar does not cover the date")
 
 
 class OccupationOut(Schema):
@@ -58,3 +89,40 @@ def list_cities(request):
             }
         )
     return cities
+
+
+def _deadline(campaign: Campaign, name: str) -> date | None:
+    try:
+        return getattr(campaign, name)
+    except CalendarNotCovered:
+        return None
+
+
+def _campaign(campaign: Campaign) -> dict:
+    return {
+        "slug": campaign.slug,
+        "year": campaign.year,
+        "title": campaign.title,
+        "is_demo": campaign.is_demo,
+        "registration": {"opens": campaign.registration_opens, "closes": campaign.registration_closes},
+        "review": {"opens": campaign.review_opens, "closes": campaign.review_closes},
+        "payment": {"opens": campaign.payment_opens, "closes": campaign.payment_closes},
+        "arrangement_due": campaign.arrangement_due,
+        "exam_date": campaign.exam_date,
+        "sessions": list(campaign.sessions.all()),
+        "handbook_due": _deadline(campaign, "handbook_due"),
+        "results_due": _deadline(campaign, "results_due"),
+    }
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="Campaigns with their windows and deadlines")
+def list_campaigns(request):
+    return [_campaign(c) for c in selectors.campaigns()]
+
+
+@router.get("/campaigns/{key}", response=CampaignOut, summary="One campaign, by slug or year")
+def get_campaign(request, key: str):
+    found = selectors.campaign_by_key(key)
+    if found is None:
+        raise HttpError(404, f"认定批次不存在：{key}")
+    return _campaign(found)

@@ -86,11 +86,13 @@ class Organisation(models.Model):
                 fields=["kind", "city"],
                 name="one_organisation_per_kind_and_city",
                 condition=~models.Q(kind="association"),
+                violation_error_message=_("每个盟市只能有一个协办单位和一个人社监管部门。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind="association", city__isnull=True)
                 | (~models.Q(kind="association") & models.Q(city__isnull=False)),
                 name="city_organisations_have_a_city",
+                violation_error_message=_("协办单位和人社监管部门须属于一个盟市；就促会不属于任何盟市。"),
             ),
         ]
 
@@ -141,6 +143,10 @@ class Campaign(models.Model):
                 & models.Q(payment_closes__lte=models.F("exam_date"))
                 & models.Q(arrangement_due__lte=models.F("exam_date")),
                 name="campaign_windows_in_order",
+                violation_error_message=_(
+                    "时间安排顺序不对：报名开始不晚于审核开始，各窗口开始不晚于结束，"
+                    "审核结束不晚于缴费结束，缴费结束和考场编排不晚于考试日期。"
+                ),
             )
         ]
 
@@ -179,7 +185,9 @@ class ExamSession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "kind"], name="one_session_per_kind"),
             models.CheckConstraint(
-                condition=models.Q(starts_at__lt=models.F("ends_at")), name="session_starts_before_end"
+                condition=models.Q(starts_at__lt=models.F("ends_at")),
+                name="session_starts_before_end",
+                violation_error_message=_("考试开始时间须早于结束时间。"),
             ),
         ]
 

@@ -13,6 +13,10 @@ def featured_campaign(today: date) -> Campaign | None:
     return campaigns.open_for_registration(today).order_by("-exam_date").first() or campaigns.first()
 
 
+def campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.prefetch_related("sessions").order_by("-exam_date")
+
+
 def campaign_by_key(key: str) -> Campaign | None:
     """A campaign by slug ("demo") or year ("2023", the real one of that year)."""
     campaigns = Campaign.objects.prefetch_related("sessions")

@@ -1,10 +1,13 @@
 """Public pages: home, a campaign, the catalog browser, the partner directory."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from catalog import selectors
+from accounts.permissions import require
+from catalog import selectors, services
+from catalog.forms import CatalogImportForm
 
 
 def _campaign_or_404(key: str):
@@ -52,3 +55,20 @@ def directory(request):
     return render(
         request, "catalog/directory.html", {"cities": selectors.directory(), "association": selectors.association()}
     )
+
+
+@login_required
+def import_catalog_view(request):
+    """The association uploads a catalog; any bad row means nothing is imported."""
+    require(request.user, "catalog.manage")
+    posted = request.method == "POST"
+    form = CatalogImportForm(request.POST if posted else None, request.FILES if posted else None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        report = form.report
+        context["report"] = report
+        if report.ok and not form.cleaned_data["check_only"]:
+            context["result"] = services.import_catalog(
+                report, campaign=form.cleaned_data["campaign"], actor=request.user
+            )
+    return render(request, "catalog/import.html", context)

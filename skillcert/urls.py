@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from catalog import views as catalog_views
 from skillcert import views
 from skillcert.api import api
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", include("audit.urls")),
+    path("staff/catalog/import/", catalog_views.import_catalog_view, name="catalog_import"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     # One login for everyone, with its lockout: the admin's own form would bypass it.

@@ -100,7 +100,12 @@ def test_next_parameter_is_followed_only_within_the_site(people, client):
     )
     assert response.url == "/staff/"
     response = Client().post(LOGIN, {"identifier": "hohhot-co", "password": PASSWORD, "next": "https://evil.example/"})
-    assert response.url == ME
+    assert response.url == reverse("staff_home")
+
+
+def test_staff_land_on_their_workbench_and_applicants_on_their_account(people):
+    assert log_in(Client(), "hohhot-reg").url == reverse("staff_home")
+    assert log_in(Client(), "13800000001").url == ME
 
 
 def test_logout_everywhere_ends_sessions_on_other_devices(people):
@@ -161,3 +166,8 @@ def test_password_change_logs_out_other_devices(people):
     assert response.status_code == 302
     assert phone.get(ME).status_code == 200
     assert laptop.get(ME).status_code == 302
+
+
+def test_an_empty_form_is_explained_not_ignored(db, client):
+    body = client.post(LOGIN, {}).content.decode()
+    assert "error-summary" in body and "这个字段是必填项" in body

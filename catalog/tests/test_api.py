@@ -53,3 +53,32 @@ def test_api_docs_are_served_without_a_cdn(db, client):
     body = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in body
     assert "cdn." not in body and "https://" not in body
+
+
+def test_campaign_with_windows_sessions_and_working_day_deadlines(catalog_2023, client):
+    data = client.get("/api/v1/campaigns/2023").json()
+    assert data["registration"] == {"opens": "2023-08-30", "closes": "2023-09-19"}
+    assert data["payment"] == {"opens": "2023-09-25", "closes": "2023-09-27"}
+    assert data["exam_date"] == "2023-10-15" and data["arrangement_due"] == "2023-10-06"
+    assert data["handbook_due"] == "2023-10-09" and data["results_due"] == "2023-10-27"
+    assert [(s["kind"], s["starts_at"], s["ends_at"]) for s in data["sessions"]] == [
+        ("theory", "08:30:00", "10:00:00"),
+        ("skill", "10:30:00", "12:30:00"),
+    ]
+
+
+def test_campaign_list_and_unknown_campaign(catalog_2023, client):
+    assert [c["slug"] for c in client.get("/api/v1/campaigns").json()] == ["2023"]
+    response = client.get("/api/v1/campaigns/1999")
+    assert response.status_code == 404 and "认定批次不存在" in response.json()["detail"]
+
+
+def test_deadline_beyond_the_holiday_calendar_is_null(catalog_2023, client):
+    from catalog.models import Campaign
+    from catalog.services import WINDOW_FIELDS
+
+    Campaign.objects.filter(slug="2023").update(
+        **{name: getattr(catalog_2023, name).replace(year=2099) for name in WINDOW_FIELDS}
+    )
+    data = client.get("/api/v1/campaigns/2023").json()
+    assert data["handbook_due"] is None and data["results_due"] is None and data["exam_date"] == "2099-10-15"

@@ -4,7 +4,7 @@ from datetime import date
 from django.urls import reverse
 
 from catalog.models import Campaign
-from catalog.services import CATALOG_2023, ensure_demo_campaign
+from catalog.services import CATALOG_2023, WINDOW_FIELDS, ensure_demo_campaign
 
 
 def test_the_2023_campaign_page_shows_the_notices_dates_and_steps(catalog_2023, client):
@@ -41,19 +41,7 @@ def test_home_without_any_campaign_says_so(db, client):
 def test_a_deadline_beyond_the_holiday_calendar_is_explained_not_guessed(catalog_2023, client):
     campaign = Campaign.objects.get(slug="2023")
     Campaign.objects.filter(pk=campaign.pk).update(
-        **{
-            f: getattr(campaign, f).replace(year=2099)
-            for f in [
-                "registration_opens",
-                "registration_closes",
-                "review_opens",
-                "review_closes",
-                "payment_opens",
-                "payment_closes",
-                "arrangement_due",
-                "exam_date",
-            ]
-        }
+        **{name: getattr(campaign, name).replace(year=2099) for name in WINDOW_FIELDS}
     )
     body = client.get("/campaigns/2023/").content.decode()
     assert "不在节假日数据覆盖范围内" in body

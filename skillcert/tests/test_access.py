@@ -15,6 +15,7 @@ STAFF = {**LOGGED_IN, "applicant": 403}
 AUDIT = {**STAFF, "hohhot_co": 403, "hohhot_expert": 403}
 PEOPLE = {**STAFF, "hohhot_expert": 403}
 ADMIN = {**dict.fromkeys(ROLES, 302), "association": 200}
+ASSOCIATION = {**dict.fromkeys(ROLES, 403), "anon": 302, "association": 200}
 
 PAGES = [
     ("/", PUBLIC),
@@ -27,12 +28,16 @@ PAGES = [
     ("/healthz", PUBLIC),
     ("/api/v1/occupations?campaign=2023", PUBLIC),
     ("/api/v1/cities", PUBLIC),
+    ("/api/v1/campaigns", PUBLIC),
+    ("/api/v1/campaigns/2023", PUBLIC),
+    ("/api/v1/docs", PUBLIC),
     ("/api/v1/openapi.json", PUBLIC),
     ("/accounts/me/", LOGGED_IN),
     ("/accounts/password/", LOGGED_IN),
     ("/accounts/people/", PEOPLE),
     ("/staff/", STAFF),
     ("/staff/audit/", AUDIT),
+    ("/staff/catalog/import/", ASSOCIATION),
     ("/admin/", ADMIN),
     ("/admin/catalog/campaign/", ADMIN),
     ("/admin/catalog/occupation/", ADMIN),

@@ -177,7 +177,8 @@ def test_applicant_can_log_in_with_the_id_number(phone: Page, people):
 
 def test_association_staff_reads_the_audit_log(phone: Page, people, shot):
     log_in(phone, "alice")
-    expect(phone).to_have_url(re.compile(r"/accounts/me/$"))
+    expect(phone).to_have_url(re.compile(r"/staff/$"))  # staff land on their workbench
+    expect(phone.get_by_role("heading", level=1)).to_have_text("工作台")
 
     phone.get_by_role("navigation", name="主导航").get_by_role("link", name="审计日志").click()
 
