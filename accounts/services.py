@@ -35,7 +35,7 @@ class Lockout:
     until: datetime | None = None
 
 
-def _identifier_hash(identifier: str) -> str:
+def failure_key(identifier: str) -> str:
     """Failures count per account when the identifier names one (ID, phone or
     username alike), so switching between them gains nothing."""
     user = find_user(identifier)
@@ -51,12 +51,13 @@ def _identifier_hash(identifier: str) -> str:
     return cipher().lookup_hash(f"login:{value}")
 
 
-def lockout_state(identifier: str, ip: str | None, now: datetime | None = None) -> Lockout:
+def lockout_state(key: str, ip: str | None, now: datetime | None = None) -> Lockout:
+    """Whether the account (`key`, see failure_key) or the address is locked, and until when."""
     now = now or timezone.now()
     since = now - settings.LOGIN_FAILURE_WINDOW
     limit = settings.LOGIN_FAILURE_LIMIT
     recent = LoginFailure.objects.filter(at__gte=since)
-    by_identifier = recent.filter(identifier_hash=_identifier_hash(identifier)).order_by("at")
+    by_identifier = recent.filter(identifier_hash=key).order_by("at")
     if by_identifier.count() >= limit:
         return Lockout(True, by_identifier[by_identifier.count() - limit].at + settings.LOGIN_FAILURE_WINDOW)
     if ip:
@@ -69,17 +70,20 @@ def lockout_state(identifier: str, ip: str | None, now: datetime | None = None) 
 def log_in(request, identifier: str, password: str) -> User:
     """Authenticate and start a session, refusing while the account or address is locked."""
     ip = audit_context.get().ip
-    state = lockout_state(identifier, ip)
+    key = failure_key(identifier)
+    state = lockout_state(key, ip)
     if state.locked:
         minutes = max(1, int((state.until - timezone.now()).total_seconds() // 60) + 1)
         raise LoginRefused(_("登录失败次数过多，已暂时锁定，请 %(minutes)d 分钟后再试。") % {"minutes": minutes})
     user = authenticate(request, username=identifier, password=password)
     if user is None:
-        LoginFailure.objects.create(identifier_hash=_identifier_hash(identifier), ip=ip)
-        if lockout_state(identifier, ip).locked:
+        now = timezone.now()
+        LoginFailure.objects.create(identifier_hash=key, ip=ip, at=now)
+        LoginFailure.objects.filter(at__lt=now - settings.LOGIN_FAILURE_WINDOW * 4).delete()  # keep the table small
+        if lockout_state(key, ip, now).locked:
             record("accounts.login.locked", after={"identifier": _mask_identifier(identifier)})
         raise LoginRefused(_("账号或密码不正确。"))
-    LoginFailure.objects.filter(identifier_hash=_identifier_hash(identifier)).delete()
+    LoginFailure.objects.filter(identifier_hash=key).delete()
     login(request, user)
     record("accounts.login", actor=user, obj=user)
     return user

@@ -53,12 +53,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
 
-    @property
-    def role_label(self) -> str:
-        from accounts.models import Role
-
-        return Role(self.role).label if self.role in Role.values else self.role
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("audit events cannot be changed")
@@ -66,3 +60,9 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")
+
+    @property
+    def role_label(self) -> str:
+        from accounts.models import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role

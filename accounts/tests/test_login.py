@@ -171,3 +171,10 @@ def test_password_change_logs_out_other_devices(people):
 def test_an_empty_form_is_explained_not_ignored(db, client):
     body = client.post(LOGIN, {}).content.decode()
     assert "error-summary" in body and "这个字段是必填项" in body
+
+
+def test_old_failures_are_pruned(people, client, settings):
+    LoginFailure.objects.create(identifier_hash="x", at=timezone.now() - settings.LOGIN_FAILURE_WINDOW * 5)
+    log_in(client, "hohhot-co", "Wrong-password-1")
+    assert not LoginFailure.objects.filter(identifier_hash="x").exists()
+    assert LoginFailure.objects.count() == 1
