@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "catalog",
+    "applications",
 ]
 
 MIDDLEWARE = [
