@@ -73,7 +73,9 @@ def logout_everywhere_view(request):
 
 @login_required
 def me_view(request):
-    return render(request, "accounts/me.html", {"subject": request.user})
+    from applications.selectors import applications_of
+
+    return render(request, "accounts/me.html", {"subject": request.user, "applications": applications_of(request.user)})
 
 
 class PasswordChange(PasswordChangeView):

@@ -9,3 +9,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", catalog_router)
+api.add_router("/", "applications.api.router")

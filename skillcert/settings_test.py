@@ -12,3 +12,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Uploaded files of the test run go to a throwaway folder, never into var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="skillcert-test-media-"))

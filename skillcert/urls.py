@@ -11,6 +11,7 @@ admin.site.site_title = "skillcert"
 urlpatterns = [
     path("", include("catalog.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("applications.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", include("audit.urls")),
     path("staff/catalog/import/", catalog_views.import_catalog_view, name="catalog_import"),

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
+from accounts.models import Role, User
+from applications.demo import ensure_demo_applications
 from catalog.services import ensure_demo_campaign
 
 
@@ -22,6 +24,9 @@ class Command(BaseCommand):
         )
         if not campaign.registration_is_open(timezone.localdate()):
             self.stdout.write("  报名已不在开放期：运行 `make demo-refresh` 把演示批次移到今天。")
+        applicants = list(User.objects.filter(role=Role.APPLICANT, username__isnull=True).order_by("pk")[:3])
+        for line in ensure_demo_applications(campaign, applicants):
+            self.stdout.write(f"  演示申报 {line}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.role:<8} {login.login:<16} {login.note}")

@@ -1,0 +1,215 @@
+"""The steps of the application form. Each saves into the draft through the service."""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, Category, DocumentSlot
+from catalog.models import Level, Occupation
+from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
+
+WAGE_LEVELS = [(5, _("初级工")), (4, _("中级工")), (3, _("高级工")), (2, _("技师")), (1, _("高级技师"))]
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class StepForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, application: Application, **kwargs):
+        self.application = application
+        kwargs.setdefault("initial", {})["version"] = application.version
+        super().__init__(*args, instance=application, **kwargs)
+
+    def step_values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+def _not_in_future(value: date | None) -> date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("日期不能晚于今天。"))
+    return value
+
+
+class PersonForm(StepForm):
+    class Meta:
+        model = Application
+        fields = [
+            "full_name",
+            "ethnicity",
+            "education",
+            "education_related",
+            "preparatory_technician",
+            "phone",
+            "work_started_on",
+            "employer",
+            "is_direct_unit",
+            "city",
+        ]
+        widgets = {"work_started_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "full_name": _("须与身份证一致。"),
+            "is_direct_unit": _("自治区直属单位由呼和浩特市协办单位统一报名。"),
+            "city": _("工作单位所在盟市，由该盟市协办单位受理。"),
+        }
+
+    def clean_phone(self):
+        try:
+            return parse_mobile(self.cleaned_data["phone"])
+        except InvalidIdentity as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_work_started_on(self):
+        value = _not_in_future(self.cleaned_data.get("work_started_on"))
+        birth = parse_id_number(self.application.id_number).birth_date
+        if value and value.year - birth.year < 16:
+            raise forms.ValidationError(_("参加工作时间早于 16 周岁，请核对。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_direct_unit") and not data.get("city"):
+            self.add_error("city", _("请选择工作单位所在盟市。"))
+        return data
+
+
+class TargetForm(StepForm):
+    class Meta:
+        model = Application
+        fields = ["occupation", "level", "work_type", "category", "occupation_years", "apprenticeship_completed"]
+        help_texts = {
+            "work_type": _("没有工种的职业可不填。"),
+            "occupation_years": _("从事本职业或相关职业的年数。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaign = self.application.campaign
+        self.offered = {o.occupation_id: set(o.level_numbers()) for o in campaign.offerings.prefetch_related("levels")}
+        self.fields["occupation"].queryset = Occupation.objects.filter(pk__in=self.offered).order_by("code")
+        self.fields["occupation"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
+        self.fields["level"].queryset = Level.objects.all()
+        for name in ("occupation", "level", "category"):
+            self.fields[name].required = True
+
+    def clean_occupation_years(self):
+        years = self.cleaned_data.get("occupation_years")
+        if years is not None and years > 60:
+            raise forms.ValidationError(_("工龄不超过 60 年，请核对。"))
+        return years
+
+    def clean(self):
+        data = super().clean()
+        occupation, level = data.get("occupation"), data.get("level")
+        if occupation and level and level.number not in self.offered.get(occupation.pk, set()):
+            offered = "、".join(str(n) for n in sorted(self.offered[occupation.pk], reverse=True))
+            self.add_error(
+                "level",
+                _("本批次“%(occupation)s”只开设 %(levels)s 级。") % {"occupation": occupation.name, "levels": offered},
+            )
+        return data
+
+
+CATEGORY_STEP_FIELDS = {
+    Category.PROMOTION: [
+        "prior_occupation",
+        "prior_occupation_name",
+        "prior_certificate_number",
+        "prior_level",
+        "prior_issued_on",
+        "prior_related",
+        "prior_via_transfer",
+        "prior_original_issued_on",
+    ],
+    Category.THROUGH: ["title_field", "title_rank", "title_obtained_on"],
+    Category.VETERAN: ["veteran_wage_level", "veteran_wage_since_year"],
+}
+CATEGORY_STEP_FIELDS[Category.TRANSFER] = CATEGORY_STEP_FIELDS[Category.PROMOTION]
+
+
+class CategoryForm(StepForm):
+    """Only the fields the chosen category needs (none for 初次申报)."""
+
+    class Meta:
+        model = Application
+        fields = sorted({f for fields in CATEGORY_STEP_FIELDS.values() for f in fields})
+        widgets = {
+            "prior_issued_on": forms.DateInput(attrs={"type": "date"}),
+            "prior_original_issued_on": forms.DateInput(attrs={"type": "date"}),
+            "title_obtained_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "prior_occupation_name": _("证书职业不在目录中时填写。"),
+            "prior_original_issued_on": _("证书由平转取得时填写原证书的发证日期，工龄从该日期起算。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = set(CATEGORY_STEP_FIELDS.get(self.application.category, [])) | {"version"}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "prior_level" in self.fields:
+            self.fields["prior_level"] = forms.TypedChoiceField(
+                label=_("所持证书等级"), choices=[("", "—"), *[(n, str(lv)) for n, lv in _levels()]], coerce=int
+            )
+        if "veteran_wage_level" in self.fields:
+            self.fields["veteran_wage_level"] = forms.TypedChoiceField(
+                label=_("退役军人工资待遇"), choices=[("", "—"), *WAGE_LEVELS], coerce=int
+            )
+        for name in ("prior_issued_on", "prior_certificate_number", "title_field", "title_rank", "title_obtained_on"):
+            if name in self.fields:
+                self.fields[name].required = True
+
+    def clean_prior_issued_on(self):
+        return _not_in_future(self.cleaned_data.get("prior_issued_on"))
+
+    def clean_title_obtained_on(self):
+        return _not_in_future(self.cleaned_data.get("title_obtained_on"))
+
+    def clean_veteran_wage_since_year(self):
+        year = self.cleaned_data.get("veteran_wage_since_year")
+        if year is not None and not 1950 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(_("年份不合理，请核对。"))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if "prior_occupation" in self.fields and not (
+            data.get("prior_occupation") or data.get("prior_occupation_name")
+        ):
+            self.add_error("prior_occupation", _("请选择证书上的职业，或在下面填写目录外的职业名称。"))
+        if data.get("prior_via_transfer") and not data.get("prior_original_issued_on"):
+            self.add_error("prior_original_issued_on", _("平转取得的证书须填写原证书发证日期。"))
+        return data
+
+
+def _levels():
+    return [(level.number, level) for level in Level.objects.all()]
+
+
+class RecordForm(StepForm):
+    class Meta:
+        model = Application
+        fields = ["work_history", "achievements", "specialties"]
+        widgets = {name: forms.Textarea(attrs={"rows": 6, "maxlength": 3000}) for name in fields}
+        help_texts = {"work_history": _("按时间顺序填写：起止年月、单位、岗位。")}
+
+    def clean(self):
+        data = super().clean()
+        for name in self.Meta.fields:
+            if len(data.get(name) or "") > 3000:
+                self.add_error(name, _("不超过 3000 字。"))
+        return data
+
+
+class DocumentForm(forms.Form):
+    slot = forms.ChoiceField(choices=DocumentSlot.choices, widget=forms.HiddenInput)
+    file = forms.FileField(label=_("选择文件"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件超过 10 MB，请压缩后再上传。"))
+        return upload

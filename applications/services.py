@@ -1,0 +1,200 @@
+"""Use cases of applying: start, save a step, upload a document, check, submit, withdraw."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from applications import lifecycle, requirements, uploads
+from applications.eligibility_service import decide_for
+from applications.lifecycle import TransitionRefused
+from applications.models import Application, ApplicationDocument, DocumentSlot, Status
+from applications.sheet import ApplicationSheet
+from audit.services import record
+from catalog.models import City
+from skillcert.lib.identity import parse_id_number
+
+EDITABLE = {Status.DRAFT}
+
+
+@transaction.atomic
+def start_application(actor, campaign) -> Application:
+    """The applicant's draft in this campaign: the live one if it exists, else a new one."""
+    if actor.role != Role.APPLICANT:
+        raise PermissionDenied("only applicants apply")
+    existing = Application.objects.filter(campaign=campaign, applicant=actor).exclude(status=Status.WITHDRAWN).first()
+    if existing:
+        return existing
+    lifecycle.require_registration_open(campaign)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                campaign=campaign,
+                applicant=actor,
+                full_name=actor.full_name,
+                id_number=actor.id_number,
+                phone=actor.phone,
+            )
+    except IntegrityError:  # the same ID number already applied in this campaign
+        raise TransitionRefused(_("该身份证号码在本批次已有申报，不能重复申报。")) from None
+    record("applications.started", actor=actor, obj=application)
+    return application
+
+
+class StaleEdit(TransitionRefused):
+    pass
+
+
+@transaction.atomic
+def save_step(actor, application: Application, values: dict, *, expected_version: int) -> Application:
+    """Save one step's fields to a draft. Refuses a stale form (edited elsewhere since)."""
+    application = Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied("not the applicant")
+    if application.status not in EDITABLE:
+        raise TransitionRefused(_("申报已提交，不能修改。"))
+    lifecycle.require_registration_open(application.campaign)
+    if application.version != expected_version:
+        raise StaleEdit(_("这份申报已在其他页面或设备上修改过。请查看最新内容后再保存。"))
+    if values.get("is_direct_unit"):
+        values["city"] = City.objects.get(hosts_direct_units=True)  # 自治区直属单位 apply through 呼和浩特
+    changed = [name for name, value in values.items() if getattr(application, name) != value]
+    for name, value in values.items():
+        setattr(application, name, value)
+    application.version += 1
+    application.save()
+    if changed:
+        record("applications.draft_saved", actor=actor, obj=application, after={"fields": sorted(changed)})
+    return application
+
+
+def _check(slot: str, data: bytes, name: str) -> uploads.CheckedUpload:
+    if slot == "photo":
+        return uploads.check_photo(data, name)
+    if slot in requirements.MIN_CHARACTERS:
+        label = DocumentSlot(slot).label.split("（")[0]
+        return uploads.check_text_pdf(data, name, minimum=requirements.MIN_CHARACTERS[slot], label=label)
+    return uploads.check_document(data, name)
+
+
+def upload_document(actor, application: Application, slot: str, data: bytes, name: str) -> ApplicationDocument:
+    """Check a file by its content and store it privately in its slot (replacing the old one).
+
+    Raises uploads.UploadRejected with the reason; nothing is stored then. The
+    client's file name is only passed to the checks, never used for storage.
+    """
+    checked = _check(slot, data, name)
+    is_photo = slot == "photo"
+    content = uploads.export_photo_jpeg(data) if is_photo else data  # photos re-encoded, metadata gone
+    extension = ".jpg" if is_photo else checked.extension
+    storage = ApplicationDocument.file.field.storage
+    stored_name = storage.save(f"applications/{application.pk}/{uuid.uuid4().hex}{extension}", ContentFile(content))
+    try:
+        with transaction.atomic():
+            return _store(
+                actor,
+                application,
+                slot,
+                checked,
+                stored_name,
+                len(content),
+                "image/jpeg" if is_photo else checked.content_type,
+            )
+    except BaseException:
+        storage.delete(stored_name)  # the row was not written: leave no file behind
+        raise
+
+
+def _store(actor, application, slot, checked, stored_name, size, content_type) -> ApplicationDocument:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied("not the applicant")
+    if application.status not in EDITABLE:
+        raise TransitionRefused(_("申报已提交，不能修改材料。"))
+    old = ApplicationDocument.objects.filter(application=application, slot=slot).first()
+    if old:
+        old_file = old.file.name
+        old.delete()
+        transaction.on_commit(lambda: old.file.storage.delete(old_file))
+    document = ApplicationDocument.objects.create(
+        application=application,
+        slot=slot,
+        file=stored_name,
+        content_type=content_type,
+        size=size,
+        sha256=checked.sha256,
+        pages=checked.pages,
+        text_characters=checked.text_characters,
+        flags=list(checked.flags),
+    )
+    record(
+        "applications.document_uploaded", actor=actor, obj=application, after={"slot": slot, "sha256": checked.sha256}
+    )
+    return document
+
+
+@dataclass(frozen=True)
+class Readiness:
+    missing_fields: tuple[str, ...]
+    missing_documents: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_fields and not self.missing_documents
+
+
+def readiness(application: Application) -> Readiness:
+    values = {field.name: getattr(application, field.attname) for field in Application._meta.concrete_fields}
+    values.update({"city": application.city_id, "occupation": application.occupation_id, "level": application.level_id})
+    values["prior_occupation"] = application.prior_occupation_id
+    uploaded = set(application.documents.values_list("slot", flat=True))
+    return Readiness(
+        requirements.missing_fields(values),
+        requirements.missing_slots(application.category, application.level_id, uploaded),
+    )
+
+
+def submit_application(actor, application: Application) -> Application:
+    ready = readiness(application)
+    return lifecycle.submit(
+        actor, application, eligibility=decide_for(application), missing=ready.missing_fields + ready.missing_documents
+    )
+
+
+def withdraw_application(actor, application: Application) -> Application:
+    return lifecycle.withdraw(actor, application)
+
+
+def sheet_for(application: Application) -> ApplicationSheet:
+    """What the printed 申报表 and 诚信承诺书 show for this application."""
+    photo = application.documents.filter(slot="photo").first()
+    person = parse_id_number(application.id_number)
+    prior = application.prior_occupation.name if application.prior_occupation_id else application.prior_occupation_name
+    return ApplicationSheet(
+        full_name=application.full_name,
+        gender="男" if person.gender == "male" else "女",
+        ethnicity=application.ethnicity,
+        id_number=application.id_number,
+        education=application.get_education_display() if application.education else "",
+        phone=application.phone,
+        work_started_on=application.work_started_on,
+        occupation_years=application.occupation_years,
+        employer=application.employer,
+        occupation=application.occupation.name if application.occupation_id else "",
+        occupation_code=application.occupation.code if application.occupation_id else "",
+        level=str(application.level) if application.level_id else "",
+        work_type=application.work_type,
+        category=application.get_category_display().removesuffix("申报") if application.category else "",
+        prior_certificate_occupation=prior,
+        prior_certificate_number=application.prior_certificate_number,
+        work_history=application.work_history,
+        achievements=application.achievements,
+        specialties=application.specialties,
+        campaign_year=application.campaign.year,
+        photo_jpeg=photo.file.read() if photo else None,
+        city=application.city.name if application.city_id else "",
+    )

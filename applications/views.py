@@ -1,0 +1,213 @@
+"""The applicant's pages: start, the steps, documents, review and submit, withdraw."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import documents as printed
+from applications import selectors, services
+from applications.eligibility_service import decide_for
+from applications.forms import CategoryForm, DocumentForm, PersonForm, RecordForm, TargetForm
+from applications.lifecycle import WITHDRAWABLE, TransitionRefused
+from applications.models import Category, DocumentSlot, Status
+from applications.requirements import MIN_CHARACTERS, required_slots
+from applications.uploads import UploadRejected
+from audit.models import AuditEvent
+from catalog import selectors as catalog_selectors
+
+STEPS = [
+    ("person", _("基本信息"), PersonForm),
+    ("target", _("申报职业与等级"), TargetForm),
+    ("category", _("申报类别信息"), CategoryForm),
+    ("record", _("工作简历与业绩"), RecordForm),
+]
+PRINTABLES = {
+    "form": (printed.render_application_form, "申报表"),
+    "pledge": (printed.render_integrity_pledge, "诚信承诺书"),
+}
+TIMELINE_LABELS = {
+    "applications.started": _("开始填写"),
+    "applications.draft_saved": _("保存草稿"),
+    "applications.document_uploaded": _("上传材料"),
+    "applications.submitted": _("提交申报"),
+    "applications.withdrawn": _("撤回申报"),
+}
+STEP_NAMES = [name for name, _label, _form in STEPS] + ["documents", "review"]
+
+
+def _steps_nav(current: str) -> list[dict]:
+    labels = {name: label for name, label, _form in STEPS} | {"documents": _("上传材料"), "review": _("核对并提交")}
+    return [{"name": name, "label": labels[name], "current": name == current} for name in STEP_NAMES]
+
+
+def _next_step(step: str) -> str:
+    return STEP_NAMES[STEP_NAMES.index(step) + 1]
+
+
+@login_required
+def start(request, key: str | None = None):
+    campaign = (
+        catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
+    )
+    if campaign is None:
+        raise Http404
+    existing = selectors.current_application(request.user, campaign)
+    if existing:
+        return redirect("applications:detail", existing.pk)
+    if request.method == "POST":
+        try:
+            application = services.start_application(request.user, campaign)
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            return redirect("applications:step", application.pk, "person")
+    return render(request, "applications/start.html", {"campaign": campaign, "today": timezone.localdate()})
+
+
+@login_required
+def step(request, pk: int, name: str):
+    application = selectors.get_application_for(request.user, pk, need="own")
+    if application.status != Status.DRAFT:
+        return redirect("applications:detail", pk)
+    form_class = {n: f for n, _label, f in STEPS}.get(name)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST if request.method == "POST" else None, application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_step(
+                request.user, application, form.step_values(), expected_version=form.cleaned_data["version"]
+            )
+        except TransitionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("applications:step", pk, _next_step(name))
+    context = {"application": application, "form": form, "steps": _steps_nav(name), "step": name}
+    if name == "category" and application.category in ("", Category.INITIAL):
+        context["nothing_to_fill"] = True
+    return render(request, "applications/step.html", context)
+
+
+def _slots(application) -> list[dict]:
+    uploaded = {d.slot: d for d in application.documents.all()}
+    return [
+        {
+            "slot": slot,
+            "label": DocumentSlot(slot).label,
+            "document": uploaded.get(slot),
+            "min_characters": MIN_CHARACTERS.get(slot),
+        }
+        for slot in required_slots(application.category, application.level_id)
+    ]
+
+
+@login_required
+def documents(request, pk: int):
+    application = selectors.get_application_for(request.user, pk, need="own")
+    errors = {}
+    if request.method == "POST":
+        if application.status != Status.DRAFT:
+            return redirect("applications:detail", pk)
+        form = DocumentForm(request.POST, request.FILES)
+        slot = request.POST.get("slot", "")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.upload_document(request.user, application, slot, upload.read(), upload.name)
+            except (UploadRejected, TransitionRefused) as refusal:
+                errors[slot] = str(refusal)
+            else:
+                messages.success(request, _("“%(slot)s”已上传。") % {"slot": DocumentSlot(slot).label})
+                return redirect("applications:documents", pk)
+        else:
+            errors[slot] = "；".join(e for field_errors in form.errors.values() for e in field_errors)
+    context = {
+        "application": application,
+        "slots": _slots(application),
+        "errors": errors,
+        "steps": _steps_nav("documents"),
+        "step": "documents",
+        "editable": application.status == Status.DRAFT,
+    }
+    return render(request, "applications/documents.html", context, status=400 if errors else 200)
+
+
+@login_required
+def document_file(request, pk: int, slot: str):
+    """A stored document, only for who may see the application."""
+    application = selectors.get_application_for(request.user, pk, need="view")
+    document = application.documents.filter(slot=slot).first()
+    if document is None:
+        raise Http404
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def review(request, pk: int):
+    application = selectors.get_application_for(request.user, pk, need="own")
+    if request.method == "POST":
+        try:
+            services.submit_application(request.user, application)
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("申报已提交，等待所在盟市协办单位初审。"))
+            return redirect("applications:detail", pk)
+    context = {
+        "application": application,
+        "ready": services.readiness(application),
+        "decision": decide_for(application),
+        "slots": _slots(application),
+        "steps": _steps_nav("review"),
+        "step": "review",
+        "field_labels": {f.name: f.verbose_name for f in application._meta.fields},
+    }
+    return render(request, "applications/review.html", context)
+
+
+@login_required
+def detail(request, pk: int):
+    application = selectors.get_application_for(request.user, pk, need="view")
+    events = AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk)).order_by("at")
+    timeline = [{"at": e.at, "label": TIMELINE_LABELS.get(e.action, e.action)} for e in events]
+    can_withdraw = application.applicant_id == request.user.pk and application.status in WITHDRAWABLE
+    context = {"application": application, "timeline": timeline, "can_withdraw": can_withdraw}
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+def printable(request, pk: int, document: str):
+    """The filled 申报表 or the pre-filled 诚信承诺书 as an A4 PDF."""
+    application = selectors.get_application_for(request.user, pk, need="view")
+    render_pdf, title = PRINTABLES.get(document, (None, ""))
+    if render_pdf is None:
+        raise Http404
+    pdf = render_pdf(services.sheet_for(application))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{title}-{application.full_name}.pdf"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def withdraw(request, pk: int):
+    application = selectors.get_application_for(request.user, pk, need="own")
+    try:
+        services.withdraw_application(request.user, application)
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("申报已撤回。"))
+    return redirect("applications:detail", pk)
