@@ -52,8 +52,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks on SQLite, then the database-heavy ones on PostgreSQL; figures in bench/results/.
 bench: install
-	$(BIN)/python -m pytest bench --benchmark-only -p no:cacheprovider
+	$(BIN)/python -m pytest bench -p no:cacheprovider -s -q
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py -p no:cacheprovider -s -q
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -56,3 +56,41 @@ def decide_for(application: Application) -> eligibility.Decision:
         return eligibility.Decision(False, "facts.incomplete", tuple(p.message for p in problems))
     offered = offered_levels(application.campaign_id, application.occupation_id)
     return eligibility.decide(facts, offered_levels=offered, conditions=default_conditions())
+
+
+def self_check(campaign, data: dict) -> eligibility.Decision:
+    """The engine on facts typed into the public self-check form (nothing stored)."""
+    occupation = data["occupation"]
+    prior = None
+    if data["category"] in (Category.PROMOTION, Category.TRANSFER) and data.get("prior_level"):
+        prior_code = data["prior_occupation"].code if data.get("prior_occupation") else ""
+        prior = eligibility.PriorCertificate(
+            occupation_code=prior_code,
+            level=data["prior_level"],
+            issued_on=data["prior_issued_on"],
+            related=data["prior_related"] or prior_code == occupation.code,
+            via_transfer=data["prior_via_transfer"],
+            original_issued_on=data.get("prior_original_issued_on"),
+        )
+    title = None
+    if data["category"] == Category.THROUGH and data.get("title_field") and data.get("title_rank"):
+        title = eligibility.ProfessionalTitle(field=data["title_field"], rank=data["title_rank"])
+    facts = eligibility.Facts(
+        occupation_code=occupation.code,
+        level=data["level"],
+        category=data["category"],
+        as_of=campaign.exam_date,
+        occupation_years=float(data["occupation_years"]),
+        apprenticeship_completed=data["apprenticeship_completed"],
+        education=data.get("education") or None,
+        education_related=data["education_related"],
+        prior_certificate=prior,
+        professional_title=title,
+        veteran_wage_level=data.get("veteran_wage_level"),
+        preparatory_technician=data["preparatory_technician"],
+    )
+    problems = eligibility.fact_problems(facts)
+    if problems:
+        return eligibility.Decision(False, "facts.invalid", tuple(p.message for p in problems))
+    offered = offered_levels(campaign.pk, occupation.pk)
+    return eligibility.decide(facts, offered_levels=offered, conditions=default_conditions())

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, Category, DocumentSlot
+from applications.models import Application, Category, DocumentSlot, Education, TitleField, TitleRank
 from catalog.models import Level, Occupation
 from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
 
@@ -213,3 +213,67 @@ class DocumentForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件超过 10 MB，请压缩后再上传。"))
         return upload
+
+
+class SelfCheckForm(forms.Form):
+    """申报条件自测: the facts the engine needs, for anyone, nothing stored."""
+
+    occupation = forms.ModelChoiceField(label=_("申报职业"), queryset=Occupation.objects.none())
+    level = forms.TypedChoiceField(label=_("申报等级"), coerce=int, choices=[])
+    category = forms.ChoiceField(label=_("申报类别"), choices=Category.choices)
+    occupation_years = forms.DecimalField(
+        label=_("从事本职业或相关职业的年限"), min_value=0, max_value=60, max_digits=4, decimal_places=1
+    )
+    apprenticeship_completed = forms.BooleanField(label=_("已完成学徒期"), required=False)
+    education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—"), *Education.choices], required=False)
+    education_related = forms.BooleanField(label=_("所学专业与申报职业相同或相关"), required=False)
+    preparatory_technician = forms.BooleanField(label=_("持有预备技师证书（技师学院）"), required=False)
+    prior_level = forms.TypedChoiceField(
+        label=_("所持证书等级（晋级、平转填写）"), coerce=int, empty_value=None, required=False, choices=[]
+    )
+    prior_occupation = forms.ModelChoiceField(
+        label=_("所持证书职业"), queryset=Occupation.objects.order_by("code"), required=False
+    )
+    prior_related = forms.BooleanField(label=_("证书职业与申报职业相同或相关"), required=False)
+    prior_issued_on = forms.DateField(
+        label=_("证书发证日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    prior_via_transfer = forms.BooleanField(label=_("该证书由平转取得"), required=False)
+    prior_original_issued_on = forms.DateField(
+        label=_("平转前原证书发证日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    title_field = forms.ChoiceField(
+        label=_("职称领域（贯通填写）"), choices=[("", "—"), *TitleField.choices], required=False
+    )
+    title_rank = forms.ChoiceField(label=_("职称等级"), choices=[("", "—"), *TitleRank.choices], required=False)
+    veteran_wage_level = forms.TypedChoiceField(
+        label=_("退役军人工资待遇（退役军人填写）"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "—"), *WAGE_LEVELS],
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["occupation"].queryset = Occupation.objects.filter(offerings__campaign=campaign).order_by("code")
+        self.fields["occupation"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
+        level_choices = [(level.number, str(level)) for level in Level.objects.all()]
+        self.fields["level"].choices = level_choices
+        self.fields["prior_level"].choices = [("", "—"), *level_choices]
+
+    def clean(self):
+        data = super().clean()
+        category = data.get("category")
+        if category in (Category.PROMOTION, Category.TRANSFER):
+            for name in ("prior_level", "prior_issued_on"):
+                if not data.get(name):
+                    self.add_error(name, _("晋级、平转须填写所持证书的等级和发证日期。"))
+        if category == Category.THROUGH and not (data.get("title_field") and data.get("title_rank")):
+            self.add_error("title_field", _("贯通申报须选择职称领域和等级。"))
+        if category == Category.VETERAN and not data.get("veteran_wage_level"):
+            self.add_error("veteran_wage_level", _("退役军人申报须选择工资待遇等级。"))
+        if data.get("prior_via_transfer") and not data.get("prior_original_issued_on"):
+            self.add_error("prior_original_issued_on", _("平转取得的证书须填写原证书发证日期。"))
+        return data

@@ -5,6 +5,8 @@ from applications import views
 app_name = "applications"
 urlpatterns = [
     path("apply/", views.start, name="start"),
+    path("self-check/", views.self_check, name="self_check"),
+    path("campaigns/<slug:key>/self-check/", views.self_check, name="self_check_in"),
     path("campaigns/<slug:key>/apply/", views.start, name="start_in"),
     path("applications/<int:pk>/", views.detail, name="detail"),
     path("applications/<int:pk>/step/<slug:name>/", views.step, name="step"),

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from applications import documents as printed
 from applications import selectors, services
 from applications.eligibility_service import decide_for
-from applications.forms import CategoryForm, DocumentForm, PersonForm, RecordForm, TargetForm
+from applications.eligibility_service import self_check as self_check_decision
+from applications.forms import CategoryForm, DocumentForm, PersonForm, RecordForm, SelfCheckForm, TargetForm
 from applications.lifecycle import WITHDRAWABLE, TransitionRefused
 from applications.models import Category, DocumentSlot, Status
 from applications.requirements import MIN_CHARACTERS, required_slots
-from applications.uploads import UploadRejected
+from applications.uploads import UploadRejected, photo_export_name
 from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
 
@@ -146,7 +147,11 @@ def document_file(request, pk: int, slot: str):
     if document is None:
         raise Http404
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = "inline"
+    if slot == "photo":  # the notice's naming: 姓名-身份证号.jpg
+        filename = quote(photo_export_name(application.full_name, application.id_number))
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    else:
+        response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -211,3 +216,19 @@ def withdraw(request, pk: int):
     else:
         messages.success(request, _("申报已撤回。"))
     return redirect("applications:detail", pk)
+
+
+def self_check(request, key: str | None = None):
+    """申报条件自测: public, nothing stored; htmx swaps in the result."""
+    campaign = (
+        catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
+    )
+    if campaign is None:
+        raise Http404
+    form = SelfCheckForm(request.POST if request.method == "POST" else None, campaign=campaign)
+    decision = (
+        self_check_decision(campaign, form.cleaned_data) if request.method == "POST" and form.is_valid() else None
+    )
+    context = {"campaign": campaign, "form": form, "decision": decision}
+    template = "applications/self_check.html#result" if request.htmx else "applications/self_check.html"
+    return render(request, template, context)

@@ -153,6 +153,9 @@ def test_uploading_a_photo_stores_a_clean_jpeg_privately(people, draft, settings
     assert str(settings.MEDIA_ROOT) in document.file.path and "static" not in document.file.path
     served = client.get(reverse("applications:document_file", args=[draft.pk, "photo"]))
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    from urllib.parse import quote
+
+    assert quote(f"王小明-{draft.id_number}.jpg") in served["Content-Disposition"]
 
 
 def test_a_rejected_upload_is_explained_and_nothing_is_stored(people, draft):

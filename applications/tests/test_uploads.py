@@ -2,9 +2,11 @@
 
 import contextlib
 import io
+import itertools
 import time
 import tracemalloc
 import zipfile
+import zlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -471,10 +473,33 @@ def test_short_text_pdf_without_images_is_not_treated_as_scanned():
     assert "当前约 0 字" in rejected(check_technical_summary, fx.one_page_pdf(content=b""))
 
 
-def test_text_read_past_the_time_budget_goes_to_the_reviewer(monkeypatch):
+def slow_text_pdf(operators: int) -> bytes:
+    """A tiny PDF whose single page holds `operators` text operators: slow to extract in pure Python."""
+    content = b"BT /F1 1 Tf " + b"(a) Tj " * operators + b"ET"
+    page = fx.stream(zlib.compress(content, 9), b"/Filter /FlateDecode")
+    return fx.one_page_pdf(content=b"", extra={4: page})
+
+
+def test_text_extraction_stops_at_the_deadline_and_goes_to_the_reviewer(monkeypatch):
+    ticks = itertools.count()  # one second per look at the clock: the deadline is 5 operators away
+    monkeypatch.setattr(uploads, "_clock", lambda: float(next(ticks)))
+    result = check_technical_summary(slow_text_pdf(120_000))
+    assert result.needs_manual_length_check and result.text_characters == 0
+    assert next(ticks) < 20
+
+
+def test_page_with_too_much_content_is_not_extracted(monkeypatch):
+    monkeypatch.setattr(uploads, "PDF_TEXT_PAGE_MAX_BYTES", 1000)
+    result = check_technical_summary(fx.text_pdf(fx.han_text(999)))  # its page holds ≈ 5 KB
+    assert result.needs_manual_length_check and result.text_characters == 0
+    assert check_technical_summary(slow_text_pdf(200_000)).needs_manual_length_check  # 1.4 MB: skipped
+
+
+def test_no_time_left_sends_the_length_to_the_reviewer(monkeypatch):
+    data = fx.text_pdf(fx.han_text(900))
+    assert "当前约 900 字" in rejected(check_technical_summary, data)
     monkeypatch.setattr(uploads, "PDF_TEXT_SECONDS", -1.0)
-    result = check_technical_summary(fx.text_pdf(fx.han_text(999)))
-    assert result.needs_manual_length_check and result.text_characters == 999
+    assert check_technical_summary(data).needs_manual_length_check
 
 
 # ---------------------------------------------------------------------------

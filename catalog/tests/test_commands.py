@@ -77,13 +77,27 @@ def test_load_notice_2023_is_idempotent(catalog_2023):
 
 
 def test_load_demo_twice_reuses_everything(db):
+    from applications.models import Application, ApplicationDocument
+
     first = run("load_demo")
-    counts = User.objects.count(), Campaign.objects.count(), CampaignOccupation.objects.count()
+    tables = (User, Campaign, CampaignOccupation, Application, ApplicationDocument)
+    counts = [model.objects.count() for model in tables]
     second = run("load_demo")
-    assert (User.objects.count(), Campaign.objects.count(), CampaignOccupation.objects.count()) == counts
+    assert [model.objects.count() for model in tables] == counts
     assert "已创建" in first and "已存在，沿用" in second
     for login in ["association", "hohhot-co", "hohhot-reg", "hohhot-expert", "13800000001"]:
         assert login in second
+
+
+def test_demo_has_applications_in_several_states(db):
+    from applications.models import Application
+
+    output = run("load_demo")
+    states = sorted(Application.objects.filter(campaign__slug="demo").values_list("status", flat=True))
+    assert states == ["draft", "submitted", "withdrawn"]
+    assert "演示申报 李红：已提交，待初审" in output
+    submitted = Application.objects.get(status="submitted")
+    assert submitted.documents.count() == 5 and submitted.city.code == "hohhot"
 
 
 def test_demo_accounts_have_valid_id_numbers_and_log_in(db, client):
