@@ -47,7 +47,11 @@ class PersonForm(StepForm):
             "is_direct_unit",
             "city",
         ]
-        widgets = {"work_started_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "work_started_on": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
         help_texts = {
             "full_name": _("须与身份证一致。"),
             "is_direct_unit": _("自治区直属单位由呼和浩特市协办单位统一报名。"),

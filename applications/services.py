@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -172,11 +173,11 @@ def withdraw_application(actor, application: Application) -> Application:
 def sheet_for(application: Application) -> ApplicationSheet:
     """What the printed 申报表 and 诚信承诺书 show for this application."""
     photo = application.documents.filter(slot="photo").first()
-    person = parse_id_number(application.id_number)
+    person = person_of(application)
     prior = application.prior_occupation.name if application.prior_occupation_id else application.prior_occupation_name
     return ApplicationSheet(
         full_name=application.full_name,
-        gender="男" if person.gender == "male" else "女",
+        gender=person.gender_label,
         ethnicity=application.ethnicity,
         id_number=application.id_number,
         education=application.get_education_display() if application.education else "",
@@ -198,3 +199,16 @@ def sheet_for(application: Application) -> ApplicationSheet:
         photo_jpeg=photo.file.read() if photo else None,
         city=application.city.name if application.city_id else "",
     )
+
+
+@dataclass(frozen=True)
+class Person:
+    """Gender and birth date come from the ID number, so they always agree with it."""
+
+    birth_date: date
+    gender_label: str
+
+
+def person_of(application: Application) -> Person:
+    resident = parse_id_number(application.id_number)
+    return Person(resident.birth_date, _("男") if resident.gender == "male" else _("女"))

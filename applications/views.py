@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,7 +89,10 @@ def step(request, pk: int, name: str):
         except TransitionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            return redirect("applications:step", pk, _next_step(name))
+            following = _next_step(name)
+            if following == "documents":
+                return redirect("applications:documents", pk)
+            return redirect("applications:step", pk, following)
     context = {"application": application, "form": form, "steps": _steps_nav(name), "step": name}
     if name == "category" and application.category in ("", Category.INITIAL):
         context["nothing_to_fill"] = True
@@ -125,7 +129,7 @@ def documents(request, pk: int):
                 errors[slot] = str(refusal)
             else:
                 messages.success(request, _("“%(slot)s”已上传。") % {"slot": DocumentSlot(slot).label})
-                return redirect("applications:documents", pk)
+                return redirect(reverse("applications:documents", args=[pk]) + f"#slot-{slot}")
         else:
             errors[slot] = "；".join(e for field_errors in form.errors.values() for e in field_errors)
     context = {
@@ -176,6 +180,7 @@ def review(request, pk: int):
         "steps": _steps_nav("review"),
         "step": "review",
         "field_labels": {f.name: f.verbose_name for f in application._meta.fields},
+        "person": services.person_of(application),
     }
     return render(request, "applications/review.html", context)
 

@@ -174,6 +174,7 @@ def test_review_page_shows_the_decision_and_what_is_missing(people, draft):
     fill(draft)
     body = client_for(people["applicant"]).get(reverse("applications:review", args=[draft.pk])).content.decode()
     assert "符合申报条件" in body and "还缺以下内容" in body and "白底证件照" in body
+    assert "1985年3月15日" in body and "<dd>男</dd>" in body  # from the ID number 150102198503150017
     assert "disabled" in body
 
 
