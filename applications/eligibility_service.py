@@ -15,34 +15,62 @@ def offered_levels(campaign_id: int, occupation_id: int) -> frozenset[int] | Non
     return frozenset(offering.level_numbers()) if offering else None
 
 
-def facts_for(application: Application) -> eligibility.Facts:
+FACT_FIELDS = (
+    "category",
+    "level",
+    "occupation_years",
+    "apprenticeship_completed",
+    "education",
+    "education_related",
+    "preparatory_technician",
+    "prior_level",
+    "prior_issued_on",
+    "prior_related",
+    "prior_via_transfer",
+    "prior_original_issued_on",
+    "title_field",
+    "title_rank",
+    "veteran_wage_level",
+)
+
+
+def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) -> eligibility.Facts:
+    """Facts from field values named as on the application (a stored one or the self-check form)."""
+    category = values["category"]
     prior = None
-    if application.category in (Category.PROMOTION, Category.TRANSFER) and application.prior_level:
-        prior_code = application.prior_occupation.code if application.prior_occupation_id else ""
+    if category in (Category.PROMOTION, Category.TRANSFER) and values.get("prior_level"):
         prior = eligibility.PriorCertificate(
             occupation_code=prior_code,
-            level=application.prior_level,
-            issued_on=application.prior_issued_on,
-            related=application.prior_related or prior_code == application.occupation.code,
-            via_transfer=application.prior_via_transfer,
-            original_issued_on=application.prior_original_issued_on,
+            level=values["prior_level"],
+            issued_on=values["prior_issued_on"],
+            related=bool(values.get("prior_related")) or prior_code == occupation_code,
+            via_transfer=bool(values.get("prior_via_transfer")),
+            original_issued_on=values.get("prior_original_issued_on"),
         )
     title = None
-    if application.category == Category.THROUGH and application.title_field and application.title_rank:
-        title = eligibility.ProfessionalTitle(field=application.title_field, rank=application.title_rank)
+    if category == Category.THROUGH and values.get("title_field") and values.get("title_rank"):
+        title = eligibility.ProfessionalTitle(field=values["title_field"], rank=values["title_rank"])
     return eligibility.Facts(
-        occupation_code=application.occupation.code,
-        level=application.level_id,
-        category=application.category,
-        as_of=application.campaign.exam_date,
-        occupation_years=float(application.occupation_years or 0),
-        apprenticeship_completed=application.apprenticeship_completed,
-        education=application.education or None,
-        education_related=application.education_related,
+        occupation_code=occupation_code,
+        level=values["level"],
+        category=category,
+        as_of=as_of,
+        occupation_years=float(values.get("occupation_years") or 0),
+        apprenticeship_completed=bool(values.get("apprenticeship_completed")),
+        education=values.get("education") or None,
+        education_related=bool(values.get("education_related")),
         prior_certificate=prior,
         professional_title=title,
-        veteran_wage_level=application.veteran_wage_level,
-        preparatory_technician=application.preparatory_technician,
+        veteran_wage_level=values.get("veteran_wage_level"),
+        preparatory_technician=bool(values.get("preparatory_technician")),
+    )
+
+
+def facts_for(application: Application) -> eligibility.Facts:
+    values = {name: getattr(application, name) for name in FACT_FIELDS} | {"level": application.level_id}
+    prior_code = application.prior_occupation.code if application.prior_occupation_id else ""
+    return facts_from(
+        values, occupation_code=application.occupation.code, prior_code=prior_code, as_of=application.campaign.exam_date
     )
 
 
@@ -61,36 +89,11 @@ def decide_for(application: Application) -> eligibility.Decision:
 def self_check(campaign, data: dict) -> eligibility.Decision:
     """The engine on facts typed into the public self-check form (nothing stored)."""
     occupation = data["occupation"]
-    prior = None
-    if data["category"] in (Category.PROMOTION, Category.TRANSFER) and data.get("prior_level"):
-        prior_code = data["prior_occupation"].code if data.get("prior_occupation") else ""
-        prior = eligibility.PriorCertificate(
-            occupation_code=prior_code,
-            level=data["prior_level"],
-            issued_on=data["prior_issued_on"],
-            related=data["prior_related"] or prior_code == occupation.code,
-            via_transfer=data["prior_via_transfer"],
-            original_issued_on=data.get("prior_original_issued_on"),
-        )
-    title = None
-    if data["category"] == Category.THROUGH and data.get("title_field") and data.get("title_rank"):
-        title = eligibility.ProfessionalTitle(field=data["title_field"], rank=data["title_rank"])
-    facts = eligibility.Facts(
-        occupation_code=occupation.code,
-        level=data["level"],
-        category=data["category"],
-        as_of=campaign.exam_date,
-        occupation_years=float(data["occupation_years"]),
-        apprenticeship_completed=data["apprenticeship_completed"],
-        education=data.get("education") or None,
-        education_related=data["education_related"],
-        prior_certificate=prior,
-        professional_title=title,
-        veteran_wage_level=data.get("veteran_wage_level"),
-        preparatory_technician=data["preparatory_technician"],
-    )
+    prior_code = data["prior_occupation"].code if data.get("prior_occupation") else ""
+    facts = facts_from(data, occupation_code=occupation.code, prior_code=prior_code, as_of=campaign.exam_date)
     problems = eligibility.fact_problems(facts)
     if problems:
         return eligibility.Decision(False, "facts.invalid", tuple(p.message for p in problems))
-    offered = offered_levels(campaign.pk, occupation.pk)
-    return eligibility.decide(facts, offered_levels=offered, conditions=default_conditions())
+    return eligibility.decide(
+        facts, offered_levels=offered_levels(campaign.pk, occupation.pk), conditions=default_conditions()
+    )
