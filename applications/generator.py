@@ -75,6 +75,8 @@ def generate(campaign: Campaign, count: int, *, seed: int = 2023, batch: int = 2
                     ethnicity=rng.choice(ETHNICITIES),
                     id_number=id_number,
                     phone=phone,
+                    id_tail=id_number[-4:],
+                    phone_tail=phone[-4:],
                     education=rng.choice(Education.values),
                     education_related=rng.random() < 0.6,
                     work_started_on=date(2000, 1, 1) + timedelta(days=rng.randrange(365 * 20)),

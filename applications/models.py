@@ -93,6 +93,12 @@ class Application(LookupHashesMixin, models.Model):
     is_direct_unit = models.BooleanField(_("自治区直属单位"), default=False)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=0, editable=False)  # optimistic lock for concurrent edits
+    # While returned: which tier returned it (resubmission goes back there) and what to fix.
+    returned_tier = models.CharField(max_length=20, blank=True)
+    returned_items = models.JSONField(default=list, blank=True)
+    # Last four digits, for staff searching a queue ("尾号"); the masks show them anyway.
+    id_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    phone_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
 
     # Annex 2 — the person
     full_name = models.CharField(_("姓名"), max_length=50)
@@ -167,6 +173,13 @@ class Application(LookupHashesMixin, models.Model):
         ]
         indexes = [models.Index(fields=["campaign", "city", "status"], name="application_queue")]
 
+    def save(self, *args, **kwargs):
+        self.id_tail = (self.id_number or "")[-4:].upper()
+        self.phone_tail = (self.phone or "")[-4:]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "id_tail", "phone_tail"}
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
         from skillcert.lib.masking import mask_name
 
@@ -200,6 +213,8 @@ class ApplicationDocument(models.Model):
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     text_characters = models.PositiveIntegerField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True)
+    # The text layer of summaries and papers, for the similarity check of reviewers.
+    text = models.TextField(blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -119,6 +119,8 @@ class Campaign(models.Model):
     registration_closes = models.DateField(_("报名截止"))
     review_opens = models.DateField(_("审核开始"))
     review_closes = models.DateField(_("审核截止"))
+    # The association may let reviews (and resubmissions) go on past review_closes.
+    review_extended_until = models.DateField(_("审核延长至"), null=True, blank=True)
     payment_opens = models.DateField(_("缴费开始"))
     payment_closes = models.DateField(_("缴费截止"))
     arrangement_due = models.DateField(_("考场编排完成日期"))
@@ -165,6 +167,13 @@ class Campaign(models.Model):
 
     def registration_is_open(self, today: date) -> bool:
         return self.registration_opens <= today <= self.registration_closes
+
+    @property
+    def review_ends(self) -> date:
+        return max(self.review_closes, self.review_extended_until or self.review_closes)
+
+    def review_is_open(self, today: date) -> bool:
+        return self.review_opens <= today <= self.review_ends
 
 
 class ExamSession(models.Model):

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "audit",
     "catalog",
     "applications",
+    "review",
+    "notifications",
 ]
 
 MIDDLEWARE = [
