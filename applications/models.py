@@ -173,18 +173,18 @@ class Application(LookupHashesMixin, models.Model):
         ]
         indexes = [models.Index(fields=["campaign", "city", "status"], name="application_queue")]
 
+    def __str__(self) -> str:
+        from skillcert.lib.masking import mask_name
+
+        what = f"{self.occupation.name} {self.level}" if self.occupation_id and self.level_id else ""
+        return f"{mask_name(self.full_name)} {what}".strip()
+
     def save(self, *args, **kwargs):
         self.id_tail = (self.id_number or "")[-4:].upper()
         self.phone_tail = (self.phone or "")[-4:]
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "id_tail", "phone_tail"}
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        from skillcert.lib.masking import mask_name
-
-        what = f"{self.occupation.name} {self.level}" if self.occupation_id and self.level_id else ""
-        return f"{mask_name(self.full_name)} {what}".strip()
 
 
 class DocumentSlot(models.TextChoices):
