@@ -7,6 +7,9 @@ from accounts.demo import demo_id_number
 from accounts.models import Role, User
 from catalog.models import City
 
+# Applications in every state, shared by the apps that work on them (review, payments, …).
+pytest_plugins = ["applications.tests.fixtures"]
+
 PASSWORD = "Correct-horse-42"  # noqa: S105
 
 

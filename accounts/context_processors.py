@@ -13,5 +13,6 @@ def roles(request):
             "people": has_capability(user, "people.view"),
             "admin": user.is_staff,
             "catalog": has_capability(user, "catalog.manage"),
+            "review": has_capability(user, "review.view"),
         }
     }

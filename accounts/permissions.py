@@ -13,6 +13,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "people.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
     "personal_data.unmask": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
     "catalog.manage": frozenset({Role.ASSOCIATION}),
+    "review.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    "review.decide": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER}),
 }
 
 

@@ -93,3 +93,148 @@ def withdraw(actor, application: Application) -> Application:
         after={"status": Status.WITHDRAWN},
     )
     return application
+
+
+# --- Review: 初审 by the city's co-organizer, 复审 by the association -------------------
+
+CITY_TIER, ASSOCIATION_TIER = "city", "association"
+# What each tier reviews, and where a resubmission returns to.
+TIER_STATE = {CITY_TIER: Status.SUBMITTED, ASSOCIATION_TIER: Status.CITY_APPROVED}
+APPROVED_STATE = {CITY_TIER: Status.CITY_APPROVED, ASSOCIATION_TIER: Status.APPROVED}
+
+
+def _require_reviewer(actor, application: Application, tier: str) -> None:
+    from accounts.models import Role
+    from accounts.permissions import same_city
+
+    if tier == CITY_TIER:
+        allowed = actor.role == Role.CO_ORGANIZER and same_city(actor, application.city_id)
+    else:
+        allowed = actor.is_association
+    if not allowed:
+        raise PermissionDenied(f"not a {tier} reviewer of this application")
+
+
+def require_review_open(campaign, today=None) -> None:
+    today = today or timezone.localdate()
+    if today < campaign.review_opens:
+        raise TransitionRefused(_("审核尚未开始。"))
+    if today > campaign.review_ends:
+        raise TransitionRefused(
+            _("审核已于 %(date)s 截止；如需继续，请就促会延长审核期。")
+            % {"date": f"{campaign.review_ends:%Y年%-m月%-d日}"}
+        )
+
+
+def _already_decided(application: Application, tier: str) -> TransitionRefused:
+    """A refusal that says why: someone decided first, or it is not at this tier yet."""
+    status = {"status": application.get_status_display()}
+    if application.status in (APPROVED_STATE[tier], Status.RETURNED, Status.APPROVED, Status.WITHDRAWN):
+        return TransitionRefused(_("这份申报已由他人处理，当前状态为“%(status)s”。页面已刷新为最新内容。") % status)
+    return TransitionRefused(_("当前状态为“%(status)s”，不在本环节审核。") % status)
+
+
+def _decided_by(application: Application, actor, tier: str, decision: str) -> bool:
+    """The actor's own decision is the latest one: a double click, not a conflict."""
+    latest = application.review_rounds.order_by("-decided_at", "-pk").first()
+    return latest is not None and latest.reviewer_id == actor.pk and latest.tier == tier and latest.decision == decision
+
+
+@transaction.atomic
+def approve(actor, application: Application, *, tier: str, comment: str = "") -> Application:
+    """submitted → city_approved (city) or city_approved → approved (association)."""
+    from review.models import ReviewRound
+
+    application = _locked(application)
+    _require_reviewer(actor, application, tier)
+    if application.status != TIER_STATE[tier]:
+        if application.status == APPROVED_STATE[tier] and _decided_by(application, actor, tier, "approved"):
+            return application
+        raise _already_decided(application, tier)
+    require_review_open(application.campaign)
+    before = application.status
+    application.status = APPROVED_STATE[tier]
+    application.version += 1
+    application.save()
+    ReviewRound.objects.create(application=application, tier=tier, decision="approved", reviewer=actor, comment=comment)
+    record(
+        f"review.{tier}.approved",
+        actor=actor,
+        obj=application,
+        before={"status": before},
+        after={"status": application.status},
+    )
+    return application
+
+
+@transaction.atomic
+def return_for_changes(
+    actor, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
+) -> Application:
+    """Back to the applicant with what to fix: items are (item, reason_code, reason)."""
+    from review.models import ReturnItem, ReviewRound
+
+    application = _locked(application)
+    _require_reviewer(actor, application, tier)
+    if not items:
+        raise TransitionRefused(_("退回时请至少选择一项需要修改的内容并说明原因。"))
+    if application.status != TIER_STATE[tier]:
+        if application.status == Status.RETURNED and _decided_by(application, actor, tier, "returned"):
+            return application
+        raise _already_decided(application, tier)
+    require_review_open(application.campaign)
+    before = application.status
+    application.status = Status.RETURNED
+    application.returned_tier = tier
+    application.returned_items = sorted({item for item, _code, _reason in items})
+    application.version += 1
+    application.save()
+    review_round = ReviewRound.objects.create(
+        application=application, tier=tier, decision="returned", reviewer=actor, comment=comment
+    )
+    ReturnItem.objects.bulk_create(
+        ReturnItem(round=review_round, item=item, reason_code=code, reason=reason) for item, code, reason in items
+    )
+    record(
+        f"review.{tier}.returned",
+        actor=actor,
+        obj=application,
+        before={"status": before},
+        after={"status": Status.RETURNED, "items": application.returned_items},
+    )
+    return application
+
+
+@transaction.atomic
+def resubmit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
+    """returned → back to the tier that returned it, within the review window."""
+    application = _locked(application)
+    _require_owner(actor, application)
+    if application.status != Status.RETURNED:
+        if application.status in TIER_STATE.values():
+            return application  # already resubmitted
+        raise TransitionRefused(
+            _("当前状态为“%(status)s”，不能重新提交。") % {"status": application.get_status_display()}
+        )
+    require_review_open(application.campaign)
+    if missing:
+        raise TransitionRefused(_("还有 %(n)d 项未完成，请补齐后再提交。") % {"n": len(missing)})
+    if not eligibility.eligible:
+        raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
+    tier = application.returned_tier or CITY_TIER
+    application.status = TIER_STATE[tier]
+    application.returned_tier = ""
+    fixed = application.returned_items
+    application.returned_items = []
+    application.eligibility_rule = eligibility.rule
+    application.eligibility_reasons = list(eligibility.reasons)
+    application.version += 1
+    application.save()
+    record(
+        "applications.resubmitted",
+        actor=actor,
+        obj=application,
+        before={"status": Status.RETURNED, "items": fixed},
+        after={"status": application.status},
+    )
+    return application

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -19,7 +20,24 @@ from audit.services import record
 from catalog.models import City
 from skillcert.lib.identity import parse_id_number
 
-EDITABLE = {Status.DRAFT}
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+
+def editable_items(application: Application) -> set[str] | None:
+    """None: everything (a draft); else the returned items only (fields or document slots)."""
+    return None if application.status == Status.DRAFT else set(application.returned_items)
+
+
+def _require_editable(application: Application, items: set[str]) -> None:
+    if application.status not in EDITABLE:
+        raise TransitionRefused(_("申报已提交，不能修改。"))
+    if application.status == Status.RETURNED:
+        lifecycle.require_review_open(application.campaign)
+        outside = items - set(application.returned_items)
+        if outside:
+            raise TransitionRefused(_("只能修改被退回的项目。"))
+    else:
+        lifecycle.require_registration_open(application.campaign)
 
 
 @transaction.atomic
@@ -56,14 +74,12 @@ def save_step(actor, application: Application, values: dict, *, expected_version
     application = Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")
-    if application.status not in EDITABLE:
-        raise TransitionRefused(_("申报已提交，不能修改。"))
-    lifecycle.require_registration_open(application.campaign)
     if application.version != expected_version:
         raise StaleEdit(_("这份申报已在其他页面或设备上修改过。请查看最新内容后再保存。"))
     if values.get("is_direct_unit"):
         values["city"] = City.objects.get(hosts_direct_units=True)  # 自治区直属单位 apply through 呼和浩特
     changed = [name for name, value in values.items() if getattr(application, name) != value]
+    _require_editable(application, set(changed))
     for name, value in values.items():
         setattr(application, name, value)
     application.version += 1
@@ -88,6 +104,7 @@ def upload_document(actor, application: Application, slot: str, data: bytes, nam
     Raises uploads.UploadRejected with the reason; nothing is stored then. The
     client's file name is only passed to the checks, never used for storage.
     """
+    _require_editable(application, {slot})  # cheap refusal first; checked again under the lock
     checked = _check(slot, data, name)
     is_photo = slot == "photo"
     content = uploads.export_photo_jpeg(data) if is_photo else data  # photos re-encoded, metadata gone
@@ -114,8 +131,7 @@ def _store(actor, application, slot, checked, stored_name, size, content_type) -
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")
-    if application.status not in EDITABLE:
-        raise TransitionRefused(_("申报已提交，不能修改材料。"))
+    _require_editable(application, {slot})
     old = ApplicationDocument.objects.filter(application=application, slot=slot).first()
     if old:
         old_file = old.file.name
@@ -159,11 +175,26 @@ def readiness(application: Application) -> Readiness:
     )
 
 
+@transaction.atomic
 def submit_application(actor, application: Application) -> Application:
+    """Submit a draft, or resubmit a returned application to the tier that returned it.
+
+    The applicant is told, and the duplicate and similarity signals are computed in
+    the background once the submission is committed.
+    """
+    from notifications.services import notify
+    from review.tasks import flag_application
+
     ready = readiness(application)
-    return lifecycle.submit(
-        actor, application, eligibility=decide_for(application), missing=ready.missing_fields + ready.missing_documents
-    )
+    missing = ready.missing_fields + ready.missing_documents
+    before = application.status
+    transition = lifecycle.resubmit if application.status == Status.RETURNED else lifecycle.submit
+    application = transition(actor, application, eligibility=decide_for(application), missing=missing)
+    if before != application.status:
+        url = reverse("applications:detail", args=[application.pk])
+        notify(actor, "application.submitted", context={"application": application, "url": url}, obj=application)
+        transaction.on_commit(lambda: flag_application.enqueue(application.pk))
+    return application
 
 
 def withdraw_application(actor, application: Application) -> Application:

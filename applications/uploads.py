@@ -749,3 +749,69 @@ def check_technical_summary(
 def check_paper(data: bytes, name: str = "", *, minimum: int = PAPER_MIN_CHARACTERS) -> CheckedUpload:
     """论文: PDF only, at least 3000 字."""
     return check_text_pdf(data, name, minimum=minimum, label="论文")
+
+
+# ---------------------------------------------------------------------------
+# Text for the reviewers' similarity check
+
+
+def extract_text(data: bytes, *, max_characters: int = PDF_TEXT_MAX_CHARACTERS) -> str:
+    """The text layer of a stored PDF (技术总结、论文), pages joined by newlines, for `review.similarity`.
+
+    Bounded like the 字数 count of `check_text_pdf`: pypdf's decoding limits, the first
+    PDF_MAX_PAGES pages, PDF_CONTENT_BUDGET_BYTES of page content in all, pages of at most
+    PDF_TEXT_PAGE_MAX_BYTES of content, PDF_TEXT_SECONDS (checked before every content
+    operator) and at most `max_characters` characters. Past a limit the text is cut short
+    rather than refused: the file passed its check when it was uploaded. No active-content
+    walk is made here (extraction runs nothing). Raises UploadRejected when the bytes are not
+    a PDF, are encrypted or cannot be parsed at all.
+    """
+    kind = detect_kind(data)
+    if kind != "pdf":
+        raise _refuse_type(kind, expected=" PDF", accepted="PDF")
+    if max_characters <= 0:
+        return ""
+    parts: list[str] = []
+    extracted = 0
+    with apply_configuration(**_PDF_LIMITS):
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise UploadRejected(_ENCRYPTED_PDF)
+            pages = list(reader.pages)[:PDF_MAX_PAGES]
+        except UploadRejected:
+            raise
+        except FileNotDecryptedError as error:
+            raise UploadRejected(_ENCRYPTED_PDF) from error
+        except Exception as error:  # pypdf raises many types on hostile input
+            logger.info("PDF text not extracted, unreadable: %r", error)
+            raise UploadRejected(_CORRUPT_PDF) from error
+        budget = PDF_CONTENT_BUDGET_BYTES
+        decoded: set[int] = set()
+        deadline = _clock() + PDF_TEXT_SECONDS
+        for page in pages:
+            if extracted >= max_characters or _clock() > deadline:
+                break
+            try:
+                page_bytes = 0
+                for stream, is_image in _page_streams(page):
+                    if is_image:
+                        continue
+                    content = stream.get_data()  # decoded once: pypdf caches it on the stream
+                    page_bytes += len(content)
+                    if id(stream) not in decoded:
+                        decoded.add(id(stream))
+                        budget -= len(content)
+                if budget < 0:
+                    break
+                if page_bytes > PDF_TEXT_PAGE_MAX_BYTES:
+                    continue
+                text = _extract_text(page, deadline)
+            except _OutOfTime:
+                break
+            except Exception as error:  # a broken or oversized page loses its text, not the others'
+                logger.info("PDF page text not extracted: %r", error)
+                continue
+            parts.append(text[: max_characters - extracted])
+            extracted += len(parts[-1])
+    return "\n".join(parts)[:max_characters]

@@ -17,7 +17,7 @@ from applications.eligibility_service import decide_for
 from applications.eligibility_service import self_check as self_check_decision
 from applications.forms import CategoryForm, DocumentForm, PersonForm, RecordForm, SelfCheckForm, TargetForm
 from applications.lifecycle import WITHDRAWABLE, TransitionRefused
-from applications.models import Category, DocumentSlot, Status
+from applications.models import Application, Category, DocumentSlot, Status
 from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected, photo_export_name
 from audit.models import AuditEvent
@@ -39,6 +39,11 @@ TIMELINE_LABELS = {
     "applications.document_uploaded": _("上传材料"),
     "applications.submitted": _("提交申报"),
     "applications.withdrawn": _("撤回申报"),
+    "applications.resubmitted": _("修改后重新提交"),
+    "review.city.approved": _("初审通过"),
+    "review.city.returned": _("初审退回修改"),
+    "review.association.approved": _("复审通过"),
+    "review.association.returned": _("复审退回修改"),
 }
 STEP_NAMES = [name for name, _label, _form in STEPS] + ["documents", "review"]
 
@@ -75,12 +80,16 @@ def start(request, key: str | None = None):
 @login_required
 def step(request, pk: int, name: str):
     application = selectors.get_application_for(request.user, pk, need="own")
-    if application.status != Status.DRAFT:
+    if application.status not in services.EDITABLE:
         return redirect("applications:detail", pk)
     form_class = {n: f for n, _label, f in STEPS}.get(name)
     if form_class is None:
         raise Http404
     form = form_class(request.POST if request.method == "POST" else None, application=application)
+    only = services.editable_items(application)
+    if only is not None:  # returned: the other fields are shown but cannot change
+        for field_name, field in form.fields.items():
+            field.disabled = field_name != "version" and field_name not in only
     if request.method == "POST" and form.is_valid():
         try:
             services.save_step(
@@ -117,7 +126,7 @@ def documents(request, pk: int):
     application = selectors.get_application_for(request.user, pk, need="own")
     errors = {}
     if request.method == "POST":
-        if application.status != Status.DRAFT:
+        if application.status not in services.EDITABLE:
             return redirect("applications:detail", pk)
         form = DocumentForm(request.POST, request.FILES)
         slot = request.POST.get("slot", "")
@@ -138,7 +147,8 @@ def documents(request, pk: int):
         "errors": errors,
         "steps": _steps_nav("documents"),
         "step": "documents",
-        "editable": application.status == Status.DRAFT,
+        "editable": application.status in services.EDITABLE,
+        "only": services.editable_items(application),
     }
     return render(request, "applications/documents.html", context, status=400 if errors else 200)
 
@@ -170,7 +180,7 @@ def review(request, pk: int):
         except TransitionRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, _("申报已提交，等待所在盟市协办单位初审。"))
+            messages.success(request, _("申报已提交，等待审核。"))
             return redirect("applications:detail", pk)
     context = {
         "application": application,
@@ -185,13 +195,37 @@ def review(request, pk: int):
     return render(request, "applications/review.html", context)
 
 
+def _returned_items(application) -> list[dict]:
+    """What the latest return asks to fix, with where to fix it."""
+    from review.models import ReturnItem
+
+    latest = application.review_rounds.filter(decision="returned").order_by("-decided_at", "-pk").first()
+    if latest is None:
+        return []
+    step_of = {name: step for step, _label, form in STEPS for name in form._meta.fields}
+    items = []
+    for item in ReturnItem.objects.filter(round=latest):
+        if item.item in DocumentSlot.values:
+            label, url = DocumentSlot(item.item).label, reverse("applications:documents", args=[application.pk])
+        else:
+            label = Application._meta.get_field(item.item).verbose_name
+            url = reverse("applications:step", args=[application.pk, step_of.get(item.item, "person")])
+        items.append({"label": label, "reason": item.reason, "url": url})
+    return items
+
+
 @login_required
 def detail(request, pk: int):
     application = selectors.get_application_for(request.user, pk, need="view")
     events = AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk)).order_by("at")
     timeline = [{"at": e.at, "label": TIMELINE_LABELS.get(e.action, e.action)} for e in events]
     can_withdraw = application.applicant_id == request.user.pk and application.status in WITHDRAWABLE
-    context = {"application": application, "timeline": timeline, "can_withdraw": can_withdraw}
+    context = {
+        "application": application,
+        "timeline": timeline,
+        "can_withdraw": can_withdraw,
+        "returned": _returned_items(application) if application.status == Status.RETURNED else [],
+    }
     return render(request, "applications/detail.html", context)
 
 

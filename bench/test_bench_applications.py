@@ -91,7 +91,7 @@ def _scan() -> bytes:
 def test_submission_end_to_end(campaign, people):
     """One applicant's whole path through the web form, timed round by round."""
     from accounts.models import Role, User
-    from applications.tests.conftest import COMPLETE
+    from applications.tests.fixtures import COMPLETE
 
     city = City.objects.get(code="hohhot")
     occupation = Occupation.objects.get(code="4-12-01-01")

@@ -50,6 +50,19 @@ class ReturnItem(models.Model):
     def __str__(self) -> str:
         return f"{self.item}: {self.reason}"
 
+    @property
+    def label(self) -> str:
+        return item_label(self.item)
+
+
+def item_label(item: str) -> str:
+    """The name a person reads for a returned item: a form field or a document slot."""
+    from applications.models import Application, DocumentSlot
+
+    if item in DocumentSlot.values:
+        return str(DocumentSlot(item).label)
+    return str(Application._meta.get_field(item).verbose_name)
+
 
 class FlagKind(models.TextChoices):
     DUPLICATE_ID = "duplicate_id", _("同一身份证号重复申报")

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -173,3 +174,44 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# --- notifications (docs/operations.md, "Notifications") -------------------------------
+import json  # noqa: E402
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+
+def _notifications_env_json(name: str, default: str):
+    try:
+        return json.loads(env_str(name, default))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be JSON, got {env_str(name)!r}") from None
+
+
+# A channel's backend is a dotted class path; an empty value switches the channel off.
+NOTIFICATIONS_SMS_BACKEND = env_str("NOTIFICATIONS_SMS_BACKEND", "notifications.channels.ConsoleSMS")
+NOTIFICATIONS_EMAIL_BACKEND = env_str("NOTIFICATIONS_EMAIL_BACKEND", "notifications.channels.Email")
+NOTIFICATIONS_WECHAT_BACKEND = env_str("NOTIFICATIONS_WECHAT_BACKEND", "notifications.channels.ConsoleWeChat")
+NOTIFICATIONS_OUTBOX_FILE = env_str("NOTIFICATIONS_OUTBOX_FILE", "")  # console backends; empty: stdout
+NOTIFICATIONS_SITE_URL = env_str("NOTIFICATIONS_SITE_URL", "")  # "https://cert.example.cn": links in SMS etc.
+# Seconds before each retry of a failed delivery; attempts = 1 + len(delays).
+NOTIFICATIONS_RETRY_DELAYS = _notifications_env_json("NOTIFICATIONS_RETRY_DELAYS", "[60, 300, 1800, 7200]")
+NOTIFICATIONS_HTTP_TIMEOUT = env_int("NOTIFICATIONS_HTTP_TIMEOUT", 10)
+NOTIFICATIONS_SMS_GATEWAY_URL = env_str("NOTIFICATIONS_SMS_GATEWAY_URL", "")
+NOTIFICATIONS_SMS_GATEWAY_KEY = env_str("NOTIFICATIONS_SMS_GATEWAY_KEY", "")
+NOTIFICATIONS_SMS_SIGN = env_str("NOTIFICATIONS_SMS_SIGN", "")
+NOTIFICATIONS_WECHAT_APP_ID = env_str("NOTIFICATIONS_WECHAT_APP_ID", "")
+NOTIFICATIONS_WECHAT_APP_SECRET = env_str("NOTIFICATIONS_WECHAT_APP_SECRET", "")
+# {"application.returned": {"template_id": "…", "data": {"thing1": "title", "time2": "created"}}, …}
+NOTIFICATIONS_WECHAT_TEMPLATES = _notifications_env_json("NOTIFICATIONS_WECHAT_TEMPLATES", "{}")
+# E-mail goes through Django's mailers (Django 6.1 replaces EMAIL_BACKEND/EMAIL_HOST… with
+# MAILERS). EMAIL_OPTIONS is the backend's OPTIONS as JSON, e.g. for smtp
+# {"host": "smtp.example.cn", "port": 465, "username": "…", "password": "…", "use_ssl": true}.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": _notifications_env_json("EMAIL_OPTIONS", "{}"),
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "skillcert <noreply@localhost>")
+# --- end notifications ------------------------------------------------------------------

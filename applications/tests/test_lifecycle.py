@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from applications import services
 from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
-from applications.tests.conftest import attach_documents, fill
+from applications.tests.fixtures import attach_documents, fill
 from audit.models import AuditEvent
 from catalog.models import Campaign
 from catalog.services import WINDOW_FIELDS

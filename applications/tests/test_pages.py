@@ -7,7 +7,7 @@ from django.urls import reverse
 from PIL import Image
 
 from applications.models import Application, ApplicationDocument, Status
-from applications.tests.conftest import attach_documents, fill
+from applications.tests.fixtures import attach_documents, fill
 from conftest import client_for
 
 

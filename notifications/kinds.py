@@ -1,0 +1,26 @@
+"""The events people are told about, and how each reads.
+
+A kind is a dotted event name with a template `notifications/messages/<kind>.txt` that
+defines two partials, `title` and `body` (plain text: autoescape is off inside them).
+A later issue adds its events here and beside the templates.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+KINDS = {
+    "application.submitted": _("申报已提交"),
+    "application.returned": _("申报被退回"),
+    "application.city_approved": _("初审通过"),
+    "application.approved": _("资格审核通过"),
+}
+
+
+def render(kind: str, context: dict) -> tuple[str, str]:
+    """The title and body of a message of `kind`; ValueError for an unknown kind."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    template = f"notifications/messages/{kind}.txt"
+    title = " ".join(render_to_string(f"{template}#title", context).split())
+    body = render_to_string(f"{template}#body", context).strip()
+    return title, body

@@ -1,0 +1,94 @@
+"""The review queues: what each reviewer has to look at, filtered, searched, counted."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from accounts.models import Role
+from accounts.permissions import scope_by_city
+from applications.models import Application, Status
+from review.models import Flag
+
+SORTS = {
+    "submitted": "submitted_at",
+    "-submitted": "-submitted_at",
+    "name": "full_name",
+    "occupation": "occupation__code",
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = ""
+    occupation_id: int | None = None
+    level: int | None = None
+    category: str = ""
+    city_id: int | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    flagged: bool | None = None
+    paper_form_missing: bool = False
+    text: str = ""
+    sort: str = "submitted"
+
+
+def default_status(user) -> str:
+    """What a reviewer works on by default: the city its submissions, the association the city-approved."""
+    return Status.SUBMITTED if user.role == Role.CO_ORGANIZER else Status.CITY_APPROVED
+
+
+def reviewable(user, campaign=None) -> QuerySet[Application]:
+    """Every non-draft application (of the campaign, if given) the user may see (city scope)."""
+    applications = Application.objects.exclude(status=Status.DRAFT)
+    if campaign is not None:
+        applications = applications.filter(campaign=campaign)
+    return scope_by_city(applications, user)
+
+
+def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
+    rows = reviewable(user, campaign).select_related("occupation", "level", "city", "paper_form")
+    rows = rows.annotate(
+        flag_count=Count("flags", distinct=True),
+    )
+    if f.status:
+        rows = rows.filter(status=f.status)
+    if f.occupation_id:
+        rows = rows.filter(occupation_id=f.occupation_id)
+    if f.level:
+        rows = rows.filter(level_id=f.level)
+    if f.category:
+        rows = rows.filter(category=f.category)
+    if f.city_id:
+        rows = rows.filter(city_id=f.city_id)
+    if f.submitted_from:
+        rows = rows.filter(submitted_at__date__gte=f.submitted_from)
+    if f.submitted_to:
+        rows = rows.filter(submitted_at__date__lte=f.submitted_to)
+    if f.flagged is not None:
+        has_flags = Exists(Flag.objects.filter(application=OuterRef("pk")))
+        rows = rows.filter(has_flags) if f.flagged else rows.exclude(has_flags)
+    if f.paper_form_missing:
+        rows = rows.filter(status__in=AFTER_APPROVAL, paper_form__isnull=True)
+    text = f.text.strip()
+    if text:
+        tail = text.upper()[-4:]
+        rows = rows.filter(
+            Q(full_name__icontains=text) | Q(id_tail=tail) | Q(phone_tail=tail)
+            if len(text) >= 4
+            else Q(full_name__icontains=text)
+        )
+    return rows.order_by(SORTS.get(f.sort, "submitted_at"), "pk")
+
+
+AFTER_APPROVAL = [Status.APPROVED, Status.PAID, Status.SCHEDULED, Status.EXAMINED, Status.PASSED, Status.FAILED]
+
+
+def status_counts(user, campaign) -> dict[str, int]:
+    """How many of each status the user's scope holds (one query)."""
+    rows = reviewable(user, campaign).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def paper_forms_missing(user, campaign) -> int:
+    return reviewable(user, campaign).filter(status__in=AFTER_APPROVAL, paper_form__isnull=True).count()

@@ -1,0 +1,199 @@
+"""Reviewers' pages: the queue, the review screen with its decisions, paper forms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import has_capability, require
+from applications import lifecycle
+from applications.eligibility_service import decide_for
+from applications.lifecycle import TransitionRefused
+from applications.models import Application, DocumentSlot, Status
+from applications.requirements import required_slots
+from applications.views import STEPS, TIMELINE_LABELS
+from audit.models import AuditEvent
+from catalog import selectors as catalog_selectors
+from review import selectors, services
+from review.forms import ExtendReviewForm, PaperFormForm, QueueFilterForm, ReturnForm
+from review.models import item_label
+from review.reasons import reasons_for
+
+
+def _campaign(request):
+    key = request.GET.get("campaign") or request.POST.get("campaign")
+    campaign = (
+        catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@login_required
+def queue(request):
+    require(request.user, "review.view")
+    campaign = _campaign(request)
+    form = QueueFilterForm(request.GET if "status" in request.GET or "text" in request.GET else None)
+    default = selectors.default_status(request.user)
+    rows = selectors.queue(request.user, campaign, form.to_filter(default))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "page": page,
+        "counts": selectors.status_counts(request.user, campaign),
+        "statuses": Status.choices,
+        "paper_forms_missing": selectors.paper_forms_missing(request.user, campaign),
+        "can_decide": has_capability(request.user, "review.decide"),
+        "tier_state": lifecycle.TIER_STATE.get(_tier(request.user)),
+        "extend_form": ExtendReviewForm() if request.user.is_association else None,
+    }
+    template = "review/queue.html#results" if request.htmx else "review/queue.html"
+    return render(request, template, context)
+
+
+def _tier(user) -> str | None:
+    try:
+        return services.tier_of(user)
+    except PermissionDenied:
+        return None
+
+
+def _application(request, pk: int) -> Application:
+    require(request.user, "review.view")
+    rows = selectors.reviewable(request.user).select_related("campaign", "city", "occupation", "level", "applicant")
+    return get_object_or_404(rows, pk=pk)
+
+
+def _items(application: Application) -> list[tuple[str, str]]:
+    """What a reviewer can return: every field of the form and every required document."""
+    fields = [(name, item_label(name)) for _step, _label, form in STEPS for name in form._meta.fields]
+    slots = [
+        (slot, str(DocumentSlot(slot).label)) for slot in required_slots(application.category, application.level_id)
+    ]
+    return fields + slots
+
+
+@login_required
+def screen(request, pk: int):
+    application = _application(request, pk)
+    documents = {d.slot: d for d in application.documents.all()}
+    slots = [
+        {"slot": s, "label": DocumentSlot(s).label, "document": documents.get(s)}
+        for s in required_slots(application.category, application.level_id)
+    ]
+    events = AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk)).order_by("at")
+    tier = _tier(request.user)
+    can_decide = tier is not None and application.status == lifecycle.TIER_STATE.get(tier)
+    items = _items(application)
+    context = {
+        "application": application,
+        "decision": decide_for(application),
+        "slots": slots,
+        "flags": application.flags.select_related("other", "other__city"),
+        "rounds": application.review_rounds.select_related("reviewer").prefetch_related("items"),
+        "timeline": [
+            {"at": e.at, "label": TIMELINE_LABELS.get(e.action, e.action), "who": e.actor_label} for e in events
+        ],
+        "can_decide": can_decide,
+        "return_items": [{"name": n, "label": label, "reasons": reasons_for(n)} for n, label in items],
+        "return_form": ReturnForm(items=items),
+        "paper_form": getattr(application, "paper_form", None),
+        "paper_form_form": PaperFormForm(initial={"received_on": timezone.localdate()}),
+        "fields": [(f.verbose_name, _display(application, f)) for f in _shown_fields()],
+    }
+    return render(request, "review/screen.html", context)
+
+
+def _shown_fields():
+    names = [name for _step, _label, form in STEPS for name in form._meta.fields]
+    return [Application._meta.get_field(name) for name in names]
+
+
+def _display(application: Application, field) -> str:
+    if field.name == "phone":
+        from skillcert.lib.masking import mask_phone
+
+        return mask_phone(application.phone)
+    if field.choices:
+        return getattr(application, f"get_{field.name}_display")()
+    value = getattr(application, field.name)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return "" if value is None else str(value)
+
+
+@require_POST
+@login_required
+def decide(request, pk: int):
+    application = _application(request, pk)
+    require(request.user, "review.decide")
+    try:
+        if request.POST.get("decision") == "approve":
+            services.approve(request.user, application, comment=request.POST.get("comment", "")[:500])
+            messages.success(request, _("已审核通过。"))
+        else:
+            form = ReturnForm(request.POST, items=_items(application))
+            chosen = form.chosen()
+            if form.errors:
+                raise TransitionRefused("；".join(form.non_field_errors()))
+            services.return_for_changes(
+                request.user, application, items=chosen, comment=form.data.get("comment", "")[:500]
+            )
+            messages.success(request, _("已退回申报人修改。"))
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("review:screen", pk)
+
+
+@require_POST
+@login_required
+def bulk_approve(request):
+    require(request.user, "review.decide")
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    visible = set(
+        selectors.reviewable(request.user, _campaign(request)).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    result = services.bulk_approve(request.user, sorted(visible))
+    messages.success(request, _("已批量通过 %(n)d 份。") % {"n": len(result.approved)})
+    for pk, reason in result.skipped.items():
+        messages.warning(request, _("第 %(pk)d 号未通过：%(reason)s") % {"pk": pk, "reason": reason})
+    return redirect(request.POST.get("next") or "review:queue")
+
+
+@require_POST
+@login_required
+def paper_form(request, pk: int):
+    application = _application(request, pk)
+    form = PaperFormForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_paper_form(request.user, application, received_on=form.cleaned_data["received_on"])
+            messages.success(request, _("已登记收到纸质申报表。"))
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("review:screen", pk)
+
+
+@require_POST
+@login_required
+def extend(request):
+    campaign = _campaign(request)
+    form = ExtendReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的日期。"))
+    else:
+        try:
+            services.extend_review(request.user, campaign, until=form.cleaned_data["until"])
+            messages.success(request, _("审核期已延长。"))
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+    return redirect("review:queue")
