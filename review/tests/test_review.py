@@ -91,7 +91,7 @@ def test_the_association_extends_the_window(people, submitted):
 
 
 def test_return_names_each_item_and_tells_the_applicant(people, submitted):
-    items = RETURN_PHOTO + [("work_history", "incomplete", "填写不完整；缺少 2010 年以前的经历")]
+    items = [*RETURN_PHOTO, ("work_history", "incomplete", "填写不完整；缺少 2010 年以前的经历")]
     application = services.return_for_changes(people["hohhot_co"], submitted, items=items)
     assert application.status == Status.RETURNED and application.returned_tier == "city"
     assert application.returned_items == ["photo", "work_history"]
