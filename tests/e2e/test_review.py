@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import connection
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, expect
 
@@ -45,6 +46,19 @@ def submitted(people, open_campaign, tmp_path):
     return services.submit_application(applicant, application)
 
 
+@pytest.fixture(autouse=True)
+def session_saved_only_when_changed(settings):
+    """On SQLite, save the session only when it changes, not on every request.
+
+    The live server's threads share the one connection to the in-memory test database, so
+    the review screen's five parallel image requests, each saving the session
+    (SESSION_SAVE_EVERY_REQUEST), collide: "database table is locked: django_session", a 500,
+    a broken image. PostgreSQL, like a file database with its busy timeout, has no such problem.
+    """
+    if connection.vendor == "sqlite":
+        settings.SESSION_SAVE_EVERY_REQUEST = False
+
+
 @pytest.fixture
 def desk(browser, live_server, django_db_serialized_rollback) -> Iterator[Callable[[], Page]]:
     """desk(): a page in a fresh desktop-sized context (1280x900, zh-CN) on the live server."""
@@ -77,13 +91,23 @@ def queue_row(page: Page, name: str) -> Locator:
     return page.locator("#results tbody tr").filter(has=page.get_by_role("link", name=name, exact=True))
 
 
-def pixel_at(image: Locator, x: int, y: int) -> list[int]:
-    """The RGB of the shown image at (x, y) of its natural size; fails unless it loaded."""
+def loaded(image: Locator) -> Locator:
+    """The image, once the browser has fetched and decoded it; fails if it did not load."""
     expect(image).to_be_visible()
-    image.evaluate("img => img.complete || new Promise(done => img.addEventListener('load', done))")
-    return image.evaluate(
+    width = image.evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener('load', () => done(img.naturalWidth));
+            img.addEventListener('error', () => done(0));
+        })"""
+    )
+    assert width, f"{image.get_attribute('src')} did not load"
+    return image
+
+
+def pixel_at(image: Locator, x: int, y: int) -> list[int]:
+    """The RGB of the shown image at (x, y) of its natural size."""
+    return loaded(image).evaluate(
         """(img, [x, y]) => {
-            if (!img.naturalWidth) throw new Error('image did not load: ' + img.src);
             const canvas = document.createElement('canvas');
             canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
             const context = canvas.getContext('2d');
@@ -128,7 +152,7 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
     photo = city.get_by_role("img", name="白底证件照")
     assert_colour(pixel_at(photo, 3, 3), PALE_BLUE)
     for slot in ("身份证正面", "身份证反面", "学历证书", "诚信承诺书（签字）"):
-        expect(city.get_by_role("img", name=slot)).to_be_visible()
+        loaded(city.get_by_role("img", name=slot))
     expect(city.get_by_role("button", name="审核通过")).to_be_visible()
     shot(city, "review-screen")
 
