@@ -158,7 +158,7 @@ def test_signatures_are_stable_across_runs_and_versions():
     assert len(stored) == 10 + 4 * 128
 
 
-STABLE_DIGEST = "3d42982aecb4f123eef882468fdc877e5c04b8e1c28243d21dc22a8df6590074"
+STABLE_DIGEST = "14c2244e1d3b4b22b7c1ca9ea6f2e4d8aa4fecbb0b02667dd2ec8313c28616c8"
 
 
 def test_serialisation_round_trip_and_rejects_other_data():
@@ -246,6 +246,9 @@ def test_remove_and_replace(signatures):
     index.add(6, signatures[7])  # a document replaced under the same key
     assert {m.key for m in index.query(signatures[7])} == {6, 7}
     assert index.get(6) == signatures[7] and index.get(5) is None
+    for _ in range(3):
+        index.update(list(signatures.items())[100:140])  # replacing in bulk, rebuilding on the way
+    assert [m.key for m in index.query(signatures[120])] == [120]
     for key in range(100, 300):
         index.remove(key)  # enough removals to rebuild
     assert len(index) == 99

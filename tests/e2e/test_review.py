@@ -46,6 +46,29 @@ def submitted(people, open_campaign, tmp_path):
     return services.submit_application(applicant, application)
 
 
+@pytest.fixture
+def elsewhere(people, open_campaign):
+    """李华's submitted application in 包头: outside 呼和浩特's scope, not yet at the association's tier."""
+    from accounts.demo import demo_id_number
+    from accounts.models import Role, User
+    from applications import services
+    from applications.tests.fixtures import attach_documents, fill
+    from catalog.models import City
+    from conftest import PASSWORD
+
+    applicant = User.objects.create_user(
+        None,
+        PASSWORD,
+        role=Role.APPLICANT,
+        full_name="李华",
+        id_number=demo_id_number("15020219900101002"),
+        phone="13800000002",
+    )
+    application = fill(services.start_application(applicant, open_campaign), city=City.objects.get(code="baotou"))
+    attach_documents(application)  # never opened in the browser: stand-in PDFs will do
+    return services.submit_application(applicant, application)
+
+
 @pytest.fixture(autouse=True)
 def session_saved_only_when_changed(settings):
     """On SQLite, save the session only when it changes, not on every request.
@@ -85,6 +108,11 @@ def open_queue(page: Page, username: str) -> None:
     main_nav(page).get_by_role("link", name="资格审核").click()
     expect(page).to_have_url(re.compile(r"/staff/review/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("资格审核")
+
+
+def status_of(page: Page) -> Locator:
+    """The status on the review screen, in bold under the heading."""
+    return page.locator("main h1 + p strong")
 
 
 def queue_row(page: Page, name: str) -> Locator:
@@ -127,7 +155,7 @@ def unread_badge(page: Page) -> Locator:
 
 
 def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
-    phone: Page, desk, submitted, shot, tmp_path
+    phone: Page, desk, submitted, elsewhere, shot, tmp_path
 ):
     pk = submitted.pk
     screen_url = re.compile(rf"/staff/review/{pk}/$")
@@ -140,14 +168,14 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
     expect(row).to_contain_text("呼和浩特")
     expect(row).to_contain_text("汽车维修工")
     expect(row).to_contain_text("已提交，待初审")
-    expect(city.locator("#results .count")).to_have_text("共 1 份")
+    expect(city.locator("#results .count")).to_have_text("共 1 份")  # not 包头's 李华
     shot(city, "review-queue-city")
     row.get_by_role("link", name="王小明").click()
 
     # The review screen: eligibility, the form, every document; the photo shown inline.
     expect(city).to_have_url(screen_url)
     expect(city.get_by_role("heading", level=1)).to_have_text(re.compile(r"王小明 · 汽车维修工"))
-    expect(city.locator("main")).to_contain_text("已提交，待初审")
+    expect(status_of(city)).to_have_text("已提交，待初审")
     expect(city.get_by_text("符合申报条件", exact=False).first).to_be_visible()
     photo = city.get_by_role("img", name="白底证件照")
     assert_colour(pixel_at(photo, 3, 3), PALE_BLUE)
@@ -164,7 +192,7 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
     city.get_by_role("button", name="退回修改", exact=True).click()
     expect(city).to_have_url(screen_url)
     expect(city.get_by_role("status")).to_have_text("已退回申报人修改。")
-    expect(city.locator("main")).to_contain_text("退回修改")
+    expect(status_of(city)).to_have_text("退回修改")
     expect(city.locator("#decide")).to_have_count(0)  # nothing left to decide until it comes back
     expect(city.locator(".card", has_text="初审（协办单位） · 退回修改")).to_contain_text("白底证件照：照片不是白底")
 
@@ -226,12 +254,12 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
 
     # Back at the city: the new photo is white; approve.
     city.reload()
-    expect(city.locator("main")).to_contain_text("已提交，待初审")
+    expect(status_of(city)).to_have_text("已提交，待初审")
     assert_colour(pixel_at(city.get_by_role("img", name="白底证件照"), 3, 3), WHITE)
     city.get_by_role("button", name="审核通过").click()
     expect(city).to_have_url(screen_url)
     expect(city.get_by_role("status")).to_have_text("已审核通过。")
-    expect(city.locator("main")).to_contain_text("初审通过，待复审")
+    expect(status_of(city)).to_have_text("初审通过，待复审")
     expect(city.locator("#decide")).to_have_count(0)
 
     # The association's queue shows 初审通过，待复审 by default.
@@ -239,7 +267,8 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
     open_queue(association, "alice")
     row = queue_row(association, "王小明")
     expect(row).to_contain_text("初审通过，待复审")
-    expect(association.locator("#results tbody tr")).to_have_count(1)
+    expect(association.locator("#results tbody tr")).to_have_count(1)  # 李华 is still at 初审
+    expect(queue_row(association, "李华")).to_have_count(0)
     shot(association, "review-queue-association")
     row.get_by_role("link", name="王小明").click()
     expect(association).to_have_url(screen_url)
@@ -248,7 +277,8 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
     expect(rounds).to_contain_text("初审（协办单位） · 通过")
     association.get_by_role("button", name="审核通过").click()
     expect(association.get_by_role("status")).to_have_text("已审核通过。")
-    expect(association.locator("main")).to_contain_text("审核通过")
+    expect(status_of(association)).to_have_text("审核通过")
+    expect(association.locator("#decide")).to_have_count(0)
     expect(association.get_by_role("heading", name="纸质申报表")).to_be_visible()
     shot(association, "review-screen-approved")
 
@@ -261,13 +291,14 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
     expect(approved).to_contain_text("缴费")
     expect(approved).to_contain_text(re.compile(r"缴费时间：\d+月\d+日 至 \d+月\d+日"))
     expect(phone.locator("ol.timeline")).to_contain_text("复审通过")
+    expect(unread_badge(phone)).to_have_text("4")  # 申报已提交 ×2, 初审已通过, 资格审核已通过
     shot(phone, "review-applicant-approved")
     assert_fits_phone(phone)
     main_nav(phone).get_by_role("link", name=re.compile(r"^消息")).click()
     expect(phone.locator("article.card").first.get_by_role("link")).to_have_text("资格审核已通过")
 
 
-def test_the_regulator_only_reads_and_another_city_cannot_open_it(desk, people, submitted, shot):
+def test_the_regulator_only_reads_and_another_city_cannot_open_it(desk, submitted, elsewhere, shot):
     screen = f"/staff/review/{submitted.pk}/"
 
     regulator = desk()
@@ -276,11 +307,13 @@ def test_the_regulator_only_reads_and_another_city_cannot_open_it(desk, people, 
     row = queue_row(regulator, "王小明")
     expect(row).to_contain_text("已提交，待初审")
     expect(row.locator("input[type=checkbox]")).to_have_count(0)
+    expect(queue_row(regulator, "李华")).to_have_count(0)  # 包头's
     expect(regulator.get_by_role("button", name=re.compile("批量通过"))).to_have_count(0)
     row.get_by_role("link", name="王小明").click()
     expect(regulator).to_have_url(re.compile(rf"{screen}$"))
     expect(regulator.get_by_role("heading", level=1)).to_contain_text("王小明")
-    expect(regulator.get_by_role("img", name="白底证件照")).to_be_visible()
+    expect(status_of(regulator)).to_have_text("已提交，待初审")
+    loaded(regulator.get_by_role("img", name="白底证件照"))
     expect(regulator.get_by_role("heading", name="审核结论")).to_have_count(0)
     expect(regulator.get_by_role("button", name="审核通过")).to_have_count(0)
     expect(regulator.get_by_role("button", name="退回修改")).to_have_count(0)
@@ -293,5 +326,8 @@ def test_the_regulator_only_reads_and_another_city_cannot_open_it(desk, people, 
     response = baotou.goto(screen)
     assert response.status == 404
     expect(baotou.get_by_role("heading", level=1)).to_have_text("页面不存在")
-    baotou.goto("/staff/review/?status=&text=")
+    main_nav(baotou).get_by_role("link", name="资格审核").click()
+    expect(queue_row(baotou, "李华")).to_have_count(1)
+    expect(queue_row(baotou, "王小明")).to_have_count(0)
+    baotou.goto("/staff/review/?status=&text=王小明")
     expect(baotou.locator("#results tbody tr")).to_have_text("没有符合条件的申报。")
