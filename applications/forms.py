@@ -48,7 +48,7 @@ class PersonForm(StepForm):
             "city",
         ]
         widgets = {
-            "work_started_on": forms.DateInput(attrs={"type": "date"}),
+            "work_started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
@@ -139,9 +139,9 @@ class CategoryForm(StepForm):
         model = Application
         fields = sorted({f for fields in CATEGORY_STEP_FIELDS.values() for f in fields})
         widgets = {
-            "prior_issued_on": forms.DateInput(attrs={"type": "date"}),
-            "prior_original_issued_on": forms.DateInput(attrs={"type": "date"}),
-            "title_obtained_on": forms.DateInput(attrs={"type": "date"}),
+            "prior_issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "prior_original_issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "title_obtained_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "prior_occupation_name": _("证书职业不在目录中时填写。"),
@@ -240,11 +240,13 @@ class SelfCheckForm(forms.Form):
     )
     prior_related = forms.BooleanField(label=_("证书职业与申报职业相同或相关"), required=False)
     prior_issued_on = forms.DateField(
-        label=_("证书发证日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("证书发证日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     prior_via_transfer = forms.BooleanField(label=_("该证书由平转取得"), required=False)
     prior_original_issued_on = forms.DateField(
-        label=_("平转前原证书发证日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("平转前原证书发证日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     title_field = forms.ChoiceField(
         label=_("职称领域（贯通填写）"), choices=[("", "—"), *TitleField.choices], required=False

@@ -206,7 +206,8 @@ def _returned_items(application) -> list[dict]:
     items = []
     for item in ReturnItem.objects.filter(round=latest):
         if item.item in DocumentSlot.values:
-            label, url = DocumentSlot(item.item).label, reverse("applications:documents", args=[application.pk])
+            label = DocumentSlot(item.item).label
+            url = reverse("applications:documents", args=[application.pk]) + f"#slot-{item.item}"
         else:
             label = Application._meta.get_field(item.item).verbose_name
             url = reverse("applications:step", args=[application.pk, step_of.get(item.item, "person")])

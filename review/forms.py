@@ -19,14 +19,18 @@ FLAG_CHOICES = [("", _("全部")), ("yes", _("有风险提示")), ("no", _("无�
 class QueueFilterForm(forms.Form):
     text = forms.CharField(label=_("姓名 / 身份证或手机尾号"), required=False, max_length=50)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
-    occupation = forms.ModelChoiceField(label=_("职业"), required=False, queryset=Occupation.objects.order_by("code"))
-    level = forms.ModelChoiceField(label=_("等级"), required=False, queryset=Level.objects.all())
-    category = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部")), *Category.choices])
-    city = forms.ModelChoiceField(label=_("盟市"), required=False, queryset=City.objects.all())
-    submitted_from = forms.DateField(
-        label=_("提交日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    occupation = forms.ModelChoiceField(
+        label=_("职业"), required=False, queryset=Occupation.objects.order_by("code"), empty_label=_("全部")
     )
-    submitted_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    level = forms.ModelChoiceField(label=_("等级"), required=False, queryset=Level.objects.all(), empty_label=_("全部"))
+    category = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部")), *Category.choices])
+    city = forms.ModelChoiceField(label=_("盟市"), required=False, queryset=City.objects.all(), empty_label=_("全部"))
+    submitted_from = forms.DateField(
+        label=_("提交日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    submitted_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     flagged = forms.ChoiceField(label=_("风险提示"), required=False, choices=FLAG_CHOICES)
     paper_form_missing = forms.BooleanField(label=_("只看未交纸质申报表"), required=False)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
@@ -82,7 +86,9 @@ class ReturnForm(forms.Form):
 
 
 class PaperFormForm(forms.Form):
-    received_on = forms.DateField(label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
@@ -92,4 +98,4 @@ class PaperFormForm(forms.Form):
 
 
 class ExtendReviewForm(forms.Form):
-    until = forms.DateField(label=_("审核延长至"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("审核延长至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -34,8 +34,9 @@ class QueueFilter:
 
 
 def default_status(user) -> str:
-    """What a reviewer works on by default: the city its submissions, the association the city-approved."""
-    return Status.SUBMITTED if user.role == Role.CO_ORGANIZER else Status.CITY_APPROVED
+    """What a reviewer works on by default: the city its submissions, the association the
+    city-approved; a regulator, who supervises, sees every status."""
+    return {Role.CO_ORGANIZER: Status.SUBMITTED, Role.REGULATOR: ""}.get(user.role, Status.CITY_APPROVED)
 
 
 def reviewable(user, campaign=None) -> QuerySet[Application]:

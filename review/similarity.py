@@ -177,7 +177,7 @@ def _shingle_hashes(text: str, k: int) -> list[int]:
     """The 64-bit hashes of the distinct shingles of `shingles(text, k)`, unsorted.
 
     Shingles are taken as slices of the UTF-32 encoding (4 bytes a character, so the same
-    shingles as `shingles`), and each is hashed with a copy of a keyed-in-advance BLAKE2b:
+    shingles as `shingles`), and each is hashed with a copy of a BLAKE2b set up in advance:
     about twice as fast as slicing the string and hashing each encoded slice from scratch.
     """
     data = normalise(text).encode("utf-32-le")

@@ -39,8 +39,9 @@ def _campaign(request):
 def queue(request):
     require(request.user, "review.view")
     campaign = _campaign(request)
-    form = QueueFilterForm(request.GET if "status" in request.GET or "text" in request.GET else None)
     default = selectors.default_status(request.user)
+    bound = "status" in request.GET or "text" in request.GET
+    form = QueueFilterForm(request.GET if bound else None, initial={"status": default})
     rows = selectors.queue(request.user, campaign, form.to_filter(default))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
@@ -77,7 +78,7 @@ def _items(application: Application) -> list[tuple[str, str]]:
     slots = [
         (slot, str(DocumentSlot(slot).label)) for slot in required_slots(application.category, application.level_id)
     ]
-    return fields + slots
+    return slots + fields  # documents are returned most often
 
 
 @login_required
@@ -106,7 +107,7 @@ def screen(request, pk: int):
         "return_form": ReturnForm(items=items),
         "paper_form": getattr(application, "paper_form", None),
         "paper_form_form": PaperFormForm(initial={"received_on": timezone.localdate()}),
-        "fields": [(f.verbose_name, _display(application, f)) for f in _shown_fields()],
+        "fields": [(f.verbose_name, value) for f in _shown_fields() if (value := _display(application, f))],
     }
     return render(request, "review/screen.html", context)
 

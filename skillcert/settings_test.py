@@ -18,3 +18,8 @@ from pathlib import Path  # noqa: E402
 
 # Uploaded files of the test run go to a throwaway folder, never into var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="skillcert-test-media-"))
+
+# A file (not in-memory) SQLite test database: the live server's threads then get
+# their own connections with the busy timeout, as gunicorn workers do.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="skillcert-test-db-")) / "test.sqlite3")}  # noqa: F405
