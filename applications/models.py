@@ -215,6 +215,8 @@ class ApplicationDocument(models.Model):
     flags = models.JSONField(default=list, blank=True)
     # The text layer of summaries and papers, for the similarity check of reviewers.
     text = models.TextField(blank=True, editable=False)
+    # MinHash signature of `text` (review.similarity.Signature.to_bytes()), for the similarity check.
+    minhash = models.BinaryField(null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

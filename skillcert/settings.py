@@ -175,6 +175,10 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# Estimated Jaccard similarity (MinHash over character 5-shingles) at or above which two
+# technical summaries or papers are flagged as near-duplicates for reviewers.
+REVIEW_SIMILARITY_THRESHOLD = env_str("REVIEW_SIMILARITY_THRESHOLD", "0.6")
+
 # --- notifications (docs/operations.md, "Notifications") -------------------------------
 import json  # noqa: E402
 
