@@ -49,3 +49,10 @@ def test_the_environment_wins_over_a_kept_secret(monkeypatch, tmp_path):
 
 def test_healthz_checks_the_database(db, client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_select_boxes_prompt_in_chinese(people):
+    from conftest import client_for
+
+    body = client_for(people["applicant"]).get("/self-check/").content.decode()
+    assert "- 请选择 -" in body and "Select an option" not in body
