@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from applications import lifecycle, requirements, uploads
+from applications import lifecycle, requirements, selectors, uploads
 from applications.eligibility_service import decide_for
 from applications.lifecycle import TransitionRefused
 from applications.models import Application, ApplicationDocument, DocumentSlot, Status
@@ -45,7 +45,7 @@ def start_application(actor, campaign) -> Application:
     """The applicant's draft in this campaign: the live one if it exists, else a new one."""
     if actor.role != Role.APPLICANT:
         raise PermissionDenied("only applicants apply")
-    existing = Application.objects.filter(campaign=campaign, applicant=actor).exclude(status=Status.WITHDRAWN).first()
+    existing = selectors.current_application(actor, campaign)
     if existing:
         return existing
     lifecycle.require_registration_open(campaign)
