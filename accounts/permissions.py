@@ -15,6 +15,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "catalog.manage": frozenset({Role.ASSOCIATION}),
     "review.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
     "review.decide": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER}),
+    # Orders and their payment status: city staff see their city's (to chase unpaid applicants).
+    "payments.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    # Money itself: offline payments, refunds, invoices, fees, reconciliation — the association.
+    "payments.manage": frozenset({Role.ASSOCIATION}),
+    "fees.manage": frozenset({Role.ASSOCIATION}),
 }
 
 

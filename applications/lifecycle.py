@@ -238,3 +238,105 @@ def resubmit(actor, application: Application, *, eligibility, missing: tuple[str
         after={"status": application.status},
     )
     return application
+
+
+# --- Payment, and leaving after approval ------------------------------------------------------
+
+
+@transaction.atomic
+def mark_paid(application: Application, *, order_code: str, actor=None) -> Application:
+    """approved → paid, when `payments.services` has confirmed the order's money.
+
+    The actor is the staff member who recorded an offline payment, or None for a
+    provider's confirmation. Paying twice changes nothing here.
+    """
+    application = _locked(application)
+    if application.status == Status.PAID:
+        return application
+    if application.status != Status.APPROVED:
+        raise TransitionRefused(
+            _("当前状态为“%(status)s”，不能登记缴费。") % {"status": application.get_status_display()}
+        )
+    application.status = Status.PAID
+    application.version += 1
+    application.save()
+    record(
+        "applications.paid",
+        actor=actor,
+        obj=application,
+        before={"status": Status.APPROVED},
+        after={"status": Status.PAID, "order": order_code},
+    )
+    return application
+
+
+# States from which staff may record that an approved applicant leaves before the exam.
+LEAVABLE = {Status.APPROVED, Status.PAID, Status.SCHEDULED}
+# Everything before a certificate exists may be disqualified (取消资格).
+DISQUALIFIABLE = set(Status) - {Status.CERTIFIED, Status.DELIVERED, Status.WITHDRAWN, Status.DISQUALIFIED}
+
+
+def _require_leave_officer(actor, application: Application) -> None:
+    from accounts.models import Role
+    from accounts.permissions import same_city
+
+    city_staff = actor.role == Role.CO_ORGANIZER and same_city(actor, application.city_id)
+    if not (actor.is_association or city_staff):
+        raise PermissionDenied("not staff responsible for this application")
+
+
+@transaction.atomic
+def withdraw_after_approval(actor, application: Application, *, reason: str) -> Application:
+    """approved/paid/scheduled → withdrawn, recorded by staff before the exam day (考前退出)."""
+    application = _locked(application)
+    _require_leave_officer(actor, application)
+    if application.status == Status.WITHDRAWN:
+        return application
+    if application.status not in LEAVABLE:
+        raise TransitionRefused(
+            _("当前状态为“%(status)s”，不能登记考前退出。") % {"status": application.get_status_display()}
+        )
+    if timezone.localdate() >= application.campaign.exam_date:
+        raise TransitionRefused(_("考试已开始，不能再登记考前退出。"))
+    if not reason.strip():
+        raise TransitionRefused(_("请填写退出原因。"))
+    before = application.status
+    application.status = Status.WITHDRAWN
+    application.version += 1
+    application.save()
+    record(
+        "applications.withdrawn_after_approval",
+        actor=actor,
+        obj=application,
+        before={"status": before},
+        after={"status": Status.WITHDRAWN, "reason": reason.strip()},
+    )
+    return application
+
+
+@transaction.atomic
+def disqualify(actor, application: Application, *, reason: str) -> Application:
+    """Any state before certified → disqualified (取消资格), by the association only."""
+    application = _locked(application)
+    if not actor.is_association:
+        raise PermissionDenied("only the association disqualifies")
+    if application.status == Status.DISQUALIFIED:
+        return application
+    if application.status not in DISQUALIFIABLE:
+        raise TransitionRefused(
+            _("当前状态为“%(status)s”，不能取消资格。") % {"status": application.get_status_display()}
+        )
+    if not reason.strip():
+        raise TransitionRefused(_("请填写取消资格的原因。"))
+    before = application.status
+    application.status = Status.DISQUALIFIED
+    application.version += 1
+    application.save()
+    record(
+        "applications.disqualified",
+        actor=actor,
+        obj=application,
+        before={"status": before},
+        after={"status": Status.DISQUALIFIED, "reason": reason.strip()},
+    )
+    return application

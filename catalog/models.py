@@ -100,6 +100,12 @@ class Organisation(models.Model):
         return self.name
 
 
+FEE_BASIS_2023 = (
+    "参照《内蒙古自治区发展改革委 财政厅 人力资源和社会保障厅关于规范内蒙古自治区职业技能培训和鉴定收费标准"
+    "等有关问题的通知》（内发改费字[2015]1552号）标准执行。"
+)
+
+
 class CampaignQuerySet(models.QuerySet):
     def open_for_registration(self, today: date) -> "CampaignQuerySet":
         return self.filter(registration_opens__lte=today, registration_closes__gte=today)
@@ -128,6 +134,8 @@ class Campaign(models.Model):
     handbook_working_days = models.PositiveSmallIntegerField(_("考务手册提前工作日"), default=5)
     results_working_days = models.PositiveSmallIntegerField(_("成绩公示工作日"), default=10)
     occupations = models.ManyToManyField(Occupation, through="CampaignOccupation", related_name="campaigns")
+    # 收费标准: the legal basis shown to applicants beside the fee (the notice's 缴费 section).
+    fee_basis = models.TextField(_("收费依据"), blank=True, default=FEE_BASIS_2023)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -226,3 +234,38 @@ class CampaignOccupation(models.Model):
     def level_numbers(self) -> list[int]:
         """Levels in the notice's order (5、4、3、2、1). Uses prefetched levels."""
         return sorted((level.number for level in self.levels.all()), reverse=True)
+
+
+class FeeRule(models.Model):
+    """收费标准: the fee of a level in a campaign, or of one occupation at that level.
+
+    An occupation's own rule wins over its level's rule (`catalog.fees.fee_for`).
+    """
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="fee_rules")
+    level = models.ForeignKey(Level, models.PROTECT, related_name="+", verbose_name=_("等级"))
+    occupation = models.ForeignKey(
+        Occupation, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("职业（留空为该等级全部职业）")
+    )
+    amount = models.DecimalField(_("金额（元）"), max_digits=8, decimal_places=2)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "-level", "occupation"]
+        verbose_name = _("收费标准")
+        verbose_name_plural = _("收费标准")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="fee_amount_positive"),
+            models.UniqueConstraint(
+                fields=["campaign", "level"], condition=models.Q(occupation__isnull=True), name="fee_once_per_level"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "level", "occupation"],
+                condition=models.Q(occupation__isnull=False),
+                name="fee_once_per_occupation_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.occupation.name if self.occupation_id else _("全部职业")
+        return f"{self.campaign.slug} {self.level} {target} {self.amount}元"

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "notifications",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -219,3 +220,42 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "skillcert <noreply@localhost>")
 # --- end notifications ------------------------------------------------------------------
+
+# --- payments ---------------------------------------------------------------------------
+# Providers an order can be paid through (payments.providers.base.PaymentProvider).
+PAYMENT_PROVIDERS = {
+    "wechat": "payments.providers.wechat.WeChatPayProvider",
+    "offline": "payments.providers.offline.OfflineProvider",
+}
+# The local WeChat Pay v3 simulator (app `paysim`, mounted at /paysim/) stands in for
+# api.mch.weixin.qq.com in the embedded default. Production refuses it.
+WECHATPAY_SIMULATOR = env_bool("WECHATPAY_SIMULATOR", not PRODUCTION)
+if PRODUCTION and WECHATPAY_SIMULATOR:
+    raise ImproperlyConfigured("WECHATPAY_SIMULATOR must be off when SKILLCERT_ENV=production")
+# Where this site is reachable, for the simulator's calls back to us (make run: loopback).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+WECHATPAY_GATEWAY = env_str(
+    "WECHATPAY_GATEWAY", f"{SITE_URL}/paysim" if WECHATPAY_SIMULATOR else "https://api.mch.weixin.qq.com"
+)
+WECHATPAY_MCHID = env_str("WECHATPAY_MCHID", "1900000109" if WECHATPAY_SIMULATOR else "")
+WECHATPAY_APPID = env_str("WECHATPAY_APPID", "wxd678efh567hg6787" if WECHATPAY_SIMULATOR else "")
+# APIv3 key (32 bytes), merchant API private key (PEM file) and its certificate's serial number.
+WECHATPAY_APIV3_KEY = env_str("WECHATPAY_APIV3_KEY", "")
+WECHATPAY_PRIVATE_KEY_FILE = env_str("WECHATPAY_PRIVATE_KEY_FILE", "")
+WECHATPAY_CERT_SERIAL_NO = env_str("WECHATPAY_CERT_SERIAL_NO", "")
+# Platform certificates are downloaded into this folder (or set the 微信支付公钥 and its id).
+WECHATPAY_PLATFORM_CERT_DIR = env_str("WECHATPAY_PLATFORM_CERT_DIR", str(STATE_DIR / "wechatpay-certs"))
+WECHATPAY_PUBLIC_KEY_FILE = env_str("WECHATPAY_PUBLIC_KEY_FILE", "")
+WECHATPAY_PUBLIC_KEY_ID = env_str("WECHATPAY_PUBLIC_KEY_ID", "")
+WECHATPAY_NOTIFY_URL = env_str("WECHATPAY_NOTIFY_URL", f"{SITE_URL}/payments/notify/wechat/")
+# Notifications older (or newer) than this many seconds are refused as replays.
+WECHATPAY_NOTIFY_MAX_AGE = env_int("WECHATPAY_NOTIFY_MAX_AGE", 300)
+WECHATPAY_TIMEOUT = env_int("WECHATPAY_TIMEOUT", 10)
+# A pending payment without a notification after this many seconds is queried.
+PAYMENTS_QUERY_AFTER = env_int("PAYMENTS_QUERY_AFTER", 120)
+# How often `run_periodic` enqueues the payment sweep (seconds); the daily reconciliation time.
+PAYMENTS_SWEEP_INTERVAL = env_int("PAYMENTS_SWEEP_INTERVAL", 60)
+PAYMENTS_RECONCILE_AT = env_str("PAYMENTS_RECONCILE_AT", "10:30")
+if WECHATPAY_SIMULATOR:
+    INSTALLED_APPS.append("paysim")
+# --- end payments -----------------------------------------------------------------------

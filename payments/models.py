@@ -1,0 +1,193 @@
+"""Orders, one payment record per attempt, refunds as their own records, invoices, and the
+log of every notification a provider sent us (as pretix does it).
+
+Money is yuan as Decimal with two places; providers that count in fen convert at their edge
+(`payments.money`). The fee schedule lives in `catalog.FeeRule`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import private_storage
+
+
+class Order(models.Model):
+    """What one approved application owes: one order per application, amount fixed at creation."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待缴费")
+        PAID = "paid", _("已缴费")
+        EXPIRED = "expired", _("逾期未缴费")
+        CANCELED = "canceled", _("已取消")
+        REFUNDED = "refunded", _("已退费")
+
+    code = models.CharField(_("订单号"), max_length=24, unique=True)
+    application = models.OneToOneField("applications.Application", models.PROTECT, related_name="order")
+    campaign = models.ForeignKey("catalog.Campaign", models.PROTECT, related_name="orders")
+    city = models.ForeignKey("catalog.City", models.PROTECT, related_name="orders")
+    amount = models.DecimalField(_("应缴金额（元）"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("币种"), max_length=3, default="CNY")
+    description = models.CharField(_("收费项目"), max_length=120)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PENDING)
+    expires_at = models.DateTimeField(_("缴费截止"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("缴费时间"), null=True, blank=True)
+    # A second successful payment, a provider amount mismatch…: someone must look at it.
+    flagged = models.BooleanField(_("需核查"), default=False)
+    flag_reason = models.CharField(_("核查原因"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("缴费订单")
+        verbose_name_plural = _("缴费订单")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="order_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Payment(models.Model):
+    """One attempt to pay an order through one provider (WeChat Pay, offline)."""
+
+    class State(models.TextChoices):
+        CREATED = "created", _("已创建")
+        PENDING = "pending", _("待支付")
+        CONFIRMED = "confirmed", _("支付成功")
+        FAILED = "failed", _("支付失败")
+        CANCELED = "canceled", _("已关闭")
+        REFUNDED = "refunded", _("已全额退款")
+
+    order = models.ForeignKey(Order, models.PROTECT, related_name="payments")
+    provider = models.CharField(_("支付方式"), max_length=20)  # a key of payments.providers.PROVIDERS
+    channel = models.CharField(_("渠道"), max_length=20)  # native / jsapi / bank_transfer / cash
+    out_trade_no = models.CharField(_("商户订单号"), max_length=32, unique=True)
+    amount = models.DecimalField(_("金额（元）"), max_digits=8, decimal_places=2)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.CREATED)
+    # The provider's id of the money movement: WeChat's transaction_id, or the offline receipt number.
+    reference = models.CharField(_("交易单号/收据号"), max_length=64, blank=True)
+    info = models.JSONField(_("渠道数据"), default=dict, blank=True)  # code_url, prepay_id, last query…
+    # Paid while the order was already paid by another payment: refunded automatically.
+    is_duplicate = models.BooleanField(_("重复缴费"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("到账时间"), null=True, blank=True)
+    last_checked_at = models.DateTimeField(_("最近查询"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("支付记录")
+        verbose_name_plural = _("支付记录")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["provider", "reference"], condition=~models.Q(reference=""), name="payment_reference_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.out_trade_no
+
+
+class Refund(models.Model):
+    """Money going back for one payment: full or partial, through the provider that took it."""
+
+    class State(models.TextChoices):
+        CREATED = "created", _("已创建")
+        PENDING = "pending", _("退款处理中")
+        DONE = "done", _("已退款")
+        FAILED = "failed", _("退款失败")
+
+    class Reason(models.TextChoices):
+        WITHDRAWAL = "withdrawal", _("考前退出")
+        DISQUALIFIED = "disqualified", _("取消资格")
+        DUPLICATE = "duplicate", _("重复缴费")
+        OTHER = "other", _("其他")
+
+    payment = models.ForeignKey(Payment, models.PROTECT, related_name="refunds")
+    out_refund_no = models.CharField(_("退款单号"), max_length=64, unique=True)
+    amount = models.DecimalField(_("退款金额（元）"), max_digits=8, decimal_places=2)
+    reason = models.CharField(_("退款原因"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.CREATED)
+    reference = models.CharField(_("渠道退款单号/凭证号"), max_length=64, blank=True)
+    info = models.JSONField(_("渠道数据"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("经办人")
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    done_at = models.DateTimeField(_("退款到账时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("退款")
+        verbose_name_plural = _("退款")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.out_refund_no
+
+
+class ProviderNotification(models.Model):
+    """Every notification a provider sent, with what we did and why: the evidence in a dispute."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("已处理")
+        DUPLICATE = "duplicate", _("重复通知，已忽略")
+        IGNORED = "ignored", _("已忽略")
+        REJECTED = "rejected", _("验证失败，已拒绝")
+
+    provider = models.CharField(_("支付方式"), max_length=20)
+    notification_id = models.CharField(_("通知ID"), max_length=64, blank=True)
+    event_type = models.CharField(_("事件类型"), max_length=64, blank=True)
+    out_trade_no = models.CharField(_("商户订单号"), max_length=64, blank=True)
+    outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices)
+    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("支付通知")
+        verbose_name_plural = _("支付通知")
+        indexes = [models.Index(fields=["out_trade_no"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type} {self.outcome}"
+
+
+class InvoiceRequest(models.Model):
+    """The applicant's request for an e-invoice (发票/单位 or 发票/个人), issued by the association."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("单位")
+        PERSONAL = "personal", _("个人")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("待开具")
+        ISSUED = "issued", _("已开具")
+
+    order = models.OneToOneField(Order, models.PROTECT, related_name="invoice")
+    kind = models.CharField(_("发票类型"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("发票抬头"), max_length=100)
+    tax_number = models.CharField(_("纳税人识别号"), max_length=20, blank=True)
+    email = models.EmailField(_("接收邮箱"))
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.REQUESTED)
+    invoice_number = models.CharField(_("发票号码"), max_length=40, blank=True)
+    pdf = models.FileField(_("电子发票"), storage=private_storage, upload_to="invoices/%Y/", blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("开票人")
+    )
+    issued_at = models.DateTimeField(_("开具时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("发票申请")
+        verbose_name_plural = _("发票申请")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"

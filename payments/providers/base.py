@@ -1,0 +1,128 @@
+"""The interface every payment provider implements, and the facts it reports back.
+
+A provider talks to the outside world and reports what it was told; it decides nothing
+about orders. `payments.services` compares those facts with the order and changes state.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+class ProviderError(Exception):
+    """The provider could not be reached or refused the call; str() is shown to staff/applicants."""
+
+
+class NotificationRejected(Exception):
+    """A notification that must not be trusted (signature, decryption, replay); str() is logged."""
+
+
+@dataclass(frozen=True)
+class ProviderTransaction:
+    """What the provider says about one payment (WeChat's transaction resource)."""
+
+    out_trade_no: str
+    state: str  # WeChat trade_state: SUCCESS, NOTPAY, CLOSED, REFUND, USERPAYING, PAYERROR, REVOKED
+    transaction_id: str = ""
+    amount_fen: int | None = None  # amount.total
+    payer_total_fen: int | None = None  # amount.payer_total
+    currency: str = ""
+    mchid: str = ""
+    appid: str = ""
+    success_time: datetime | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state in ("SUCCESS", "REFUND")  # REFUND: paid, then (partly) refunded
+
+
+@dataclass(frozen=True)
+class ProviderRefund:
+    """What the provider says about one refund."""
+
+    out_refund_no: str
+    state: str  # WeChat status: SUCCESS, PROCESSING, CLOSED, ABNORMAL
+    refund_id: str = ""
+    out_trade_no: str = ""
+    amount_fen: int | None = None  # amount.refund
+    success_time: datetime | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProviderNotice:
+    """A verified, decrypted notification."""
+
+    notification_id: str
+    event_type: str  # TRANSACTION.SUCCESS, REFUND.SUCCESS, REFUND.ABNORMAL, REFUND.CLOSED
+    created: datetime | None
+    transaction: ProviderTransaction | None = None
+    refund: ProviderRefund | None = None
+
+
+@dataclass(frozen=True)
+class BillRow:
+    """One line of a provider's daily trade bill (WeChat 交易账单, bill_type=ALL)."""
+
+    traded_at: datetime
+    out_trade_no: str
+    transaction_id: str
+    trade_state: str  # SUCCESS or REFUND (WeChat's 交易状态)
+    amount: Decimal  # 应结订单金额 (yuan), 0 on refund rows
+    refund_amount: Decimal = Decimal("0")  # 退款金额 (yuan)
+    out_refund_no: str = ""
+    refund_id: str = ""
+    refund_state: str = ""
+    fee: Decimal = Decimal("0")  # 手续费
+
+
+@dataclass(frozen=True)
+class Instructions:
+    """What the applicant needs to pay: a QR code to scan, or the JSAPI call's parameters."""
+
+    channel: str
+    code_url: str = ""  # Native: encode as a QR code
+    jsapi: dict[str, str] = field(default_factory=dict)  # JSAPI: WeixinJSBridge getBrandWCPayRequest
+
+
+class PaymentProvider:
+    """Subclasses implement what they support; `online` providers take money themselves."""
+
+    identifier: str = ""
+    verbose_name: str = ""
+    online: bool = True
+    channels: tuple[str, ...] = ()
+
+    # Identity the provider's answers must match (WeChat: mchid, appid).
+    merchant_id: str = ""
+    app_id: str = ""
+
+    def start(self, payment, *, channel: str, description: str, expires_at: datetime,
+              client_ip: str = "", openid: str = "") -> Instructions:
+        raise NotImplementedError
+
+    def query(self, payment) -> ProviderTransaction:
+        raise NotImplementedError
+
+    def close(self, payment) -> None:
+        raise NotImplementedError
+
+    def refund(self, refund, *, total: Decimal) -> ProviderRefund:
+        raise NotImplementedError
+
+    def query_refund(self, refund) -> ProviderRefund:
+        raise NotImplementedError
+
+    def parse_notification(self, headers: dict[str, str], body: bytes) -> ProviderNotice:
+        """Verify and decrypt; raise NotificationRejected with the reason when it can't be trusted."""
+        raise NotImplementedError
+
+    def notification_response(self, *, ok: bool, message: str = "") -> tuple[int, dict[str, str]]:
+        """HTTP status and JSON body the provider expects as the answer to a notification."""
+        raise NotImplementedError
+
+    def trade_bill(self, day: date) -> list[BillRow]:
+        """The provider's own record of the day, for reconciliation."""
+        raise NotImplementedError
