@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,10 +13,12 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("applications.urls")),
+    path("", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", include("audit.urls")),
     path("staff/review/", include("review.urls")),
+    path("staff/payments/", include("payments.staff_urls")),
     path("staff/catalog/import/", catalog_views.import_catalog_view, name="catalog_import"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
@@ -23,6 +26,9 @@ urlpatterns = [
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
+
+if settings.WECHATPAY_SIMULATOR:  # the local stand-in for api.mch.weixin.qq.com; never in production
+    urlpatterns.append(path("paysim/", include("paysim.urls")))
 
 handler403 = "skillcert.errors.forbidden"
 handler404 = "skillcert.errors.not_found"
