@@ -13,6 +13,9 @@ KINDS = {
     "application.returned": _("申报被退回"),
     "application.city_approved": _("初审通过"),
     "application.approved": _("资格审核通过"),
+    "invoice.issued": _("电子发票已开具"),
+    "payment.confirmed": _("缴费成功"),
+    "payment.refunded": _("退费已到账"),
 }
 
 

@@ -1,6 +1,6 @@
 """Yuan and fen, without floats: the one place amounts change unit (pure, no Django)."""
 
-from decimal import ROUND_UNNECESSARY, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 
@@ -19,13 +19,11 @@ def yuan(value: str | int | Decimal) -> Decimal:
         raise AmountError("金额格式不正确，请填写数字，例如 150 或 150.00。")
     if amount <= 0:
         raise AmountError("金额必须大于 0。")
-    try:
-        amount = amount.quantize(CENT, rounding=ROUND_UNNECESSARY)
-    except InvalidOperation:
-        raise AmountError("金额最多保留两位小数（分）。") from None
     if amount >= Decimal("1000000"):
         raise AmountError("金额过大，请核对。")
-    return amount
+    if amount != amount.quantize(CENT):
+        raise AmountError("金额最多保留两位小数（分）。")
+    return amount.quantize(CENT)
 
 
 def to_fen(amount: Decimal) -> int:
