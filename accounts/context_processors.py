@@ -14,5 +14,7 @@ def roles(request):
             "admin": user.is_staff,
             "catalog": has_capability(user, "catalog.manage"),
             "review": has_capability(user, "review.view"),
+            "payments": has_capability(user, "payments.view"),
+            "payments_manage": has_capability(user, "payments.manage"),
         }
     }

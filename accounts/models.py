@@ -24,6 +24,8 @@ class Role(models.TextChoices):
 
 CITY_ROLES = {Role.CO_ORGANIZER, Role.REGULATOR, Role.EXPERT}
 STAFF_ROLES = CITY_ROLES | {Role.ASSOCIATION}
+# In a fixed order: a set's order changes with the hash seed, and with it the migration.
+CITY_ROLE_VALUES = ["co_organizer", "regulator", "expert"]
 
 
 def new_session_salt() -> str:
@@ -93,8 +95,8 @@ class User(LookupHashesMixin, AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(role__in=[r.value for r in CITY_ROLES]) & models.Q(city__isnull=False))
-                | (~models.Q(role__in=[r.value for r in CITY_ROLES]) & models.Q(city__isnull=True)),
+                condition=(models.Q(role__in=CITY_ROLE_VALUES) & models.Q(city__isnull=False))
+                | (~models.Q(role__in=CITY_ROLE_VALUES) & models.Q(city__isnull=True)),
                 name="city_staff_have_a_city_others_none",
                 violation_error_message=_("协办单位、人社监管部门和评审专家须选择所属盟市；就促会和申报人员不选盟市。"),
             ),

@@ -83,6 +83,11 @@ class _PrivateStorage(LazyObject):
 private_storage = _PrivateStorage()
 
 
+def private_files() -> _PrivateStorage:
+    """The private storage by reference: migrations name this function, not a machine's path."""
+    return private_storage
+
+
 class Application(LookupHashesMixin, models.Model):
     campaign = models.ForeignKey("catalog.Campaign", models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="applications")
@@ -206,7 +211,7 @@ def _document_path(instance, filename: str) -> str:  # services name files thems
 class ApplicationDocument(models.Model):
     application = models.ForeignKey(Application, models.CASCADE, related_name="documents")
     slot = models.CharField(_("材料"), max_length=30, choices=DocumentSlot.choices)
-    file = models.FileField(storage=private_storage, upload_to=_document_path, max_length=200)
+    file = models.FileField(storage=private_files, upload_to=_document_path, max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)

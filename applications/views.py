@@ -44,6 +44,9 @@ TIMELINE_LABELS = {
     "review.city.returned": _("初审退回修改"),
     "review.association.approved": _("复审通过"),
     "review.association.returned": _("复审退回修改"),
+    "applications.paid": _("缴费成功"),
+    "applications.withdrawn_after_approval": _("考前退出"),
+    "applications.disqualified": _("取消资格"),
 }
 STEP_NAMES = [name for name, _label, _form in STEPS] + ["documents", "review"]
 

@@ -245,7 +245,12 @@ class FeeRule(models.Model):
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="fee_rules")
     level = models.ForeignKey(Level, models.PROTECT, related_name="+", verbose_name=_("等级"))
     occupation = models.ForeignKey(
-        Occupation, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("职业（留空为该等级全部职业）")
+        Occupation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("职业（留空为该等级全部职业）"),
     )
     amount = models.DecimalField(_("金额（元）"), max_digits=8, decimal_places=2)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

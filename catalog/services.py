@@ -183,17 +183,17 @@ def demo_windows(today: date) -> dict[str, date]:
 
 
 @transaction.atomic
-def ensure_demo_campaign(today: date) -> tuple[Campaign, bool]:
+def ensure_demo_campaign(today: date, *, slug: str = "demo", label: str = "演示批次") -> tuple[Campaign, bool]:
     """A rehearsal campaign with 2023's catalog; reused as it is when it exists."""
     source = load_notice_2023()
-    existing = Campaign.objects.filter(slug="demo").first()
+    existing = Campaign.objects.filter(slug=slug).first()
     if existing:
         return existing, False
     windows = demo_windows(today)
     campaign = Campaign.objects.create(
-        slug="demo",
+        slug=slug,
         year=windows["exam_date"].year,
-        title=f"{windows['exam_date'].year} 年度职业技能等级认定（演示批次）",
+        title=f"{windows['exam_date'].year} 年度职业技能等级认定（{label}）",
         is_demo=True,
         **windows,
     )

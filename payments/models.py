@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import private_storage
+from applications.models import private_files
 
 
 class Order(models.Model):
@@ -175,7 +175,7 @@ class InvoiceRequest(models.Model):
     email = models.EmailField(_("接收邮箱"))
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.REQUESTED)
     invoice_number = models.CharField(_("发票号码"), max_length=40, blank=True)
-    pdf = models.FileField(_("电子发票"), storage=private_storage, upload_to="invoices/%Y/", blank=True)
+    pdf = models.FileField(_("电子发票"), storage=private_files, upload_to="invoices/%Y/", blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("开票人")
     )
@@ -191,3 +191,54 @@ class InvoiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
+
+
+def _reconciliation_path(report: "ReconciliationReport", filename: str) -> str:
+    return f"reconciliation/{report.day:%Y}/{filename}"
+
+
+class ReconciliationReport(models.Model):
+    """One provider's day compared with its trade bill (对账): the totals, the differences and
+    the workbook. Regenerating a day replaces its row and file (`payments.reconciliation`)."""
+
+    provider = models.CharField(_("支付方式"), max_length=20)
+    day = models.DateField(_("对账日期"))
+    generated_at = models.DateTimeField(_("生成时间"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("生成人")
+    )
+    our_payment_count = models.PositiveIntegerField(_("我方支付笔数"), default=0)
+    our_payment_amount = models.DecimalField(_("我方支付金额"), max_digits=12, decimal_places=2, default=0)
+    our_refund_count = models.PositiveIntegerField(_("我方退款笔数"), default=0)
+    our_refund_amount = models.DecimalField(_("我方退款金额"), max_digits=12, decimal_places=2, default=0)
+    # Empty when there is no bill: an offline provider, or the bill could not be fetched.
+    bill_payment_count = models.PositiveIntegerField(_("渠道支付笔数"), null=True, blank=True)
+    bill_payment_amount = models.DecimalField(_("渠道支付金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    bill_refund_count = models.PositiveIntegerField(_("渠道退款笔数"), null=True, blank=True)
+    bill_refund_amount = models.DecimalField(_("渠道退款金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    bill_fee = models.DecimalField(_("手续费"), max_digits=12, decimal_places=2, null=True, blank=True)
+    difference_count = models.PositiveIntegerField(_("差异笔数"), default=0)
+    # [{"kind", "label", "out_trade_no", "out_refund_no", "explanation"}]: shown on the overview.
+    differences = models.JSONField(_("差异"), default=list, blank=True)
+    bill_error = models.CharField(_("账单获取失败原因"), max_length=300, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    file = models.FileField(_("对账表"), storage=private_files, upload_to=_reconciliation_path, blank=True)
+
+    class Meta:
+        ordering = ["-day", "provider"]
+        verbose_name = _("对账报告")
+        verbose_name_plural = _("对账报告")
+        constraints = [models.UniqueConstraint(fields=["provider", "day"], name="reconciliation_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.day:%Y-%m-%d}"
+
+    @property
+    def our_net(self):
+        return self.our_payment_amount - self.our_refund_amount
+
+    @property
+    def bill_net(self):
+        if self.bill_payment_amount is None or self.bill_refund_amount is None:
+            return None
+        return self.bill_payment_amount - self.bill_refund_amount

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Serve skillcert on 127.0.0.1:$PORT with gunicorn, and its background worker.
+# Serve skillcert on 127.0.0.1:$PORT with gunicorn, its background worker and its scheduler.
+# The WeChat Pay simulator (/paysim/) calls back into this server: keep WEB_WORKERS >= 2.
 # Both stop together on Ctrl-C.
 set -euo pipefail
 PORT="${PORT:-8000}"
@@ -8,8 +9,11 @@ WEB_WORKERS="${WEB_WORKERS:-2}"
 
 "$BIN/python" manage.py db_worker --queue-name default &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+# The scheduler: payment sweep every minute, yesterday's reconciliation once a day.
+"$BIN/python" manage.py run_periodic &
+periodic=$!
+trap 'kill "$worker" "$periodic" 2>/dev/null || true; wait "$worker" "$periodic" 2>/dev/null || true' EXIT INT TERM
 
 echo "skillcert: http://127.0.0.1:${PORT}/  (Ctrl-C stops the server and the worker)"
 "$BIN/gunicorn" skillcert.wsgi:application \
-  --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --access-logfile - --graceful-timeout 5
+  --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --threads "${WEB_THREADS:-4}" --access-logfile - --graceful-timeout 5

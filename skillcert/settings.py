@@ -239,6 +239,8 @@ WECHATPAY_GATEWAY = env_str(
 )
 WECHATPAY_MCHID = env_str("WECHATPAY_MCHID", "1900000109" if WECHATPAY_SIMULATOR else "")
 WECHATPAY_APPID = env_str("WECHATPAY_APPID", "wxd678efh567hg6787" if WECHATPAY_SIMULATOR else "")
+# The Official Account's AppSecret: JSAPI learns the payer's openid through snsapi_base OAuth.
+WECHATPAY_APP_SECRET = env_str("WECHATPAY_APP_SECRET", "")
 # APIv3 key (32 bytes), merchant API private key (PEM file) and its certificate's serial number.
 WECHATPAY_APIV3_KEY = env_str("WECHATPAY_APIV3_KEY", "")
 WECHATPAY_PRIVATE_KEY_FILE = env_str("WECHATPAY_PRIVATE_KEY_FILE", "")

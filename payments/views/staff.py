@@ -13,16 +13,21 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import has_capability, require
 from applications.lifecycle import TransitionRefused
 from catalog import selectors as catalog_selectors
+from catalog.models import Campaign
 from payments import selectors, services
 from payments.forms import LeaveForm, OfflinePaymentForm, OrderFilterForm, RefundForm
 from payments.models import Payment, ProviderNotification
 
 
 def _campaign(request):
+    """The campaign asked for, else the one whose payment window is open, else the featured one."""
     key = request.GET.get("campaign")
-    campaign = (
-        catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
-    )
+    today = timezone.localdate()
+    if key:
+        campaign = catalog_selectors.campaign_by_key(key)
+    else:
+        paying = Campaign.objects.filter(payment_opens__lte=today, payment_closes__gte=today).order_by("-exam_date")
+        campaign = paying.first() or catalog_selectors.featured_campaign(today)
     if campaign is None:
         raise Http404
     return campaign
@@ -38,6 +43,7 @@ def orders(request):
     rows = selectors.filtered(rows, **form.cleaned_data) if form.is_valid() else selectors.filtered(rows)
     context = {
         "campaign": campaign,
+        "campaigns": catalog_selectors.campaigns(),
         "form": form,
         "page": Paginator(rows, 50).get_page(request.GET.get("page")),
         "counts": counts,

@@ -5,7 +5,9 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
 from accounts.models import Role, User
 from applications.demo import ensure_demo_applications
+from catalog.fees import ensure_demo_fees
 from catalog.services import ensure_demo_campaign
+from payments.demo import ensure_payment_demo
 
 
 class Command(BaseCommand):
@@ -27,6 +29,16 @@ class Command(BaseCommand):
         applicants = list(User.objects.filter(role=Role.APPLICANT, username__isnull=True).order_by("pk")[:3])
         for line in ensure_demo_applications(campaign, applicants):
             self.stdout.write(f"  演示申报 {line}")
+        ensure_demo_fees(campaign)
+        staff = {user.username: user for user in User.objects.filter(username__in=["hohhot-co", "association"])}
+        if len(applicants) == 3 and len(staff) == 2:
+            for line in ensure_payment_demo(
+                timezone.localdate(),
+                applicant=applicants[2],
+                city_reviewer=staff["hohhot-co"],
+                association=staff["association"],
+            ):
+                self.stdout.write(f"  {line}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             self.stdout.write(f"  {login.role:<8} {login.login:<16} {login.note}")

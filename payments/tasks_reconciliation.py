@@ -1,0 +1,23 @@
+"""Daily reconciliation in the background (Django's tasks API).
+
+The periodic scheduler enqueues `reconcile_day` once a day for yesterday (Beijing time), after
+WeChat Pay publishes the bill (from 10:00 the next day):
+`reconcile_day.enqueue((timezone.localdate() - timedelta(days=1)).isoformat())`.
+Running it again for the same day replaces that day's reports.
+"""
+
+from datetime import date
+
+from django.tasks import task
+
+
+@task
+def reconcile_day(day_iso: str) -> dict[str, dict[str, object]]:
+    """Build and keep the report of `day_iso` ("YYYY-MM-DD") for every configured provider."""
+    from payments.reconciliation import generate_daily_reports
+
+    kept = generate_daily_reports(date.fromisoformat(day_iso))
+    return {
+        row.provider: {"differences": row.difference_count, "bill_error": row.bill_error, "note": row.note}
+        for row in kept
+    }

@@ -1,0 +1,183 @@
+"""The applicant's payment page and the staff pages of payments, for every role."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Status
+from conftest import client_for
+from payments import services
+from payments.models import Order, Payment
+
+ROLES = ["anon", "applicant", "other_applicant", "hohhot_co", "baotou_co", "hohhot_reg", "hohhot_expert", "association"]
+
+
+@pytest.fixture
+def other_applicant(people):
+    from accounts.demo import demo_id_number
+    from accounts.models import Role, User
+
+    return User.objects.create_user(
+        None,
+        "Correct-horse-42",
+        role=Role.APPLICANT,
+        full_name="李四",
+        id_number=demo_id_number("15020319900708002"),
+        phone="13800009999",
+    )
+
+
+def _client(people, other_applicant, role):
+    users = {**people, "other_applicant": other_applicant}
+    return client_for(None if role == "anon" else users[role])
+
+
+@pytest.fixture
+def order(people, approved):
+    return services.open_order(people["applicant"], approved)
+
+
+# --- Applicant ---------------------------------------------------------------------------------
+
+
+def test_pay_page_shows_fee_deadline_and_legal_basis(people, approved):
+    response = client_for(people["applicant"]).get(reverse("payments:pay", args=[approved.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "¥180.00" in text
+    assert "内发改费字[2015]1552号" in text
+    assert f"{approved.campaign.payment_closes:%Y年%-m月%-d日}" in text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_applicant_sees_their_pay_page(people, other_applicant, approved, role):
+    response = _client(people, other_applicant, role).get(reverse("payments:pay", args=[approved.pk]))
+    expected = {"anon": 302, "applicant": 200}.get(role, 404)
+    if role in {"hohhot_co", "baotou_co", "hohhot_reg", "hohhot_expert", "association"}:
+        expected = 404  # staff use the staff pages; the pay page is the applicant's own
+    assert response.status_code == expected
+
+
+def test_paying_shows_a_qr_code_and_polls_the_status(people, approved, scripted_wechat):
+    client = client_for(people["applicant"])
+    response = client.post(reverse("payments:start", args=[approved.pk]))
+    assert response.status_code == 302
+    page = client.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+    assert "<svg" in page and "微信支付二维码" in page
+    assert 'hx-trigger="every 3s"' in page
+    payment = Payment.objects.get()
+    scripted_wechat.success(payment)  # paid; the notification is late
+    response = client.post(reverse("payments:status", args=[approved.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Refresh"] == "true"
+    approved.refresh_from_db()
+    assert approved.status == Status.PAID
+    assert "已缴费" in client.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+
+
+def test_paying_outside_the_window_says_why_in_place(people, approved, scripted_wechat):
+    from catalog.models import Campaign
+
+    Campaign.objects.filter(pk=approved.campaign_id).update(
+        payment_opens=timezone.localdate() + timezone.timedelta(days=1)
+    )
+    client = client_for(people["applicant"])
+    response = client.post(reverse("payments:start", args=[approved.pk]), follow=True)
+    assert "缴费尚未开始" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_inside_wechat_the_payer_is_identified_first(people, approved, scripted_wechat):
+    scripted_wechat.oauth_authorize_url = lambda redirect_uri, state: f"https://open.example/authorize?state={state}"
+    client = client_for(people["applicant"])
+    response = client.post(
+        reverse("payments:start", args=[approved.pk]), HTTP_USER_AGENT="Mozilla/5.0 MicroMessenger/8.0"
+    )
+    assert response.status_code == 302 and response.url.startswith("https://open.example/authorize")
+    assert not Order.objects.exists()
+
+
+def test_notify_endpoint_of_an_unknown_provider_is_404(client):
+    assert client.post("/payments/notify/alipay/", b"{}", content_type="application/json").status_code == 404
+    assert client.post("/payments/notify/offline/", b"{}", content_type="application/json").status_code == 404
+
+
+def test_notify_endpoint_refuses_get(client):
+    assert client.get("/payments/notify/wechat/").status_code == 405
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_orders_list_is_scoped_by_city(people, other_applicant, order, role):
+    response = _client(people, other_applicant, role).get(reverse("payments_staff:orders") + "?campaign=demo")
+    expected = {"anon": 302, "applicant": 403, "other_applicant": 403, "hohhot_expert": 403}.get(role, 200)
+    assert response.status_code == expected
+    if expected == 200:
+        shown = order.code in response.content.decode()
+        assert shown == (role != "baotou_co")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_order_page_is_scoped_by_city(people, other_applicant, order, role):
+    response = _client(people, other_applicant, role).get(reverse("payments_staff:order", args=[order.code]))
+    expected = {"anon": 302, "applicant": 403, "other_applicant": 403, "hohhot_expert": 403, "baotou_co": 404}
+    assert response.status_code == expected.get(role, 200)
+
+
+@pytest.mark.parametrize("role", ["hohhot_co", "hohhot_reg"])
+def test_city_staff_cannot_record_offline_payments_or_refunds(people, order, role):
+    client = client_for(people[role])
+    data = {"channel": "cash", "receipt_number": "R1", "amount": "180", "paid_on": timezone.localdate().isoformat()}
+    assert client.post(reverse("payments_staff:record_offline", args=[order.code]), data).status_code == 403
+    assert client.post(reverse("payments_staff:refund", args=[order.code]), {"payment": 1}).status_code == 403
+    assert not Payment.objects.exists()
+
+
+def test_association_records_an_offline_payment_on_the_order_page(people, order):
+    client = client_for(people["association"])
+    url = reverse("payments_staff:record_offline", args=[order.code])
+    data = {"channel": "bank_transfer", "receipt_number": "", "amount": "18O", "paid_on": "not a date"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "请修改以下问题" in response.content.decode()
+    assert not Payment.objects.exists()
+    data = {**data, "receipt_number": "NM-1", "amount": "170", "paid_on": timezone.localdate().isoformat()}
+    response = client.post(url, data)
+    assert response.status_code == 400 and "不一致" in response.content.decode()
+    response = client.post(url, {**data, "amount": "180.00"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+
+
+def test_association_refunds_after_recording_a_withdrawal(people, order):
+    services.record_offline_payment(
+        people["association"], order, channel="cash", receipt_number="NM-2", amount="180", paid_on=timezone.localdate()
+    )
+    client = client_for(people["association"])
+    page = reverse("payments_staff:order", args=[order.code])
+    response = client.post(page, {"leave": "1", "kind": "withdraw", "reason": "本人申请退出"})
+    assert response.status_code == 302
+    payment = order.payments.get()
+    refund_url = reverse("payments_staff:refund", args=[order.code])
+    response = client.post(
+        refund_url, {"payment": payment.pk, "amount": "200", "reason": "withdrawal", "reference": "HD-1"}
+    )
+    assert response.status_code == 400 and "超过可退金额" in response.content.decode()
+    response = client.post(
+        refund_url, {"payment": payment.pk, "amount": "180", "reason": "withdrawal", "reference": "HD-1"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == Order.State.REFUNDED
+
+
+def test_a_co_organizer_records_a_withdrawal_but_cannot_disqualify(people, order):
+    client = client_for(people["hohhot_co"])
+    page = reverse("payments_staff:order", args=[order.code])
+    assert client.post(page, {"leave": "1", "kind": "disqualify", "reason": "替考"}).status_code == 403
+    assert client.post(page, {"leave": "1", "kind": "withdraw", "reason": "调动"}).status_code == 302
+    order.refresh_from_db()
+    assert order.state == Order.State.CANCELED
