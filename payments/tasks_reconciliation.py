@@ -14,7 +14,7 @@ from django.tasks import task
 @task
 def reconcile_day(day_iso: str) -> dict[str, dict[str, object]]:
     """Build and keep the report of `day_iso` ("YYYY-MM-DD") for every configured provider."""
-    from payments.reconciliation import generate_daily_reports
+    from payments.reconciliation.report import generate_daily_reports
 
     kept = generate_daily_reports(date.fromisoformat(day_iso))
     return {

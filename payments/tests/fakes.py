@@ -60,7 +60,9 @@ class ScriptedWeChat(PaymentProvider):
         self._check()
         if payment.out_trade_no in self.closed:
             return ProviderTransaction(out_trade_no=payment.out_trade_no, state="CLOSED")
-        return self.paid.get(payment.out_trade_no) or ProviderTransaction(out_trade_no=payment.out_trade_no, state="NOTPAY")
+        return self.paid.get(payment.out_trade_no) or ProviderTransaction(
+            out_trade_no=payment.out_trade_no, state="NOTPAY"
+        )
 
     def close(self, payment):
         self._check()
@@ -69,7 +71,9 @@ class ScriptedWeChat(PaymentProvider):
     def refund(self, refund, *, total: Decimal):
         self._check()
         self.refunds.append((refund.out_refund_no, to_fen(refund.amount)))
-        return ProviderRefund(out_refund_no=refund.out_refund_no, state=self.refund_state, refund_id=f"50000{refund.pk:012d}")
+        return ProviderRefund(
+            out_refund_no=refund.out_refund_no, state=self.refund_state, refund_id=f"50000{refund.pk:012d}"
+        )
 
     def query_refund(self, refund):
         self._check()

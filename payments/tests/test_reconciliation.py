@@ -22,7 +22,7 @@ from payments import reconciliation as rec
 from payments.models import Order, Payment, ReconciliationReport, Refund
 from payments.providers import reset_providers
 from payments.providers.base import BillRow, PaymentProvider, ProviderError
-from payments.reconciliation import KINDS, PaymentRecord, RefundRecord, compare
+from payments.reconciliation.comparison import KINDS, PaymentRecord, RefundRecord, compare
 
 SH = ZoneInfo("Asia/Shanghai")
 DAY = date(2024, 5, 1)

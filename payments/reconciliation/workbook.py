@@ -1,0 +1,263 @@
+"""The workbook of a reconciliation report (xlsx): 汇总, 订单与支付, 退款, 渠道账单, 差异."""
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from payments.reconciliation.comparison import BILL_TIMEZONE, Difference, _aware, _label
+
+if TYPE_CHECKING:
+    from payments.reconciliation.report import Report  # report.py imports this module
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY_FORMAT = "0.00"
+TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """Excel has no time zones: Beijing wall-clock time without tzinfo."""
+    if value is None:
+        return None
+    if _aware(value):
+        value = value.astimezone(BILL_TIMEZONE)
+    return value.replace(tzinfo=None)
+
+
+def _sheet(workbook, title: str, columns: Sequence[tuple[str, int, str | None]], rows: Iterable[Sequence]):
+    """A sheet with a bold frozen header row; columns are (header, width, number format)."""
+    sheet = workbook.create_sheet(title)
+    sheet.append([header for header, _, _ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, (_, width, _) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for values in rows:
+        sheet.append(list(values))
+        _format_row(sheet, sheet.max_row, columns)
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _format_row(sheet, row: int, columns) -> None:
+    for index, (_, _, number_format) in enumerate(columns, start=1):
+        cell = sheet.cell(row=row, column=index)
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # text from outside (names, receipt numbers) is never a formula
+        elif number_format and cell.value is not None:
+            cell.number_format = number_format
+
+
+def _results_by(differences: Iterable[Difference], key) -> dict:
+    results: dict = {}
+    for difference in differences:
+        results.setdefault(key(difference), []).append(difference.label)
+    return results
+
+
+def report_xlsx(report: "Report") -> bytes:
+    """The workbook of a report: 汇总, 订单与支付, 退款, 渠道账单, 差异. No ID or phone numbers."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "汇总"
+    bold = Font(bold=True)
+    bill = report.bill_totals
+    if report.bill_error:
+        bill_status = report.bill_error
+    elif report.note:
+        bill_status = report.note
+    else:
+        bill_status = f"已获取，共 {len(report.bill)} 行"
+    info = [
+        ("支付方式", f"{report.provider_name}（{report.provider}）"),
+        ("对账日期", report.day),
+        ("生成时间", _local(report.generated_at)),
+        ("渠道账单", bill_status),
+        ("差异笔数", len(report.differences) if report.has_bill else "—"),
+    ]
+    for label, value in info:
+        summary.append([label, value])
+        summary.cell(row=summary.max_row, column=1).font = bold
+    summary["B2"].number_format = DATE_FORMAT
+    summary["B3"].number_format = TIME_FORMAT
+    summary.append([])
+    header_row = summary.max_row + 1
+    summary.append(["项目", "我方", "渠道账单", "差额（渠道−我方）"])
+    for cell in summary[header_row]:
+        cell.font = bold
+    ours = report.ours
+
+    def line(label, ours_value, bill_value, number_format):
+        gap = None if bill_value is None or ours_value is None else bill_value - ours_value
+        summary.append([label, ours_value, bill_value, gap])
+        for column in (2, 3, 4):
+            summary.cell(row=summary.max_row, column=column).number_format = number_format
+
+    line("支付笔数", ours.payment_count, bill.payment_count if bill else None, "0")
+    line("支付金额（元）", ours.payment_amount, bill.payment_amount if bill else None, MONEY_FORMAT)
+    line("退款笔数", ours.refund_count, bill.refund_count if bill else None, "0")
+    line("退款金额（元）", ours.refund_amount, bill.refund_amount if bill else None, MONEY_FORMAT)
+    line("净额（元，支付−退款）", ours.net, bill.net if bill else None, MONEY_FORMAT)
+    summary.append(["手续费（元）", None, bill.fee if bill else None, None])
+    summary.cell(row=summary.max_row, column=3).number_format = MONEY_FORMAT
+    if report.differences:
+        summary.append([])
+        summary.append(["差异类型", "笔数"])
+        for cell in summary[summary.max_row]:
+            cell.font = bold
+        counts: dict[str, int] = {}
+        for difference in report.differences:
+            counts[difference.label] = counts.get(difference.label, 0) + 1
+        for label, count in counts.items():
+            summary.append([label, count])
+    for column, width in (("A", 22), ("B", 40), ("C", 16), ("D", 18)):
+        summary.column_dimensions[column].width = width
+
+    def result(labels: list[str] | None) -> str:
+        if not report.has_bill:
+            return "待人工核对" if not report.bill_error else "未对账"
+        return "、".join(labels) if labels else "一致"
+
+    by_payment = _results_by(
+        (d for d in report.differences if not d.kind.startswith("refund_")), lambda d: d.out_trade_no
+    )
+    _sheet(
+        workbook,
+        "订单与支付",
+        [
+            ("订单号", 22, None),
+            ("姓名", 12, None),
+            ("盟市", 12, None),
+            ("渠道", 14, None),
+            ("金额（元）", 12, MONEY_FORMAT),
+            ("商户订单号", 26, None),
+            ("交易单号/收据号", 32, None),
+            ("到账时间", 20, TIME_FORMAT),
+            ("状态", 12, None),
+            ("重复缴费", 10, None),
+            ("对账结果", 24, None),
+        ],
+        (
+            (
+                p.order_code,
+                p.full_name,
+                p.city,
+                p.channel,
+                p.amount,
+                p.out_trade_no,
+                p.reference,
+                _local(p.confirmed_at),
+                _label(p),
+                "是" if p.is_duplicate else "",
+                result(by_payment.get(p.out_trade_no)),
+            )
+            for p in report.payments
+        ),
+    )
+    by_refund = _results_by(
+        (d for d in report.differences if d.kind.startswith("refund_")), lambda d: (d.out_trade_no, d.out_refund_no)
+    )
+    _sheet(
+        workbook,
+        "退款",
+        [
+            ("退款单号", 28, None),
+            ("商户订单号", 26, None),
+            ("订单号", 22, None),
+            ("姓名", 12, None),
+            ("盟市", 12, None),
+            ("退款金额（元）", 14, MONEY_FORMAT),
+            ("退款原因", 12, None),
+            ("渠道退款单号/凭证号", 32, None),
+            ("退款到账时间", 20, TIME_FORMAT),
+            ("状态", 12, None),
+            ("对账结果", 24, None),
+        ],
+        (
+            (
+                r.out_refund_no,
+                r.out_trade_no,
+                r.order_code,
+                r.full_name,
+                r.city,
+                r.amount,
+                r.reason,
+                r.reference,
+                _local(r.done_at),
+                _label(r),
+                result(by_refund.get((r.out_trade_no, r.out_refund_no))),
+            )
+            for r in report.refunds
+        ),
+    )
+    _sheet(
+        workbook,
+        "渠道账单",
+        [
+            ("交易时间", 20, TIME_FORMAT),
+            ("商户订单号", 26, None),
+            ("渠道交易单号", 32, None),
+            ("交易状态", 10, None),
+            ("订单金额（元）", 14, MONEY_FORMAT),
+            ("退款金额（元）", 14, MONEY_FORMAT),
+            ("商户退款单号", 28, None),
+            ("渠道退款单号", 32, None),
+            ("退款状态", 10, None),
+            ("手续费（元）", 12, MONEY_FORMAT),
+        ],
+        (
+            (
+                _local(row.traded_at),
+                row.out_trade_no,
+                row.transaction_id,
+                row.trade_state,
+                row.amount,
+                row.refund_amount,
+                row.out_refund_no,
+                row.refund_id,
+                row.refund_state,
+                row.fee,
+            )
+            for row in report.bill
+        ),
+    )
+    _sheet(
+        workbook,
+        "差异",
+        [
+            ("类型", 18, None),
+            ("商户订单号", 26, None),
+            ("退款单号", 28, None),
+            ("我方金额（元）", 14, MONEY_FORMAT),
+            ("渠道金额（元）", 14, MONEY_FORMAT),
+            ("我方状态", 12, None),
+            ("渠道状态", 10, None),
+            ("说明", 80, None),
+        ],
+        (
+            (
+                d.label,
+                d.out_trade_no,
+                d.out_refund_no,
+                d.ours_amount,
+                d.bill_amount,
+                d.ours_state,
+                d.bill_state,
+                d.explanation,
+            )
+            for d in report.differences
+        ),
+    )
+    workbook.properties.creator = "skillcert"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_filename(provider_id: str, day: date) -> str:
+    return f"reconciliation-{provider_id}-{day:%Y-%m-%d}.xlsx"
