@@ -23,3 +23,8 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="skillcert-test-media-"))
 # their own connections with the busy timeout, as gunicorn workers do.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="skillcert-test-db-")) / "test.sqlite3")}  # noqa: F405
+
+# paysim: the simulator's generated keys and the downloaded platform certificates live in
+# throwaway folders, never in var/ (paysim.keys reads PAYSIM_KEY_DIR, default STATE_DIR/paysim).
+PAYSIM_KEY_DIR = Path(tempfile.mkdtemp(prefix="skillcert-test-paysim-"))
+WECHATPAY_PLATFORM_CERT_DIR = tempfile.mkdtemp(prefix="skillcert-test-wechatpay-certs-")

@@ -5,10 +5,14 @@ tests use the system Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 # Sync Playwright runs an event loop in the test thread, and the tests touch the DB.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE_WIDTH = 390
+DESKTOP = {"width": 1280, "height": 900}
 SHOTS_DIR = Path(os.environ.get("E2E_SHOTS_DIR", "/tmp/e2e-shots"))  # noqa: S108 - outside the repo on purpose
 
 
@@ -80,3 +85,19 @@ def shot():
         page.screenshot(path=SHOTS_DIR / f"{name}.png", full_page=True)
 
     return take
+
+
+@pytest.fixture
+def desk(browser, live_server, django_db_serialized_rollback) -> Iterator[Callable[[], "Page"]]:
+    """desk(): a page in a fresh desktop-sized context (1280x900, zh-CN) on the live server."""
+    contexts = []
+
+    def open_page() -> "Page":
+        context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -3,7 +3,6 @@ simulator (the scanning step is the simulator's page), the signed notification c
 through the real adapter, the page shows 已缴费; the association finds the payment in the
 day's reconciliation report."""
 
-import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,7 +12,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from .test_public_pages import PASSWORD, assert_fits_phone, log_in
-from .test_review import desk  # noqa: F401 - the desktop page fixture
 
 
 @pytest.fixture
@@ -55,7 +53,8 @@ def test_applicant_pays_through_the_simulator_and_the_association_reconciles(
     approved,
     live_wechat,
     people,
-    shot,  # noqa: F811
+    shot,
+    tmp_path,
 ):
     log_in(phone, people["applicant"].phone)
     phone.goto(f"/applications/{approved.pk}/")
@@ -95,7 +94,10 @@ def test_applicant_pays_through_the_simulator_and_the_association_reconciles(
     shot(office, "reconciliation")
     with office.expect_download() as download:
         wechat_row.get_by_role("link", name="下载").click()
-    workbook = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+    workbook = openpyxl.load_workbook(saved)
     cells = {str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value}
     assert payment.out_trade_no in cells
     assert payment.reference in cells

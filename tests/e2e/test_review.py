@@ -3,7 +3,6 @@ resubmits, the city and then the association approve; who may look and who may d
 
 import io
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
 from PIL import Image, ImageDraw
@@ -12,7 +11,6 @@ from playwright.sync_api import Locator, Page, expect
 from .test_applying import IMAGE_SLOTS, id_photo, scan, upload
 from .test_public_pages import assert_fits_phone, log_in
 
-DESKTOP = {"width": 1280, "height": 900}
 WHITE = (255, 255, 255)
 PALE_BLUE = (215, 230, 250)  # bright and grey enough for the upload check, blue to a reviewer's eye
 
@@ -66,22 +64,6 @@ def elsewhere(people, open_campaign):
     application = fill(services.start_application(applicant, open_campaign), city=City.objects.get(code="baotou"))
     attach_documents(application)  # never opened in the browser: stand-in PDFs will do
     return services.submit_application(applicant, application)
-
-
-@pytest.fixture
-def desk(browser, live_server, django_db_serialized_rollback) -> Iterator[Callable[[], Page]]:
-    """desk(): a page in a fresh desktop-sized context (1280x900, zh-CN) on the live server."""
-    contexts = []
-
-    def open_page() -> Page:
-        context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def main_nav(page: Page) -> Locator:
