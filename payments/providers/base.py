@@ -99,8 +99,9 @@ class PaymentProvider:
     merchant_id: str = ""
     app_id: str = ""
 
-    def start(self, payment, *, channel: str, description: str, expires_at: datetime,
-              client_ip: str = "", openid: str = "") -> Instructions:
+    def start(
+        self, payment, *, channel: str, description: str, expires_at: datetime, client_ip: str = "", openid: str = ""
+    ) -> Instructions:
         raise NotImplementedError
 
     def query(self, payment) -> ProviderTransaction:
