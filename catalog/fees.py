@@ -91,7 +91,7 @@ def set_fee(actor, campaign: Campaign, *, level, occupation: Occupation | None =
         # One writer per campaign at a time: two first saves of a rule cannot both create it.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         rule = (
-            FeeRule.objects.select_for_update()
+            FeeRule.objects.select_for_update(of=("self",))
             .select_related("campaign", "occupation")
             .filter(campaign=campaign, level=level, occupation=occupation)
             .first()
@@ -112,7 +112,12 @@ def remove_fee(actor, rule: FeeRule) -> None:
     """Remove a fee rule: a level without one shows 未设置; an occupation falls back to its level's fee."""
     require(actor, "fees.manage")
     with transaction.atomic():
-        locked = FeeRule.objects.select_for_update().select_related("campaign", "occupation").filter(pk=rule.pk).first()
+        locked = (
+            FeeRule.objects.select_for_update(of=("self",))
+            .select_related("campaign", "occupation")
+            .filter(pk=rule.pk)
+            .first()
+        )
         if locked is None:
             return  # already removed
         record("catalog.fee.removed", actor=actor, obj=locked, before=_rule_facts(locked))

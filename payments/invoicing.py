@@ -188,7 +188,7 @@ def issue_invoice(actor, invoice: InvoiceRequest, *, invoice_number: str, pdf=No
 
 def _issue(actor, invoice: InvoiceRequest, number: str, stored_name: str) -> InvoiceRequest:
     invoice = (
-        InvoiceRequest.objects.select_for_update()
+        InvoiceRequest.objects.select_for_update(of=("self",))
         .select_related("order__application__applicant", "order__application__campaign", "order__city")
         .get(pk=invoice.pk)
     )

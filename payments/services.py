@@ -92,7 +92,9 @@ def _description(application: Application) -> str:
 def ensure_order(application: Application, *, actor=None) -> Order:
     """The order of an approved application, created inside the payment window with today's fee."""
     application = (
-        Application.objects.select_for_update().select_related("campaign", "occupation", "level").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("campaign", "occupation", "level")
+        .get(pk=application.pk)
     )
     existing = Order.objects.filter(application=application).first()
     if existing:
@@ -158,7 +160,7 @@ class Started:
 
 
 def _lock_order(order_id: int) -> Order:
-    return Order.objects.select_for_update().select_related("campaign", "application").get(pk=order_id)
+    return Order.objects.select_for_update(of=("self",)).select_related("campaign", "application").get(pk=order_id)
 
 
 def _require_payable(order: Order) -> None:

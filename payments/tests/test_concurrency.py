@@ -65,3 +65,21 @@ def test_two_attempts_paid_at_once_pay_the_order_once_and_refund_the_other(
     order.refresh_from_db()
     assert order.state == Order.State.PAID and order.flagged
     assert Refund.objects.get().reason == Refund.Reason.DUPLICATE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_signed_notification_posted_eight_times_at_once_pays_once(postgres_only, people, approved, wechat_sim):
+    from payments.models import ProviderNotification
+
+    order = services.open_order(people["applicant"], approved)
+    payment = services.start_payment(people["applicant"], order, channel="native").payment
+    headers, body = wechat_sim.notification(payment)
+    answers = _race([lambda: wechat_sim.post_notification(headers, body).status_code] * 8)
+    assert answers == [204] * 8
+    # (Paying on the simulator may already have delivered the same notification once.)
+    outcomes = list(ProviderNotification.objects.values_list("outcome", flat=True))
+    assert outcomes.count("applied") == 1
+    assert set(outcomes) == {"applied", "duplicate"} and len(outcomes) >= 8
+    approved.refresh_from_db()
+    assert approved.status == Status.PAID
+    assert Payment.objects.get().state == Payment.State.CONFIRMED

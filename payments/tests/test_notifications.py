@@ -1,0 +1,160 @@
+"""Money correctness through the real path: the simulator signs and encrypts, the notify
+endpoint verifies with the real adapter, `payments.services` applies — for every way a
+notification can be wrong."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from applications.models import Status
+from payments import services
+from payments.models import Order, Payment, ProviderNotification, Refund
+
+
+@pytest.fixture
+def pending(people, approved, wechat_sim) -> Payment:
+    order = services.open_order(people["applicant"], approved)
+    return services.start_payment(people["applicant"], order, channel="native").payment
+
+
+def _outcomes() -> list[str]:
+    return list(ProviderNotification.objects.order_by("pk").values_list("outcome", flat=True))
+
+
+def test_paying_through_the_simulator_confirms_the_order(pending, wechat_sim, approved):
+    wechat_sim.pay(pending)  # scan, confirm; the simulator posts its notification to us
+    pending.refresh_from_db()
+    approved.refresh_from_db()
+    assert pending.state == Payment.State.CONFIRMED
+    assert pending.reference == wechat_sim.transaction(pending).transaction_id
+    assert approved.status == Status.PAID
+    assert _outcomes() == ["applied"]
+
+
+def test_the_same_notification_ten_times_confirms_once(pending, wechat_sim, approved):
+    headers, body = wechat_sim.notification(pending)
+    answers = [wechat_sim.post_notification(headers, body).status_code for _ in range(10)]
+    assert answers == [204] * 10  # WeChat is told "received" every time, so it stops retrying
+    assert _outcomes() == ["applied"] + ["duplicate"] * 9
+    assert Payment.objects.filter(state=Payment.State.CONFIRMED).count() == 1
+    assert not Refund.objects.exists()
+
+
+def test_a_bad_signature_is_refused_and_changes_nothing(pending, wechat_sim, approved):
+    headers, body = wechat_sim.notification(pending, wrong_signature=True)
+    response = wechat_sim.post_notification(headers, body)
+    assert response.status_code >= 400 and response.json()["code"] == "FAIL"
+    pending.refresh_from_db()
+    assert pending.state == Payment.State.PENDING
+    assert ProviderNotification.objects.get().outcome == "rejected"
+
+
+def test_a_tampered_ciphertext_is_refused(pending, wechat_sim):
+    headers, body = wechat_sim.notification(pending, tamper_ciphertext=True)
+    assert wechat_sim.post_notification(headers, body).status_code >= 400
+    pending.refresh_from_db()
+    assert pending.state == Payment.State.PENDING
+    assert ProviderNotification.objects.get().outcome == "rejected"
+
+
+def test_a_notification_encrypted_with_another_apiv3_key_is_refused(pending, wechat_sim):
+    headers, body = wechat_sim.notification(pending, wrong_apiv3_key=True)
+    assert wechat_sim.post_notification(headers, body).status_code >= 400
+    assert Payment.objects.get().state == Payment.State.PENDING
+
+
+@pytest.mark.parametrize("age", [-3600, 301, 86400])
+def test_a_replayed_notification_outside_the_window_is_refused(pending, wechat_sim, age):
+    headers, body = wechat_sim.notification(pending, age=age)
+    assert wechat_sim.post_notification(headers, body).status_code >= 400
+    refusal = ProviderNotification.objects.get()
+    assert refusal.outcome == "rejected"
+    assert Payment.objects.get().state == Payment.State.PENDING
+
+
+def test_a_notification_from_an_unknown_certificate_is_refused(pending, wechat_sim):
+    headers, body = wechat_sim.notification(pending, unknown_serial=True)
+    assert wechat_sim.post_notification(headers, body).status_code >= 400
+    assert Payment.objects.get().state == Payment.State.PENDING
+
+
+def test_a_notification_for_an_unknown_order_is_acknowledged_and_ignored(pending, wechat_sim):
+    headers, body = wechat_sim.notification(pending)
+    Payment.objects.filter(pk=pending.pk).update(out_trade_no="SC000000XXXXXXXX-9")  # we never sent this one
+    assert wechat_sim.post_notification(headers, body).status_code == 204
+    logged = ProviderNotification.objects.get()
+    assert (logged.outcome, logged.reason) == ("ignored", "未知的商户订单号")
+    assert logged.out_trade_no == pending.out_trade_no
+
+
+def test_a_notification_for_a_closed_attempt_is_ignored_with_its_reason(pending, wechat_sim):
+    headers, body = wechat_sim.notification(pending)
+    Payment.objects.filter(pk=pending.pk).update(state=Payment.State.CANCELED)
+    assert wechat_sim.post_notification(headers, body).status_code == 204
+    logged = ProviderNotification.objects.get()
+    assert logged.outcome == "ignored" and "已关闭" in logged.reason
+    assert Order.objects.get().state == Order.State.PENDING
+
+
+def test_a_wrong_amount_is_not_confirmed_and_flags_the_order(pending, wechat_sim, approved):
+    # The order's amount changed under the payment (as if someone edited the database).
+    Payment.objects.filter(pk=pending.pk).update(amount=Decimal("100.00"))
+    headers, body = wechat_sim.notification(pending)
+    assert wechat_sim.post_notification(headers, body).status_code == 204
+    order = Order.objects.get()
+    assert order.flagged and "金额不符" in order.flag_reason
+    assert Payment.objects.get().state == Payment.State.PENDING
+    approved.refresh_from_db()
+    assert approved.status == Status.APPROVED
+    assert ProviderNotification.objects.get().outcome == "ignored"
+
+
+def test_a_missing_notification_is_recovered_by_the_query_task(pending, wechat_sim, approved, settings):
+    wechat_sim.pay(pending, deliver=False)  # paid at WeChat; the notification never reaches us
+    approved.refresh_from_db()
+    assert approved.status == Status.APPROVED
+    from payments.tasks import sweep_payments
+
+    later = timezone.now() + timedelta(seconds=settings.PAYMENTS_QUERY_AFTER + 1)
+    counts = services.sweep(now=later)
+    assert counts["confirmed"] == 1
+    approved.refresh_from_db()
+    assert approved.status == Status.PAID
+    assert sweep_payments.enqueue().return_value["confirmed"] == 0  # nothing left to recover
+
+
+def test_paying_two_attempts_refunds_the_second_through_wechat(
+    people, approved, wechat_sim, django_capture_on_commit_callbacks
+):
+    order = services.open_order(people["applicant"], approved)
+    first = services.start_payment(people["applicant"], order, channel="native").payment
+    Payment.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    second = services.start_payment(people["applicant"], order, channel="native").payment
+    assert first.pk != second.pk
+    wechat_sim.pay(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        wechat_sim.pay(second)
+    second.refresh_from_db()
+    assert second.is_duplicate and second.state == Payment.State.REFUNDED
+    assert wechat_sim.transaction(second).state == "REFUND"
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID and order.flagged
+
+
+def test_full_and_partial_refunds_through_wechat(people, pending, wechat_sim):
+    wechat_sim.pay(pending)
+    pending.refresh_from_db()
+    services.disqualify(people["association"], pending.order.application, reason="提供虚假材料")
+    part = services.request_refund(people["association"], pending, amount="30.50", reason="disqualified")
+    rest = services.request_refund(people["association"], pending, amount="149.50", reason="disqualified")
+    assert [part.state, rest.state] == [Refund.State.DONE, Refund.State.DONE]
+    assert part.reference and rest.reference and part.reference != rest.reference
+    with pytest.raises(services.TransitionRefused):
+        services.request_refund(people["association"], pending, amount="0.01", reason="disqualified")
+    pending.refresh_from_db()
+    assert pending.state == Payment.State.REFUNDED
+    assert pending.order.state == Order.State.REFUNDED
+    refunds = wechat_sim.transaction(pending).refunds.order_by("pk")
+    assert [r.refund for r in refunds] == [3050, 14950]
