@@ -181,3 +181,38 @@ def test_a_co_organizer_records_a_withdrawal_but_cannot_disqualify(people, order
     assert client.post(page, {"leave": "1", "kind": "withdraw", "reason": "调动"}).status_code == 302
     order.refresh_from_db()
     assert order.state == Order.State.CANCELED
+
+
+WECHAT_BROWSER = "Mozilla/5.0 (iPhone) MicroMessenger/8.0.50"
+
+
+def test_inside_wechat_the_applicant_pays_with_jsapi_through_the_simulator(people, approved, wechat_sim):
+    client = client_for(people["applicant"])
+    client.defaults["HTTP_USER_AGENT"] = WECHAT_BROWSER
+    start = reverse("payments:start", args=[approved.pk])
+    authorize = client.post(start)
+    assert authorize.status_code == 302 and "/paysim/connect/oauth2/authorize" in authorize.url
+    assert "scope=snsapi_base" in authorize.url
+    back = client.get(authorize.url.split("#")[0])  # WeChat sends the payer straight back with a code
+    assert back.status_code == 302
+    page = client.get(back.url, follow=True)
+    assert "已确认您的微信身份" in page.content.decode()
+    sheet = client.post(start)
+    assert sheet.status_code == 200
+    params = sheet.context["jsapi"]
+    assert params["package"].startswith("prepay_id=") and params["signType"] == "RSA"
+    payment = Payment.objects.get()
+    assert payment.channel == "jsapi" and payment.info["openid"]
+    # WeChat's payment sheet (the simulator's JSAPI page) checks paySign, then the payer confirms.
+    wechat_sim.pay(payment)
+    approved.refresh_from_db()
+    assert approved.status == Status.PAID
+
+
+def test_a_forged_oauth_state_is_not_trusted(people, approved, wechat_sim):
+    client = client_for(people["applicant"])
+    client.defaults["HTTP_USER_AGENT"] = WECHAT_BROWSER
+    client.post(reverse("payments:start", args=[approved.pk]))  # sets the expected state
+    response = client.get(reverse("payments:pay", args=[approved.pk]) + "?code=stolen&state=guess")
+    assert response.status_code == 200
+    assert "wechat_openid" not in client.session

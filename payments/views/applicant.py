@@ -80,6 +80,8 @@ def pay(request, pk: int):
             request.session[OPENID_SESSION_KEY] = get_provider("wechat").openid_for_code(request.GET["code"])
         except ProviderError as error:
             messages.error(request, str(error))
+        else:
+            messages.info(request, _("已确认您的微信身份，请点击“微信支付”继续。"))
         return redirect("payments:pay", pk)
     return render(request, "payments/pay.html", _context(request, application))
 

@@ -1,0 +1,15 @@
+"""What the use cases of payments share: states, lifetimes, dates."""
+
+from datetime import date, timedelta
+
+from payments.models import Payment
+
+OPEN_PAYMENT_STATES = (Payment.State.CREATED, Payment.State.PENDING)
+# A Native code_url is valid for two hours; reuse an attempt younger than this.
+REUSE_ATTEMPT_FOR = timedelta(minutes=90)
+ATTEMPT_LIFETIME = timedelta(hours=2)
+OFFLINE_CHANNELS = ("bank_transfer", "cash")
+
+
+def chinese_date(value: date) -> str:
+    return f"{value:%Y年%-m月%-d日}"

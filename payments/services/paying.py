@@ -1,0 +1,319 @@
+"""Paying online, and confirming a payment from a notification, a query or a close."""
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import lifecycle
+from applications.lifecycle import TransitionRefused
+from applications.models import Status
+from audit.services import record
+from notifications.services import notify
+from payments import tasks
+from payments.models import Order, Payment, Refund
+from payments.money import to_fen
+from payments.providers import get_provider
+from payments.providers.base import (
+    Instructions,
+    ProviderError,
+    ProviderTransaction,
+)
+from payments.services.common import ATTEMPT_LIFETIME, OPEN_PAYMENT_STATES, REUSE_ATTEMPT_FOR
+from payments.services.orders import require_payment_open
+
+logger = logging.getLogger(__name__)
+
+
+# --- Paying online ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Started:
+    payment: Payment
+    instructions: Instructions
+
+
+def lock_order(order_id: int) -> Order:
+    return Order.objects.select_for_update(of=("self",)).select_related("campaign", "application").get(pk=order_id)
+
+
+def _require_payable(order: Order) -> None:
+    if order.state == Order.State.PAID:
+        raise TransitionRefused(_("该订单已缴费，无需重复支付。"))
+    if order.state != Order.State.PENDING:
+        raise TransitionRefused(_("订单状态为“%(state)s”，不能支付。") % {"state": order.get_state_display()})
+    if order.application.status != Status.APPROVED:
+        raise TransitionRefused(
+            _("申报状态为“%(status)s”，不能缴费。") % {"status": order.application.get_status_display()}
+        )
+    require_payment_open(order.campaign)
+    if timezone.now() >= order.expires_at:
+        raise TransitionRefused(_("缴费已截止。"))
+
+
+def _instructions_of(payment: Payment) -> Instructions:
+    return Instructions(
+        channel=payment.channel,
+        code_url=payment.info.get("code_url", ""),
+        jsapi=payment.info.get("jsapi", {}),
+    )
+
+
+def start_payment(actor, order: Order, *, channel: str, client_ip: str = "", openid: str = "") -> Started:
+    """Start (or resume) paying `order` with WeChat Pay: Native QR code or JSAPI inside WeChat."""
+    provider = get_provider("wechat")
+    if channel not in provider.channels:
+        raise TransitionRefused(_("不支持的支付方式。"))
+    if channel == "jsapi" and not openid:
+        raise TransitionRefused(_("请在微信中打开本页面后再支付。"))
+    with transaction.atomic():
+        order = lock_order(order.pk)
+        if order.application.applicant_id != actor.pk:
+            raise PermissionDenied("not the applicant")
+        _require_payable(order)
+        recent = (
+            order.payments.filter(
+                provider="wechat",
+                channel=channel,
+                state=Payment.State.PENDING,
+                created_at__gte=timezone.now() - REUSE_ATTEMPT_FOR,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if recent and (channel == "native" or recent.info.get("openid") == openid):
+            return Started(recent, _instructions_of(recent))
+        attempt = order.payments.count() + 1
+        payment = Payment.objects.create(
+            order=order,
+            provider="wechat",
+            channel=channel,
+            out_trade_no=f"{order.code}-{attempt}",
+            amount=order.amount,
+            created_by=actor,
+        )
+    expires_at = min(order.expires_at, timezone.now() + ATTEMPT_LIFETIME)
+    try:
+        instructions = provider.start(
+            payment,
+            channel=channel,
+            description=order.description,
+            expires_at=expires_at,
+            client_ip=client_ip,
+            openid=openid,
+        )
+    except ProviderError as error:
+        Payment.objects.filter(pk=payment.pk, state=Payment.State.CREATED).update(
+            state=Payment.State.FAILED, info={"error": str(error)}
+        )
+        raise TransitionRefused(str(error)) from error
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.state == Payment.State.CREATED:
+            payment.state = Payment.State.PENDING
+        payment.info = {
+            **payment.info,
+            "code_url": instructions.code_url,
+            "jsapi": instructions.jsapi,
+            "openid": openid,
+            "expires_at": expires_at.isoformat(),
+        }
+        payment.save(update_fields=["state", "info"])
+        record(
+            "payments.payment.started",
+            actor=actor,
+            obj=payment,
+            after={"order": order.code, "channel": channel, "amount": str(payment.amount)},
+            city=order.city,
+        )
+    return Started(payment, instructions)
+
+
+# --- Confirming: from a notification, a query or staff ----------------------------------------
+
+
+def _money_problems(payment: Payment, txn: ProviderTransaction, provider) -> list[str]:
+    problems = []
+    if txn.amount_fen != to_fen(payment.amount):
+        problems.append(f"金额不符：应为 {to_fen(payment.amount)} 分，渠道报告 {txn.amount_fen} 分")
+    if txn.currency != "CNY":
+        problems.append(f"币种不符：{txn.currency or '空'}")
+    if txn.mchid != provider.merchant_id:
+        problems.append(f"商户号不符：{txn.mchid or '空'}")
+    if txn.appid and provider.app_id and txn.appid != provider.app_id:
+        problems.append(f"应用ID不符：{txn.appid}")
+    return problems
+
+
+def _flag(order: Order, reason: str) -> None:
+    order.flagged = True
+    order.flag_reason = reason[:300]
+    order.save(update_fields=["flagged", "flag_reason"])
+
+
+def lock_pair(payment: Payment) -> tuple[Order, Payment]:
+    # Always order first, then payment: the same lock order everywhere cannot deadlock.
+    order = lock_order(payment.order_id)
+    return order, Payment.objects.select_for_update().get(pk=payment.pk)
+
+
+@transaction.atomic
+def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str) -> str:
+    """Bring our records in line with what the provider says; returns what happened.
+
+    "applied": the order is now paid; "duplicate": already known; "not_paid": nothing to do;
+    "closed": the provider closed it; "mismatch": money facts differ (flagged, not confirmed);
+    "second_payment": the order was already paid (refunded automatically, flagged).
+    """
+    provider = get_provider(payment.provider)
+    order, payment = lock_pair(payment)
+    payment.last_checked_at = timezone.now()
+    payment.save(update_fields=["last_checked_at"])
+    if not txn.succeeded:
+        if txn.state in ("CLOSED", "REVOKED", "PAYERROR") and payment.state in OPEN_PAYMENT_STATES:
+            before = payment.state
+            payment.state = Payment.State.CANCELED if txn.state != "PAYERROR" else Payment.State.FAILED
+            payment.save(update_fields=["state"])
+            record(
+                "payments.payment.closed",
+                obj=payment,
+                before={"state": before},
+                after={"state": payment.state, "source": source},
+                city=order.city,
+            )
+            return "closed"
+        return "not_paid"
+    if payment.state in (Payment.State.CONFIRMED, Payment.State.REFUNDED):
+        return "duplicate"
+    problems = _money_problems(payment, txn, provider)
+    if problems:
+        reason = "；".join(problems)
+        _flag(order, f"{payment.out_trade_no} {reason}")
+        record(
+            "payments.payment.mismatch", obj=payment, after={"problems": problems, "source": source}, city=order.city
+        )
+        logger.error("payment %s not confirmed: %s", payment.out_trade_no, reason)
+        return "mismatch"
+    before = payment.state
+    payment.state = Payment.State.CONFIRMED
+    payment.reference = txn.transaction_id
+    payment.confirmed_at = txn.success_time or timezone.now()
+    payment.info = {**payment.info, "payer_total_fen": txn.payer_total_fen, "source": source}
+    if order.state != Order.State.PENDING or order.application.status != Status.APPROVED:
+        return _refund_second_payment(order, payment, before=before, source=source)
+    payment.save()
+    mark_order_paid(order, payment, actor=None)
+    record(
+        "payments.payment.confirmed",
+        obj=payment,
+        before={"state": before},
+        after={"state": payment.state, "reference": payment.reference, "source": source},
+        city=order.city,
+    )
+    return "applied"
+
+
+def mark_order_paid(order: Order, payment: Payment, *, actor) -> None:
+    order.state = Order.State.PAID
+    order.paid_at = payment.confirmed_at
+    order.save(update_fields=["state", "paid_at"])
+    application = lifecycle.mark_paid(order.application, order_code=order.code, actor=actor)
+    notify(
+        application.applicant,
+        "payment.confirmed",
+        context={
+            "order": order,
+            "payment": payment,
+            "application": application,
+            "url": f"/applications/{application.pk}/pay/",
+        },
+        obj=order,
+    )
+
+
+def _refund_second_payment(order: Order, payment: Payment, *, before: str, source: str) -> str:
+    """Money arrived for an order that is already paid (or no longer payable): give it back."""
+    payment.is_duplicate = order.state == Order.State.PAID
+    payment.save()
+    why = (
+        _("同一订单的第二笔支付 %(no)s，已自动退款")
+        if payment.is_duplicate
+        else _("订单已%(state)s后收到支付 %(no)s，已自动退款")
+    ) % {"no": payment.out_trade_no, "state": order.get_state_display()}
+    _flag(order, why)
+    refund = Refund.objects.create(
+        payment=payment,
+        out_refund_no=f"{payment.out_trade_no}-R1",
+        amount=payment.amount,
+        reason=Refund.Reason.DUPLICATE if payment.is_duplicate else Refund.Reason.OTHER,
+        note=why,
+    )
+    record(
+        "payments.payment.second_payment",
+        obj=payment,
+        before={"state": before},
+        after={
+            "state": payment.state,
+            "reference": payment.reference,
+            "refund": refund.out_refund_no,
+            "source": source,
+        },
+        city=order.city,
+    )
+    transaction.on_commit(partial(tasks.submit_refund.enqueue, refund.pk), robust=True)
+    return "second_payment"
+
+
+def sync_payment(payment: Payment) -> str:
+    """Ask the provider about one open payment (the applicant's 刷新 button, the sweep)."""
+    provider = get_provider(payment.provider)
+    if not provider.online or payment.state not in OPEN_PAYMENT_STATES:
+        return "skipped"
+    txn = provider.query(payment)
+    return apply_transaction(payment, txn, source="query")
+
+
+def refresh_order(actor, order: Order) -> Order:
+    """The applicant says "I paid": query every open attempt now instead of waiting."""
+    if order.application.applicant_id != actor.pk:
+        raise PermissionDenied("not the applicant")
+    for payment in order.payments.filter(state__in=OPEN_PAYMENT_STATES, provider="wechat"):
+        try:
+            sync_payment(payment)
+        except ProviderError as error:
+            raise TransitionRefused(str(error)) from error
+    order.refresh_from_db()
+    return order
+
+
+def close_payment(payment: Payment) -> str:
+    """Close an open attempt at the provider; if it turns out paid, confirm it instead."""
+    provider = get_provider(payment.provider)
+    try:
+        txn = provider.query(payment) if provider.online else None
+        if txn is not None and txn.succeeded:
+            return apply_transaction(payment, txn, source="query")
+        provider.close(payment)
+    except ProviderError as error:
+        logger.warning("could not close %s: %s", payment.out_trade_no, error)
+        return "error"
+    with transaction.atomic():
+        order, payment = lock_pair(payment)
+        if payment.state not in OPEN_PAYMENT_STATES:
+            return "duplicate"
+        before = payment.state
+        payment.state = Payment.State.CANCELED
+        payment.save(update_fields=["state"])
+        record(
+            "payments.payment.closed",
+            obj=payment,
+            before={"state": before},
+            after={"state": payment.state},
+            city=order.city,
+        )
+    return "closed"

@@ -1,0 +1,83 @@
+"""The periodic sweep: recover missed notifications, close, expire, retry refunds."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import record
+from payments.models import Order, Payment, Refund
+from payments.providers import get_provider
+from payments.providers.base import (
+    ProviderError,
+)
+from payments.services.common import ATTEMPT_LIFETIME, OPEN_PAYMENT_STATES
+from payments.services.orders import create_due_orders
+from payments.services.paying import close_payment, sync_payment
+from payments.services.refunds import submit_refund, sync_refund
+
+logger = logging.getLogger(__name__)
+
+
+# --- The periodic sweep ------------------------------------------------------------------------
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """What the scheduler runs every minute: recover missed notifications, close and expire."""
+    now = now or timezone.now()
+    counts = {"orders_created": create_due_orders(timezone.localdate(now))}
+    quiet_since = now - timedelta(seconds=settings.PAYMENTS_QUERY_AFTER)
+    stale = Payment.objects.filter(
+        state__in=OPEN_PAYMENT_STATES, provider__in=_online_providers(), created_at__lt=quiet_since
+    ).exclude(last_checked_at__gte=quiet_since)
+    counts["queried"] = counts["confirmed"] = counts["closed"] = counts["errors"] = 0
+    for payment in stale.select_related("order"):
+        try:
+            outcome = sync_payment(payment)
+            counts["queried"] += 1
+            if outcome in ("applied", "second_payment"):
+                counts["confirmed"] += 1
+            elif outcome == "not_paid" and (
+                payment.created_at < now - ATTEMPT_LIFETIME or payment.order.expires_at <= now
+            ):
+                counts["closed"] += close_payment(payment) == "closed"
+        except ProviderError as error:
+            logger.warning("query of %s failed: %s", payment.out_trade_no, error)
+            counts["errors"] += 1
+    counts["expired"] = _expire_orders(now)
+    counts["refunds"] = _retry_refunds(quiet_since)
+    return counts
+
+
+def _online_providers() -> list[str]:
+    return [name for name in settings.PAYMENT_PROVIDERS if get_provider(name).online]
+
+
+def _expire_orders(now: datetime) -> int:
+    expired = 0
+    for order in Order.objects.filter(state=Order.State.PENDING, expires_at__lte=now):
+        if order.payments.filter(state__in=OPEN_PAYMENT_STATES).exists():
+            continue  # closed first (above), expired on a later sweep
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order.pk)
+            if order.state != Order.State.PENDING:
+                continue
+            order.state = Order.State.EXPIRED
+            order.save(update_fields=["state"])
+            record("payments.order.expired", obj=order, before={"state": "pending"}, after={"state": "expired"})
+            expired += 1
+    return expired
+
+
+def _retry_refunds(quiet_since: datetime) -> int:
+    handled = 0
+    for refund in Refund.objects.filter(state=Refund.State.CREATED, payment__provider__in=_online_providers()):
+        handled += submit_refund(refund.pk) not in ("error", "skipped")
+    for refund in Refund.objects.filter(state=Refund.State.PENDING, created_at__lt=quiet_since):
+        try:
+            handled += sync_refund(refund) not in ("skipped", "duplicate")
+        except ProviderError as error:
+            logger.warning("refund query %s failed: %s", refund.out_refund_no, error)
+    return handled
