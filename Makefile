@@ -55,7 +55,7 @@ format: install
 # Benchmarks on SQLite, then the database-heavy ones on PostgreSQL; figures in bench/results/.
 bench: install
 	$(BIN)/python -m pytest bench -p no:cacheprovider -s -q
-	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py -p no:cacheprovider -s -q
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py bench/test_bench_payments.py -p no:cacheprovider -s -q
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
