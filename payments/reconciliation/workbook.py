@@ -37,9 +37,10 @@ def _sheet(workbook, title: str, columns: Sequence[tuple[str, int, str | None]],
         cell.font = Font(bold=True)
     for index, (_, width, _) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for values in rows:
+    # Count rows ourselves: openpyxl's max_row scans every cell, which made this quadratic.
+    for row, values in enumerate(rows, start=2):
         sheet.append(list(values))
-        _format_row(sheet, sheet.max_row, columns)
+        _format_row(sheet, row, columns)
     sheet.freeze_panes = "A2"
     return sheet
 
