@@ -300,18 +300,7 @@ def withdraw_after_approval(actor, application: Application, *, reason: str) -> 
         raise TransitionRefused(_("考试已开始，不能再登记考前退出。"))
     if not reason.strip():
         raise TransitionRefused(_("请填写退出原因。"))
-    before = application.status
-    application.status = Status.WITHDRAWN
-    application.version += 1
-    application.save()
-    record(
-        "applications.withdrawn_after_approval",
-        actor=actor,
-        obj=application,
-        before={"status": before},
-        after={"status": Status.WITHDRAWN, "reason": reason.strip()},
-    )
-    return application
+    return _leave(actor, application, Status.WITHDRAWN, "applications.withdrawn_after_approval", reason)
 
 
 @transaction.atomic
@@ -328,15 +317,20 @@ def disqualify(actor, application: Application, *, reason: str) -> Application:
         )
     if not reason.strip():
         raise TransitionRefused(_("请填写取消资格的原因。"))
+    return _leave(actor, application, Status.DISQUALIFIED, "applications.disqualified", reason)
+
+
+def _leave(actor, application: Application, status: str, action: str, reason: str) -> Application:
+    """The end of a checked 考前退出 or 取消资格: the new state and its audited reason."""
     before = application.status
-    application.status = Status.DISQUALIFIED
+    application.status = status
     application.version += 1
     application.save()
     record(
-        "applications.disqualified",
+        action,
         actor=actor,
         obj=application,
         before={"status": before},
-        after={"status": Status.DISQUALIFIED, "reason": reason.strip()},
+        after={"status": status, "reason": reason.strip()},
     )
     return application

@@ -45,3 +45,31 @@ def scripted_wechat(settings):
     reset_providers()
     yield get_provider("wechat")
     reset_providers()
+
+
+ROLES = ["anon", "applicant", "other_applicant", "hohhot_co", "baotou_co", "hohhot_reg", "hohhot_expert", "association"]
+
+
+@pytest.fixture
+def other_applicant(people):
+    """李四: an applicant who must never see 王小明's payment."""
+    from accounts.demo import demo_id_number
+    from accounts.models import Role, User
+
+    return User.objects.create_user(
+        None,
+        "Correct-horse-42",
+        role=Role.APPLICANT,
+        full_name="李四",
+        id_number=demo_id_number("15020319900708002"),
+        phone="13800009999",
+    )
+
+
+@pytest.fixture
+def client_as(people, other_applicant):
+    """client_as(role): a test client logged in as one of ROLES ("anon": nobody)."""
+    from conftest import client_for
+
+    users = {**people, "other_applicant": other_applicant}
+    return lambda role: client_for(None if role == "anon" else users[role])

@@ -18,31 +18,11 @@ from conftest import client_for
 from notifications.models import Message
 from payments import invoicing, tasks_invoices
 from payments.models import InvoiceRequest, Order
+from payments.tests.conftest import ROLES
 
 VALID_USCC = "91110000802100433B"  # checked with stdnum.cn.uscc
 JS_PDF = fx.one_page_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
 LAUNCH_PDF = fx.one_page_pdf(catalog=b"/OpenAction << /S /Launch /F (cmd.exe) >>")
-ROLES = ["anon", "applicant", "other_applicant", "hohhot_co", "baotou_co", "hohhot_reg", "hohhot_expert", "association"]
-
-
-@pytest.fixture
-def other_applicant(people):
-    from accounts.demo import demo_id_number
-    from accounts.models import Role, User
-
-    return User.objects.create_user(
-        None,
-        "Correct-horse-42",
-        role=Role.APPLICANT,
-        full_name="李四",
-        id_number=demo_id_number("15020319900708002"),
-        phone="13800009999",
-    )
-
-
-def _client(people, other_applicant, role):
-    users = {**people, "other_applicant": other_applicant}
-    return client_for(None if role == "anon" else users[role])
 
 
 def make_order(application, *, state=Order.State.PENDING, code="SC230925TESTAAAA") -> Order:
@@ -337,18 +317,18 @@ def test_an_invoice_number_is_used_once(people, requested, complete_draft, other
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_invoice_request_page_is_the_applicants_own(people, other_applicant, pending_order, role):
+def test_invoice_request_page_is_the_applicants_own(pending_order, role, client_as):
     url = reverse("payments:invoice_request", args=[pending_order.application_id])
-    response = _client(people, other_applicant, role).get(url)
+    response = client_as(role).get(url)
     assert response.status_code == {"anon": 302, "applicant": 200}.get(role, 404)
     if role == "anon":
         assert response.url.startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize("role", ["other_applicant", "hohhot_co", "association"])
-def test_nobody_else_can_post_a_request(people, other_applicant, pending_order, role):
+def test_nobody_else_can_post_a_request(pending_order, role, client_as):
     url = reverse("payments:invoice_request", args=[pending_order.application_id])
-    response = _client(people, other_applicant, role).post(url, personal())
+    response = client_as(role).post(url, personal())
     assert response.status_code == 404 and not InvoiceRequest.objects.exists()
 
 
@@ -395,13 +375,13 @@ def test_issued_invoice_shown_with_download_and_no_form(people, requested):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_invoice_pdf_for_the_owner_and_the_association_only(people, other_applicant, requested, role):
+def test_invoice_pdf_for_the_owner_and_the_association_only(people, requested, role, client_as):
     data = fx.one_page_pdf()
     invoicing.issue_invoice(
         people["association"], requested, invoice_number="23152000000012345678", pdf=pdf_upload(data)
     )
     url = reverse("payments:invoice_pdf", args=[requested.order.application_id])
-    response = _client(people, other_applicant, role).get(url)
+    response = client_as(role).get(url)
     expected = {"anon": 302, "applicant": 200, "association": 200}.get(role, 404)
     assert response.status_code == expected
     if expected == 200:
@@ -432,19 +412,17 @@ def test_summary_partial_renders_every_state(people, pending_order):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_invoice_list_is_for_the_association(people, other_applicant, requested, role):
-    response = _client(people, other_applicant, role).get(reverse("payments_staff:invoices"))
+def test_invoice_list_is_for_the_association(requested, role, client_as):
+    response = client_as(role).get(reverse("payments_staff:invoices"))
     assert response.status_code == {"anon": 302, "association": 200}.get(role, 403)
     if role == "association":
         assert "呼和浩特市公路养护中心" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_the_association_can_post_an_issue(people, other_applicant, requested, role):
+def test_only_the_association_can_post_an_issue(requested, role, client_as):
     url = reverse("payments_staff:invoice_issue", args=[requested.pk])
-    response = _client(people, other_applicant, role).post(
-        url, {f"inv{requested.pk}-invoice_number": "23152000000012345678"}
-    )
+    response = client_as(role).post(url, {f"inv{requested.pk}-invoice_number": "23152000000012345678"})
     assert response.status_code == {"anon": 302, "association": 302}.get(role, 403)
     requested.refresh_from_db()
     assert requested.state == ("issued" if role == "association" else "requested")

@@ -8,28 +8,7 @@ from applications.models import Status
 from conftest import client_for
 from payments import services
 from payments.models import Order, Payment
-
-ROLES = ["anon", "applicant", "other_applicant", "hohhot_co", "baotou_co", "hohhot_reg", "hohhot_expert", "association"]
-
-
-@pytest.fixture
-def other_applicant(people):
-    from accounts.demo import demo_id_number
-    from accounts.models import Role, User
-
-    return User.objects.create_user(
-        None,
-        "Correct-horse-42",
-        role=Role.APPLICANT,
-        full_name="李四",
-        id_number=demo_id_number("15020319900708002"),
-        phone="13800009999",
-    )
-
-
-def _client(people, other_applicant, role):
-    users = {**people, "other_applicant": other_applicant}
-    return client_for(None if role == "anon" else users[role])
+from payments.tests.conftest import ROLES
 
 
 @pytest.fixture
@@ -50,8 +29,8 @@ def test_pay_page_shows_fee_deadline_and_legal_basis(people, approved):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_the_applicant_sees_their_pay_page(people, other_applicant, approved, role):
-    response = _client(people, other_applicant, role).get(reverse("payments:pay", args=[approved.pk]))
+def test_only_the_applicant_sees_their_pay_page(approved, role, client_as):
+    response = client_as(role).get(reverse("payments:pay", args=[approved.pk]))
     expected = {"anon": 302, "applicant": 200}.get(role, 404)
     if role in {"hohhot_co", "baotou_co", "hohhot_reg", "hohhot_expert", "association"}:
         expected = 404  # staff use the staff pages; the pay page is the applicant's own
@@ -110,8 +89,8 @@ def test_notify_endpoint_refuses_get(client):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_orders_list_is_scoped_by_city(people, other_applicant, order, role):
-    response = _client(people, other_applicant, role).get(reverse("payments_staff:orders") + "?campaign=demo")
+def test_orders_list_is_scoped_by_city(other_applicant, order, role, client_as):
+    response = client_as(role).get(reverse("payments_staff:orders") + "?campaign=demo")
     expected = {"anon": 302, "applicant": 403, "other_applicant": 403, "hohhot_expert": 403}.get(role, 200)
     assert response.status_code == expected
     if expected == 200:
@@ -120,8 +99,8 @@ def test_orders_list_is_scoped_by_city(people, other_applicant, order, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_order_page_is_scoped_by_city(people, other_applicant, order, role):
-    response = _client(people, other_applicant, role).get(reverse("payments_staff:order", args=[order.code]))
+def test_order_page_is_scoped_by_city(other_applicant, order, role, client_as):
+    response = client_as(role).get(reverse("payments_staff:order", args=[order.code]))
     expected = {"anon": 302, "applicant": 403, "other_applicant": 403, "hohhot_expert": 403, "baotou_co": 404}
     assert response.status_code == expected.get(role, 200)
 
