@@ -88,7 +88,8 @@ class Instructions:
 
 
 class PaymentProvider:
-    """Subclasses implement what they support; `online` providers take money themselves."""
+    """What every provider offers. An operation a provider does not support (an offline
+    provider takes no money online) is refused with ProviderError, never half-done."""
 
     identifier: str = ""
     verbose_name: str = ""
@@ -99,31 +100,34 @@ class PaymentProvider:
     merchant_id: str = ""
     app_id: str = ""
 
+    def _unsupported(self, what: str) -> ProviderError:
+        return ProviderError(f"{self.verbose_name or self.identifier}不支持{what}。")
+
     def start(
         self, payment, *, channel: str, description: str, expires_at: datetime, client_ip: str = "", openid: str = ""
     ) -> Instructions:
-        raise NotImplementedError
+        raise self._unsupported("在线支付")
 
     def query(self, payment) -> ProviderTransaction:
-        raise NotImplementedError
+        raise self._unsupported("查询支付状态")
 
     def close(self, payment) -> None:
-        raise NotImplementedError
+        raise self._unsupported("关闭支付")
 
     def refund(self, refund, *, total: Decimal) -> ProviderRefund:
-        raise NotImplementedError
+        raise self._unsupported("在线退款")
 
     def query_refund(self, refund) -> ProviderRefund:
-        raise NotImplementedError
+        raise self._unsupported("查询退款")
 
     def parse_notification(self, headers: dict[str, str], body: bytes) -> ProviderNotice:
         """Verify and decrypt; raise NotificationRejected with the reason when it can't be trusted."""
-        raise NotImplementedError
+        raise NotificationRejected(f"{self.identifier} does not send notifications")
 
     def notification_response(self, *, ok: bool, message: str = "") -> tuple[int, dict[str, str]]:
         """HTTP status and JSON body the provider expects as the answer to a notification."""
-        raise NotImplementedError
+        return (204, {}) if ok else (400, {"code": "FAIL", "message": message})
 
     def trade_bill(self, day: date) -> list[BillRow]:
         """The provider's own record of the day, for reconciliation."""
-        raise NotImplementedError
+        raise self._unsupported("交易账单")

@@ -398,3 +398,15 @@ def test_city_staff_cannot_withdraw_another_citys_application(people, approved):
 def test_disqualify_is_the_associations(people, approved):
     with pytest.raises(PermissionDenied):
         services.disqualify(people["hohhot_co"], approved, reason="x")
+
+
+def test_the_offline_provider_refuses_what_it_cannot_do():
+    from payments.providers.base import ProviderError
+    from payments.providers.offline import OfflineProvider
+
+    provider = OfflineProvider()
+    with pytest.raises(ProviderError, match="不支持在线支付"):
+        provider.start(None, channel="cash", description="", expires_at=timezone.now())
+    with pytest.raises(ProviderError, match="不支持查询支付状态"):
+        provider.query(None)
+    assert provider.trade_bill(timezone.localdate()) == []
