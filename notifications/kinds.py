@@ -16,6 +16,7 @@ KINDS = {
     "invoice.issued": _("电子发票已开具"),
     "payment.confirmed": _("缴费成功"),
     "payment.refunded": _("退费已到账"),
+    "payment.reminder": _("缴费即将截止"),
 }
 
 

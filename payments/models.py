@@ -33,6 +33,8 @@ class Order(models.Model):
     expires_at = models.DateTimeField(_("缴费截止"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     paid_at = models.DateTimeField(_("缴费时间"), null=True, blank=True)
+    # The last day's reminder to an applicant who has not paid yet (sent once).
+    reminded_at = models.DateTimeField(_("缴费提醒时间"), null=True, blank=True)
     # A second successful payment, a provider amount mismatch…: someone must look at it.
     flagged = models.BooleanField(_("需核查"), default=False)
     flag_reason = models.CharField(_("核查原因"), max_length=300, blank=True)

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 def check_not_production(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """A second lock beside settings.py: the simulator takes "payments" that move no money."""
-    if getattr(settings, "PRODUCTION", False):
+    if settings.PRODUCTION:
         return [
             checks.Critical(
                 "paysim (the WeChat Pay simulator) is installed in production.",
@@ -23,6 +23,6 @@ class PaysimConfig(AppConfig):
 
     def ready(self) -> None:
         # Refuse to run at all in production, whatever the settings file said.
-        if getattr(settings, "PRODUCTION", False):
+        if settings.PRODUCTION:
             raise ImproperlyConfigured("paysim (the WeChat Pay simulator) must never run in production")
         checks.register(check_not_production, checks.Tags.security, deploy=True)

@@ -60,9 +60,7 @@ class SimKeys:
 
 
 def key_dir() -> Path:
-    # PAYSIM_KEY_DIR is optional (tests point it at a temporary folder).
-    configured = getattr(settings, "PAYSIM_KEY_DIR", None)
-    return Path(configured) if configured else Path(settings.STATE_DIR) / "paysim"
+    return Path(settings.PAYSIM_KEY_DIR)  # STATE_DIR/paysim; tests point it at a temporary folder
 
 
 def _pem(key: RSAPrivateKey) -> str:

@@ -260,4 +260,6 @@ PAYMENTS_SWEEP_INTERVAL = env_int("PAYMENTS_SWEEP_INTERVAL", 60)
 PAYMENTS_RECONCILE_AT = env_str("PAYMENTS_RECONCILE_AT", "10:30")
 if WECHATPAY_SIMULATOR:
     INSTALLED_APPS.append("paysim")
+    # The simulator's generated merchant and platform keys.
+    PAYSIM_KEY_DIR = Path(env_str("PAYSIM_KEY_DIR", str(STATE_DIR / "paysim")))
 # --- end payments -----------------------------------------------------------------------

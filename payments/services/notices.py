@@ -84,5 +84,7 @@ def _apply_refund_notice(provider_id: str, result: ProviderRefund) -> tuple[str,
     if refund is None:
         return ProviderNotification.Outcome.IGNORED, "未知的退款单号", result.out_trade_no
     outcome = apply_refund_result(refund, result, source="notify")
+    if outcome == "mismatch":
+        return ProviderNotification.Outcome.IGNORED, "退款金额与退款单不符，已标记核查", result.out_trade_no
     status = ProviderNotification.Outcome.DUPLICATE if outcome == "duplicate" else ProviderNotification.Outcome.APPLIED
     return status, "", result.out_trade_no

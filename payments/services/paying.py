@@ -150,7 +150,7 @@ def _money_problems(payment: Payment, txn: ProviderTransaction, provider) -> lis
     return problems
 
 
-def _flag(order: Order, reason: str) -> None:
+def flag(order: Order, reason: str) -> None:
     order.flagged = True
     order.flag_reason = reason[:300]
     order.save(update_fields=["flagged", "flag_reason"])
@@ -193,7 +193,7 @@ def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str
     problems = _money_problems(payment, txn, provider)
     if problems:
         reason = "；".join(problems)
-        _flag(order, f"{payment.out_trade_no} {reason}")
+        flag(order, f"{payment.out_trade_no} {reason}")
         record(
             "payments.payment.mismatch", obj=payment, after={"problems": problems, "source": source}, city=order.city
         )
@@ -245,7 +245,7 @@ def _refund_second_payment(order: Order, payment: Payment, *, before: str, sourc
         if payment.is_duplicate
         else _("订单已%(state)s后收到支付 %(no)s，已自动退款")
     ) % {"no": payment.out_trade_no, "state": order.get_state_display()}
-    _flag(order, why)
+    flag(order, why)
     refund = Refund.objects.create(
         payment=payment,
         out_refund_no=f"{payment.out_trade_no}-R1",

@@ -14,13 +14,13 @@ from applications.models import Status
 from audit.services import record
 from notifications.services import notify
 from payments.models import Order, Payment, Refund
-from payments.money import AmountError, yuan
+from payments.money import AmountError, to_fen, yuan
 from payments.providers import get_provider
 from payments.providers.base import (
     ProviderError,
     ProviderRefund,
 )
-from payments.services.paying import lock_pair
+from payments.services.paying import flag, lock_pair
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,13 @@ def apply_refund_result(refund: Refund, result: ProviderRefund, *, source: str, 
     new_state = REFUND_STATES.get(result.state, Refund.State.PENDING)
     if refund.state in (Refund.State.DONE, Refund.State.FAILED) or refund.state == new_state:
         return "duplicate"
+    if result.amount_fen is not None and result.amount_fen != to_fen(refund.amount):
+        expected = to_fen(refund.amount)
+        reason = f"退款 {refund.out_refund_no} 金额不符：应为 {expected} 分，渠道报告 {result.amount_fen} 分"
+        flag(order, reason)
+        record("payments.refund.mismatch", obj=refund, after={"problem": reason, "source": source}, city=order.city)
+        logger.error(reason)
+        return "mismatch"
     before = refund.state
     refund.state = new_state
     refund.reference = result.refund_id or refund.reference

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record
+from notifications.services import notify
 from payments.models import Order, Payment, Refund
 from payments.providers import get_provider
 from payments.providers.base import (
@@ -47,6 +48,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             logger.warning("query of %s failed: %s", payment.out_trade_no, error)
             counts["errors"] += 1
     counts["expired"] = _expire_orders(now)
+    counts["reminded"] = _remind_on_the_last_day(now)
     counts["refunds"] = _retry_refunds(quiet_since)
     return counts
 
@@ -81,3 +83,21 @@ def _retry_refunds(quiet_since: datetime) -> int:
         except ProviderError as error:
             logger.warning("refund query %s failed: %s", refund.out_refund_no, error)
     return handled
+
+
+def _remind_on_the_last_day(now: datetime) -> int:
+    """On the payment window's last day, tell each applicant who has not paid, once."""
+    today = timezone.localdate(now)
+    due = Order.objects.filter(
+        state=Order.State.PENDING, reminded_at__isnull=True, campaign__payment_closes=today
+    ).select_related("application__applicant", "application__campaign", "application__occupation", "application__level")
+    reminded = 0
+    for order in due:
+        with transaction.atomic():
+            if not Order.objects.filter(pk=order.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue  # another sweep got there first
+            application = order.application
+            context = {"order": order, "application": application, "url": f"/applications/{application.pk}/pay/"}
+            notify(application.applicant, "payment.reminder", context=context, obj=order)
+        reminded += 1
+    return reminded

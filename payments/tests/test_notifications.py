@@ -158,3 +158,56 @@ def test_full_and_partial_refunds_through_wechat(people, pending, wechat_sim):
     assert pending.order.state == Order.State.REFUNDED
     refunds = wechat_sim.transaction(pending).refunds.order_by("pk")
     assert [r.refund for r in refunds] == [3050, 14950]
+
+
+def test_refund_notifications_are_applied_once_and_checked(people, pending, wechat_sim, settings):
+    from payments.providers import reset_providers
+
+    settings.WECHATPAY_NOTIFY_URL = "http://testserver/sink/"  # we post the refund notifications ourselves
+    reset_providers()
+    wechat_sim.receiver(settings.WECHATPAY_NOTIFY_URL)
+    wechat_sim.pay(pending, deliver=False)
+    services.sync_payment(pending)
+    services.disqualify(people["association"], pending.order.application, reason="替考")
+    refund = services.request_refund(people["association"], pending, amount="180", reason="disqualified")
+    assert refund.state == Refund.State.DONE  # the simulator answered SUCCESS at once
+    headers, body = wechat_sim.notification(pending, event_type="REFUND.SUCCESS", refund=refund)
+    assert wechat_sim.post_notification(headers, body).status_code == 204
+    assert ProviderNotification.objects.get().outcome == "duplicate"  # already known from the answer
+
+    Refund.objects.filter(pk=refund.pk).update(out_refund_no="UNKNOWN-R9")  # one our records do not know
+    assert wechat_sim.post_notification(headers, body).status_code == 204
+    logged = ProviderNotification.objects.order_by("-pk").first()
+    assert (logged.outcome, logged.reason) == ("ignored", "未知的退款单号")
+
+
+def test_a_refund_notification_with_another_amount_flags_the_order(people, pending, wechat_sim, settings):
+    from payments.providers import reset_providers
+
+    settings.WECHATPAY_NOTIFY_URL = "http://testserver/sink/"
+    reset_providers()
+    wechat_sim.receiver(settings.WECHATPAY_NOTIFY_URL)
+    wechat_sim.pay(pending, deliver=False)
+    services.sync_payment(pending)
+    services.disqualify(people["association"], pending.order.application, reason="替考")
+    refund = services.request_refund(people["association"], pending, amount="100", reason="disqualified")
+    headers, body = wechat_sim.notification(pending, event_type="REFUND.SUCCESS", refund=refund)
+    Refund.objects.filter(pk=refund.pk).update(state=Refund.State.PENDING, amount=Decimal("90.00"))
+    assert wechat_sim.post_notification(headers, body).status_code == 204
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.PENDING
+    order = Order.objects.get()
+    assert order.flagged and "金额不符" in order.flag_reason
+
+
+def test_the_last_day_reminds_each_unpaid_applicant_once(people, approved, scripted_wechat):
+    from catalog.models import Campaign
+    from notifications.models import Message
+
+    services.open_order(people["applicant"], approved)
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=approved.campaign_id).update(payment_closes=today, review_closes=today)
+    assert services.sweep()["reminded"] == 1
+    assert services.sweep()["reminded"] == 0
+    message = Message.objects.get(kind="payment.reminder")
+    assert message.recipient == people["applicant"] and "180.00" in message.body
