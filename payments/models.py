@@ -92,6 +92,18 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return self.out_trade_no
 
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNEL_LABELS.get(self.channel, self.channel))
+
+
+CHANNEL_LABELS = {
+    "native": _("微信扫码支付"),
+    "jsapi": _("微信内支付"),
+    "bank_transfer": _("银行转账"),
+    "cash": _("现金"),
+}
+
 
 class Refund(models.Model):
     """Money going back for one payment: full or partial, through the provider that took it."""

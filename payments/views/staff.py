@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
+from applications import lifecycle
 from applications.lifecycle import TransitionRefused
 from catalog import selectors as catalog_selectors
 from catalog.models import Campaign
@@ -73,10 +74,18 @@ def _order_page(request, order, *, offline_form=None, refund_form=None, leave_fo
         "refund_form": refund_form or RefundForm(),
         "refund_payment": refund_payment,
         "leave_form": leave_form or LeaveForm(),
-        "can_leave": can_manage or request.user.role == "co_organizer",
+        "can_leave": _can_leave(request.user, order.application),
+        "has_open_payments": any(p.state in services.OPEN_PAYMENT_STATES for p in payments),
     }
     status = 400 if any(f is not None and f.is_bound for f in (offline_form, refund_form, leave_form)) else 200
     return render(request, "payments/order.html", context, status=status)
+
+
+def _can_leave(user, application) -> bool:
+    """Whether to offer 考前退出 / 取消资格 (the lifecycle checks again when it is posted)."""
+    if user.is_association:
+        return application.status in lifecycle.LEAVABLE | lifecycle.DISQUALIFIABLE
+    return user.role == "co_organizer" and application.status in lifecycle.LEAVABLE
 
 
 @login_required
