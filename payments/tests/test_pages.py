@@ -195,3 +195,16 @@ def test_a_forged_oauth_state_is_not_trusted(people, approved, wechat_sim):
     response = client.get(reverse("payments:pay", args=[approved.pk]) + "?code=stolen&state=guess")
     assert response.status_code == 200
     assert "wechat_openid" not in client.session
+
+
+def test_an_expired_qr_code_is_not_shown_and_a_new_one_can_be_made(people, approved, scripted_wechat):
+    from datetime import timedelta
+
+    client = client_for(people["applicant"])
+    client.post(reverse("payments:start", args=[approved.pk]))
+    Payment.objects.update(created_at=timezone.now() - timedelta(hours=3))
+    page = client.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+    assert "<svg" not in page and "微信扫码支付 ¥180.00" in page
+    client.post(reverse("payments:start", args=[approved.pk]))
+    assert Payment.objects.count() == 2
+    assert "<svg" in client.get(reverse("payments:pay", args=[approved.pk])).content.decode()

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +23,7 @@ from payments import services
 from payments.models import Order, Payment
 from payments.providers import get_provider
 from payments.providers.base import ProviderError
+from payments.services.common import REUSE_ATTEMPT_FOR
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +42,12 @@ def _context(request, application) -> dict:
     order = Order.objects.filter(application=application).select_related("campaign").first()
     open_payment = None
     if order is not None and order.state == Order.State.PENDING:
+        # An attempt older than this has an expired QR code: the applicant starts a new one.
+        fresh = timezone.now() - REUSE_ATTEMPT_FOR
         open_payment = (
-            order.payments.filter(provider="wechat", state=Payment.State.PENDING).order_by("-created_at").first()
+            order.payments.filter(provider="wechat", state=Payment.State.PENDING, created_at__gte=fresh)
+            .order_by("-created_at")
+            .first()
         )
     return {
         "application": application,
