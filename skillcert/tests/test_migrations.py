@@ -15,8 +15,16 @@ def test_city_role_values_are_the_city_roles():
 
 
 @pytest.mark.parametrize("seed", ["1", "2"])
-def test_no_migration_is_missing(seed):
-    env = {**os.environ, "PYTHONHASHSEED": seed, "DJANGO_SETTINGS_MODULE": "skillcert.settings_test"}
+def test_no_migration_is_missing(seed, tmp_path):
+    # A throwaway database and state folder: makemigrations reads the migration history,
+    # and a clean clone has no var/ yet.
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": seed,
+        "DJANGO_SETTINGS_MODULE": "skillcert.settings_test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
+        "SKILLCERT_STATE_DIR": str(tmp_path),
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
         cwd=settings.BASE_DIR,
