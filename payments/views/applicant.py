@@ -144,7 +144,12 @@ def status(request, pk: int):
 def notify(request, provider: str):
     if provider not in settings.PAYMENT_PROVIDERS or not get_provider(provider).online:
         raise Http404
-    status_code, body = services.handle_notification(provider, dict(request.headers), request.body)
-    if status_code == 204:
+    answer = services.handle_notification(provider, dict(request.headers), request.body)
+    if answer.status == 204:
         return HttpResponse(status=204)
-    return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(answer.body, status=answer.status, json_dumps_params={"ensure_ascii": False})
+    if answer.rejection:
+        # handle_notification logged the one WARNING line with the reason; Django's own marker
+        # keeps django.request from adding a bare "Unauthorized: …" line for a forgery.
+        response._has_been_logged = True
+    return response
