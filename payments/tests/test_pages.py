@@ -131,6 +131,13 @@ def test_association_records_an_offline_payment_on_the_order_page(people, order)
     assert order.state == Order.State.PAID
 
 
+def test_the_offline_payment_form_prefills_a_date_the_date_picker_can_show(people, order):
+    page = client_for(people["association"]).get(reverse("payments_staff:order", args=[order.code])).content.decode()
+    today = timezone.localdate()
+    assert f'name="paid_on" value="{today.isoformat()}"' in page  # not 2026/12/02, which shows as empty
+    assert f"{today:%Y/%m/%d}" not in page
+
+
 def test_association_refunds_after_recording_a_withdrawal(people, order):
     services.record_offline_payment(
         people["association"], order, channel="cash", receipt_number="NM-2", amount="180", paid_on=timezone.localdate()
