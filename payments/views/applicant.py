@@ -49,11 +49,14 @@ def _context(request, application) -> dict:
             .order_by("-created_at")
             .first()
         )
+    fee = order.amount if order else services.fee_of(application)
+    payable = application.status == Status.APPROVED and bool(fee)
+    payable = payable and (order is None or order.state == Order.State.PENDING)
     return {
         "application": application,
         "campaign": application.campaign,
         "order": order,
-        "fee": order.amount if order else services.fee_of(application),
+        "fee": fee,
         "confirmed": order.payments.filter(state__in=[Payment.State.CONFIRMED, Payment.State.REFUNDED]).first()
         if order
         else None,
@@ -64,6 +67,9 @@ def _context(request, application) -> dict:
         "in_wechat": _in_wechat(request),
         "simulator": settings.WECHATPAY_SIMULATOR,
         "payable_status": application.status == Status.APPROVED,
+        # A QR code on the page is the way to pay; inside WeChat the button is, even while an
+        # attempt is open (the payer closed the sheet): starting again reuses its prepay_id.
+        "can_start": payable and (open_payment is None or _in_wechat(request)),
     }
 
 
