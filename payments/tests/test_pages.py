@@ -305,3 +305,15 @@ def test_the_demo_simulator_button_on_the_jsapi_page_works_with_csrf_checks(peop
     wechat_sim.deliver_pending()  # the simulator's signed notification, queued on commit
     approved.refresh_from_db()
     assert approved.status == Status.PAID
+
+
+def test_a_sheet_opened_in_wechat_does_not_block_paying_by_qr_code_on_a_computer(people, approved, wechat_sim):
+    phone = client_for(people["applicant"])
+    _in_wechat(phone)
+    phone.post(reverse("payments:start", args=[approved.pk]))
+    computer = client_for(people["applicant"])
+    page = computer.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+    assert "待支付" in page and "微信扫码支付 ¥180.00" in page
+    computer.post(reverse("payments:start", args=[approved.pk]))
+    assert "<svg" in computer.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+    assert sorted(Payment.objects.values_list("channel", flat=True)) == ["jsapi", "native"]
