@@ -107,6 +107,26 @@ def test_a_forged_notification_gets_wechats_fail_answer_and_one_warning(pending,
     assert Payment.objects.get().state == Payment.State.PENDING
 
 
+@pytest.mark.parametrize(
+    ("header", "value", "reason"),
+    [
+        ("Wechatpay-Signature", "not base64!", "签名验证失败"),
+        ("Wechatpay-Signature", "c2hvcnQ=", "签名验证失败"),
+        ("Wechatpay-Serial", "not-hex", "未知的平台证书序列号"),
+        ("Wechatpay-Timestamp", "9" * 5000, "时间戳格式错误"),
+        ("Wechatpay-Signature-Type", "WECHATPAY2-SM2-WITH-SM3", "不支持的签名类型"),
+    ],
+)
+def test_junk_in_a_signature_header_is_refused_with_one_warning(pending, wechat_sim, caplog, header, value, reason):
+    headers, body = wechat_sim.notification(pending)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        response = wechat_sim.post_notification({**headers, header: value}, body)
+    assert response.status_code == 401 and response.json()["code"] == "FAIL"
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and reason in warnings[0].getMessage()
+
+
 def test_a_post_without_wechats_headers_is_refused_with_one_warning(pending, wechat_sim, caplog):
     with caplog.at_level(logging.INFO):
         response = wechat_sim.post_notification({}, b"{}")
