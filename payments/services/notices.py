@@ -56,8 +56,8 @@ def handle_notification(provider_id: str, headers: dict[str, str], body: bytes) 
 
     Unknown or closed orders are acknowledged (so the provider stops retrying) and ignored
     with a logged reason; a notification that fails verification is refused with a 4xx and
-    its reason, which the caller logs once at WARNING (anyone can post a forgery: it is not a
-    server error).
+    logged here once at WARNING with its reason (anyone can post a forgery: it is not a
+    server error, and the view keeps django.request from logging it again).
     """
     provider = get_provider(provider_id)  # LookupError for an unknown provider: the view's 404
     try:
