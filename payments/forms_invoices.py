@@ -11,6 +11,11 @@ from applications.uploads import PDF_ACCEPT
 from catalog.models import Campaign
 from payments.models import InvoiceRequest
 
+KIND_HINTS = {
+    InvoiceRequest.Kind.UNIT: _("开给您的工作单位，单位报销用；需填写单位全称和统一社会信用代码。"),
+    InvoiceRequest.Kind.PERSONAL: _("开给您本人，抬头为您的姓名。"),
+}
+
 
 class InvoiceRequestForm(forms.Form):
     kind = forms.ChoiceField(
@@ -42,6 +47,10 @@ class InvoiceRequestForm(forms.Form):
         help_text=_("电子发票开具后发送到这个邮箱。"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
+
+    def kind_options(self) -> list[tuple[forms.boundfield.BoundWidget, str]]:
+        """The radio buttons of 发票类型, each with the short hint shown under it."""
+        return [(radio, KIND_HINTS.get(radio.data["value"], "")) for radio in self["kind"]]
 
 
 class IssueInvoiceForm(forms.Form):

@@ -3,10 +3,14 @@ openid, and a page listing transactions and the notification delivery log."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core import signing as django_signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.csp import CSP
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
 
 from paysim import services, signing
@@ -38,7 +42,10 @@ def _confirm_page(
     return_url: str,
     status: int = 200,
 ) -> HttpResponse:
+    sheet = (request.POST if request.method == "POST" else request.GET).get("sheet") == "1"
     context = {
+        "base_template": "paysim/_sheet_base.html" if sheet else "base.html",
+        "sheet": sheet,
         "txn": txn,
         "amount": _amount(txn) if txn else None,
         "problem": problem,
@@ -54,8 +61,9 @@ def _confirm_page(
                 context["problem"] = failure.message
             else:
                 context.update(txn=txn, result="paid")
-        else:
+        elif request.POST.get("action") == "cancel":
             context["result"] = "canceled"  # the order stays NOTPAY, as when the payer backs out
+        # Any other POST (the merchant page's form opening the sheet) just shows it.
     return render(request, "paysim/confirm.html", context, status=status)
 
 
@@ -76,6 +84,14 @@ def scan(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _framed_by_this_site(view):
+    """The JSAPI page is also WeChat's payment sheet: bridge.js shows it in a frame over the
+    merchant's page, which X-Frame-Options DENY (and a CSP's frame-ancestors) would forbid."""
+    view = xframe_options_sameorigin(view)
+    return csp_override({**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]})(view)
+
+
+@_framed_by_this_site
 @require_http_methods(["GET", "POST"])
 def jsapi(request: HttpRequest) -> HttpResponse:
     """WeixinJSBridge's getBrandWCPayRequest: the paySign is checked with the merchant's public key."""
@@ -102,7 +118,7 @@ def jsapi(request: HttpRequest) -> HttpResponse:
         request,
         txn,
         problem=problem,
-        hidden={**params, "return_url": data.get("return_url", "")},
+        hidden={**params, "return_url": data.get("return_url", ""), "sheet": data.get("sheet", "")},
         return_url=_return_url(request, data.get("return_url", "")),
         status=400 if txn is None else 200,
     )

@@ -142,6 +142,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]  # source strings are Chinese; add a language with makemessages -l
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Date inputs render and read ISO dates first (skillcert/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["skillcert.formats"]
 USE_I18N = True
 USE_TZ = True
 

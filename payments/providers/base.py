@@ -15,7 +15,15 @@ class ProviderError(Exception):
 
 
 class NotificationRejected(Exception):
-    """A notification that must not be trusted (signature, decryption, replay); str() is logged."""
+    """A notification that must not be trusted (signature, decryption, replay); str() is logged.
+
+    `status` is the HTTP answer: 401 when it cannot be shown to come from the provider
+    (headers, signature, certificate, replay window), 400 when it is signed but unreadable.
+    """
+
+    def __init__(self, reason: str, *, status: int = 401) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -124,9 +132,9 @@ class PaymentProvider:
         """Verify and decrypt; raise NotificationRejected with the reason when it can't be trusted."""
         raise NotificationRejected(f"{self.identifier} does not send notifications")
 
-    def notification_response(self, *, ok: bool, message: str = "") -> tuple[int, dict[str, str]]:
+    def notification_response(self, *, ok: bool, message: str = "", status: int = 400) -> tuple[int, dict[str, str]]:
         """HTTP status and JSON body the provider expects as the answer to a notification."""
-        return (204, {}) if ok else (400, {"code": "FAIL", "message": message})
+        return (204, {}) if ok else (status, {"code": "FAIL", "message": message})
 
     def trade_bill(self, day: date) -> list[BillRow]:
         """The provider's own record of the day, for reconciliation."""

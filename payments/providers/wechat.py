@@ -368,25 +368,25 @@ class WeChatPayProvider(PaymentProvider):
             raise NotificationRejected(f"缺少签名头 (missing headers): {', '.join(missing)}")
         signature_type = _header(headers, "Wechatpay-Signature-Type") or SIGNATURE_TYPE
         if signature_type != SIGNATURE_TYPE:
-            raise NotificationRejected(f"不支持的签名类型 (unsupported signature type): {signature_type}")
+            raise NotificationRejected(f"不支持的签名类型 (unsupported signature type): {signature_type[:64]!r}")
         try:
             age = abs(time.time() - int(timestamp))
         except ValueError:
-            raise NotificationRejected(f"时间戳格式错误 (bad timestamp): {timestamp!r}") from None
+            raise NotificationRejected(f"时间戳格式错误 (bad timestamp): {timestamp[:32]!r}") from None
         if age > settings.WECHATPAY_NOTIFY_MAX_AGE:
             raise NotificationRejected(
                 f"通知时间戳超出 ±{settings.WECHATPAY_NOTIFY_MAX_AGE} 秒，疑似重放 (replay: {int(age)}s)"
             )
         public_key = self._platform_key(serial)
         if public_key is None:
-            raise NotificationRejected(f"未知的平台证书序列号 (unknown certificate serial): {serial}")
+            raise NotificationRejected(f"未知的平台证书序列号 (unknown certificate serial): {serial[:64]!r}")
         if not rsa_verify(timestamp, nonce, text, signature, public_key):
             raise NotificationRejected("签名验证失败 (bad signature)")
         try:
             data = json.loads(text)
             resource = data["resource"]
             if data.get("resource_type") != "encrypt-resource" or resource.get("algorithm") != "AEAD_AES_256_GCM":
-                raise NotificationRejected("不支持的资源类型或加密算法 (unsupported resource)")
+                raise NotificationRejected("不支持的资源类型或加密算法 (unsupported resource)", status=400)
             plaintext = aes_decrypt(
                 nonce=resource["nonce"],
                 ciphertext=resource["ciphertext"],
@@ -396,15 +396,15 @@ class WeChatPayProvider(PaymentProvider):
         except NotificationRejected:
             raise
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise NotificationRejected(f"通知格式错误 (malformed notification): {error}") from None
+            raise NotificationRejected(f"通知格式错误 (malformed notification): {error}", status=400) from None
         if plaintext is None:
-            raise NotificationRejected("资源解密失败，密文可能被篡改 (AES-GCM decryption failed)")
+            raise NotificationRejected("资源解密失败，密文可能被篡改 (AES-GCM decryption failed)", status=400)
         try:
             content = json.loads(plaintext)
             if not isinstance(content, dict):
                 raise ValueError("resource is not an object")
         except ValueError as error:
-            raise NotificationRejected(f"资源内容格式错误 (malformed resource): {error}") from None
+            raise NotificationRejected(f"资源内容格式错误 (malformed resource): {error}", status=400) from None
         event_type = str(data.get("event_type", ""))
         return ProviderNotice(
             notification_id=str(data.get("id", "")),
@@ -414,11 +414,13 @@ class WeChatPayProvider(PaymentProvider):
             refund=_refund(content) if event_type.startswith("REFUND.") else None,
         )
 
-    def notification_response(self, *, ok: bool, message: str = "") -> tuple[int, dict[str, str]]:
-        # WeChat: 200/204 without a body when received; 4xx/5xx with {"code": "FAIL", …} to get a retry.
+    def notification_response(self, *, ok: bool, message: str = "", status: int = 400) -> tuple[int, dict[str, str]]:
+        # WeChat: 200/204 without a body when received; 4XX/5XX with {"code": "FAIL", "message": …}
+        # (message at most 64 characters) when not, and WeChat retries. Never 5XX for a refusal:
+        # that is a server error, and a forged notification must not page anyone.
         if ok:
             return 204, {}
-        return 500, {"code": "FAIL", "message": message or "失败"}
+        return status, {"code": "FAIL", "message": (message or "失败")[:64]}
 
     # --- the trade bill -----------------------------------------------------------------------
 

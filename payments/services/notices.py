@@ -1,6 +1,7 @@
 """Providers' notifications: verify, apply, log, answer."""
 
 import logging
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -41,11 +42,22 @@ NOTICE_OUTCOMES = {
 }
 
 
-def handle_notification(provider_id: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
+@dataclass(frozen=True)
+class NotificationAnswer:
+    """The HTTP answer the provider expects; `rejection` is why it was refused (for the log)."""
+
+    status: int
+    body: dict[str, str] = field(default_factory=dict)
+    rejection: str = ""
+
+
+def handle_notification(provider_id: str, headers: dict[str, str], body: bytes) -> NotificationAnswer:
     """Verify, apply and log one provider notification; the HTTP answer the provider expects.
 
     Unknown or closed orders are acknowledged (so the provider stops retrying) and ignored
-    with a logged reason; a notification that fails verification is refused.
+    with a logged reason; a notification that fails verification is refused with a 4xx and
+    logged here once at WARNING with its reason (anyone can post a forgery: it is not a
+    server error, and the view keeps django.request from logging it again).
     """
     provider = get_provider(provider_id)  # LookupError for an unknown provider: the view's 404
     try:
@@ -53,7 +65,8 @@ def handle_notification(provider_id: str, headers: dict[str, str], body: bytes) 
     except NotificationRejected as refusal:
         logger.warning("%s notification rejected: %s", provider_id, refusal)
         _log_notification(provider_id, ProviderNotification.Outcome.REJECTED, str(refusal))
-        return provider.notification_response(ok=False, message=_("验签或解密失败"))
+        status, answer = provider.notification_response(ok=False, message=_("验签或解密失败"), status=refusal.status)
+        return NotificationAnswer(status, answer, rejection=str(refusal))
     if notice.transaction is not None:
         outcome, reason, number = _apply_transaction_notice(provider_id, notice.transaction)
     elif notice.refund is not None:
@@ -63,7 +76,7 @@ def handle_notification(provider_id: str, headers: dict[str, str], body: bytes) 
     if outcome == ProviderNotification.Outcome.IGNORED:
         logger.warning("%s notification %s ignored: %s", provider_id, notice.notification_id, reason)
     _log_notification(provider_id, outcome, reason, notice=notice, out_trade_no=number)
-    return provider.notification_response(ok=True)
+    return NotificationAnswer(*provider.notification_response(ok=True))
 
 
 def _apply_transaction_notice(provider_id: str, txn: ProviderTransaction) -> tuple[str, str, str]:

@@ -336,7 +336,9 @@ def test_request_page_prefills_the_name_and_saves(people, pending_order):
     client = client_for(people["applicant"])
     url = reverse("payments:invoice_request", args=[pending_order.application_id])
     page = client.get(url).content.decode()
-    assert 'value="王小明"' in page and "发票/单位" in page and "发票/个人" in page
+    assert 'value="王小明"' in page and "发票/" not in page
+    assert '<label for="id_kind_0">单位</label>' in page and '<label for="id_kind_1">个人</label>' in page
+    assert "需填写单位全称和统一社会信用代码" in page and "抬头为您的姓名" in page
     response = client.post(url, unit(tax_number="91110000802100433b"))
     assert response.status_code == 302 and response.url == url
     invoice = InvoiceRequest.objects.get()

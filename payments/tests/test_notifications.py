@@ -2,6 +2,7 @@
 endpoint verifies with the real adapter, `payments.services` applies — for every way a
 notification can be wrong."""
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -78,6 +79,67 @@ def test_a_notification_from_an_unknown_certificate_is_refused(pending, wechat_s
     headers, body = wechat_sim.notification(pending, unknown_serial=True)
     assert wechat_sim.post_notification(headers, body).status_code >= 400
     assert Payment.objects.get().state == Payment.State.PENDING
+
+
+FORGERIES = {
+    "bad signature": ({"wrong_signature": True}, 401, "签名验证失败"),
+    "unknown serial": ({"unknown_serial": True}, 401, "未知的平台证书序列号"),
+    "replay": ({"age": 3600}, 401, "疑似重放"),
+    "tampered ciphertext": ({"tamper_ciphertext": True}, 400, "资源解密失败"),
+}
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_a_forged_notification_gets_wechats_fail_answer_and_one_warning(pending, wechat_sim, caplog, forgery):
+    knobs, status, reason = FORGERIES[forgery]
+    headers, body = wechat_sim.notification(pending, **knobs)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        response = wechat_sim.post_notification(headers, body)
+    # WeChat's contract: 4XX/5XX with {"code": "FAIL", "message": …} means "not received".
+    assert response.status_code == status
+    assert response.json() == {"code": "FAIL", "message": "验签或解密失败"}
+    # Anyone can post a forgery: no "Internal Server Error", nothing at ERROR, one WARNING.
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.levelname for r in warnings] == ["WARNING"], [r.getMessage() for r in warnings]
+    assert reason in warnings[0].getMessage()
+    assert "Internal Server Error" not in caplog.text
+    assert Payment.objects.get().state == Payment.State.PENDING
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "reason"),
+    [
+        ("Wechatpay-Signature", "not base64!", "签名验证失败"),
+        ("Wechatpay-Signature", "c2hvcnQ=", "签名验证失败"),
+        ("Wechatpay-Serial", "not-hex", "未知的平台证书序列号"),
+        ("Wechatpay-Timestamp", "9" * 5000, "时间戳格式错误"),
+        ("Wechatpay-Signature-Type", "WECHATPAY2-SM2-WITH-SM3", "不支持的签名类型"),
+    ],
+)
+def test_junk_in_a_signature_header_is_refused_with_one_warning(pending, wechat_sim, caplog, header, value, reason):
+    headers, body = wechat_sim.notification(pending)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        response = wechat_sim.post_notification({**headers, header: value}, body)
+    assert response.status_code == 401 and response.json()["code"] == "FAIL"
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and reason in warnings[0].getMessage()
+
+
+def test_a_post_without_wechats_headers_is_refused_with_one_warning(pending, wechat_sim, caplog):
+    with caplog.at_level(logging.INFO):
+        response = wechat_sim.post_notification({}, b"{}")
+    assert response.status_code == 401 and response.json()["code"] == "FAIL"
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "缺少签名头" in warnings[0].getMessage()
+
+
+def test_a_genuine_notification_logs_no_warning(pending, wechat_sim, caplog):
+    headers, body = wechat_sim.notification(pending)
+    with caplog.at_level(logging.INFO):
+        assert wechat_sim.post_notification(headers, body).status_code == 204
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_a_notification_for_an_unknown_order_is_acknowledged_and_ignored(pending, wechat_sim):

@@ -1,6 +1,9 @@
 """The applicant's payment page and the staff pages of payments, for every role."""
 
+from html.parser import HTMLParser
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,6 +134,13 @@ def test_association_records_an_offline_payment_on_the_order_page(people, order)
     assert order.state == Order.State.PAID
 
 
+def test_the_offline_payment_form_prefills_a_date_the_date_picker_can_show(people, order):
+    page = client_for(people["association"]).get(reverse("payments_staff:order", args=[order.code])).content.decode()
+    today = timezone.localdate()
+    assert f'name="paid_on" value="{today.isoformat()}"' in page  # not 2026/12/02, which shows as empty
+    assert f"{today:%Y/%m/%d}" not in page
+
+
 def test_association_refunds_after_recording_a_withdrawal(people, order):
     services.record_offline_payment(
         people["association"], order, channel="cash", receipt_number="NM-2", amount="180", paid_on=timezone.localdate()
@@ -208,3 +218,102 @@ def test_an_expired_qr_code_is_not_shown_and_a_new_one_can_be_made(people, appro
     client.post(reverse("payments:start", args=[approved.pk]))
     assert Payment.objects.count() == 2
     assert "<svg" in client.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+
+
+class _Forms(HTMLParser):
+    """The fields of every form on a page, by form id (hidden inputs included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, dict[str, str]] = {}
+        self._current: dict[str, str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self._current = self.forms.setdefault(attributes.get("id") or f"form-{len(self.forms)}", {})
+            self._current["_action"] = attributes.get("action") or ""
+        elif tag == "input" and self._current is not None and attributes.get("name"):
+            self._current[attributes["name"]] = attributes.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def _forms(response) -> dict[str, dict[str, str]]:
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    return parser.forms
+
+
+def _in_wechat(client, openid: str = "oPAYER-wechat") -> None:
+    """The payer's WeChat browser, already identified by snsapi_base (see the OAuth test above)."""
+    client.defaults["HTTP_USER_AGENT"] = WECHAT_BROWSER
+    session = client.session
+    session["wechat_openid"] = openid
+    session.save()
+
+
+def test_closing_wechats_sheet_leaves_a_way_to_pay_again_with_the_same_prepay_id(people, approved, wechat_sim):
+    client = client_for(people["applicant"])
+    _in_wechat(client)
+    start = reverse("payments:start", args=[approved.pk])
+    first = client.post(start).context["jsapi"]
+    # The payer closed the sheet and came back to the pay page: it offers 微信支付 again.
+    page = client.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+    assert "待支付" in page and "微信支付 ¥180.00" in page and "再次支付" in page
+    again = client.post(start)
+    assert again.status_code == 200
+    assert again.context["jsapi"]["package"] == first["package"]  # the open prepay_id, still valid
+    assert Payment.objects.count() == 1
+    html = again.content.decode()
+    assert "payments/jsapi.js" in html and "onclick" not in html and "<script>" not in html
+    assert "您已取消支付" in html and 'id="jsapi-pay"' in html  # what jsapi.js shows on cancel
+
+
+def test_after_the_reuse_window_paying_again_in_wechat_makes_a_new_attempt(people, approved, wechat_sim):
+    from datetime import timedelta
+
+    client = client_for(people["applicant"])
+    _in_wechat(client)
+    start = reverse("payments:start", args=[approved.pk])
+    first = client.post(start).context["jsapi"]
+    Payment.objects.update(created_at=timezone.now() - timedelta(minutes=100))  # prepay_id nearly expired
+    second = client.post(start).context["jsapi"]
+    assert second["package"] != first["package"] and Payment.objects.count() == 2
+
+
+def test_the_demo_simulator_button_on_the_jsapi_page_works_with_csrf_checks(people, approved, wechat_sim):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["applicant"])
+    _in_wechat(client)
+    pay_page = client.get(reverse("payments:pay", args=[approved.pk]))
+    start = next(form for form in _forms(pay_page).values() if form["_action"].endswith("/pay/start/"))
+    sheet_page = client.post(start.pop("_action"), start)
+    assert sheet_page.status_code == 200
+    simulated = _forms(sheet_page)["simulated-jsapi"]
+    assert simulated["csrfmiddlewaretoken"]
+    sheet = client.post(simulated.pop("_action"), simulated)
+    assert sheet.status_code == 200, sheet.content.decode()[:300]  # was 403: no CSRF token in the form
+    assert "确认支付" in sheet.content.decode()
+    confirm = next(form for form in _forms(sheet).values() if "paySign" in form)
+    confirm.pop("_action")
+    done = client.post(reverse("paysim:jsapi"), {**confirm, "action": "confirm"})
+    assert "支付成功" in done.content.decode()
+    assert f'href="{reverse("payments:pay", args=[approved.pk])}"' in done.content.decode()  # back to our page
+    wechat_sim.deliver_pending()  # the simulator's signed notification, queued on commit
+    approved.refresh_from_db()
+    assert approved.status == Status.PAID
+
+
+def test_a_sheet_opened_in_wechat_does_not_block_paying_by_qr_code_on_a_computer(people, approved, wechat_sim):
+    phone = client_for(people["applicant"])
+    _in_wechat(phone)
+    phone.post(reverse("payments:start", args=[approved.pk]))
+    computer = client_for(people["applicant"])
+    page = computer.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+    assert "待支付" in page and "微信扫码支付 ¥180.00" in page
+    computer.post(reverse("payments:start", args=[approved.pk]))
+    assert "<svg" in computer.get(reverse("payments:pay", args=[approved.pk])).content.decode()
+    assert sorted(Payment.objects.values_list("channel", flat=True)) == ["jsapi", "native"]

@@ -401,10 +401,11 @@ def test_an_unknown_serial_refreshes_the_certificates_at_most_once_a_minute(wech
 def test_notification_answers():
     provider = get_provider("wechat")
     assert provider.notification_response(ok=True) == (204, {})
-    assert provider.notification_response(ok=False, message="验签失败") == (
-        500,
+    assert provider.notification_response(ok=False, message="验签失败", status=401) == (
+        401,
         {"code": "FAIL", "message": "验签失败"},
     )
+    assert provider.notification_response(ok=False, message="长" * 100)[1]["message"] == "长" * 64
 
 
 # --- the trade bill -------------------------------------------------------------------------

@@ -40,30 +40,35 @@ def _client_ip(request) -> str:
 
 def _context(request, application) -> dict:
     order = Order.objects.filter(application=application).select_related("campaign").first()
-    open_payment = None
+    open_payment = open_native = None
     if order is not None and order.state == Order.State.PENDING:
         # An attempt older than this has an expired QR code: the applicant starts a new one.
         fresh = timezone.now() - REUSE_ATTEMPT_FOR
-        open_payment = (
-            order.payments.filter(provider="wechat", state=Payment.State.PENDING, created_at__gte=fresh)
-            .order_by("-created_at")
-            .first()
-        )
+        attempts = order.payments.filter(provider="wechat", state=Payment.State.PENDING, created_at__gte=fresh)
+        open_payment = attempts.order_by("-created_at").first()
+        open_native = attempts.filter(channel="native").order_by("-created_at").first()
+    fee = order.amount if order else services.fee_of(application)
+    payable = application.status == Status.APPROVED and bool(fee)
+    payable = payable and (order is None or order.state == Order.State.PENDING)
     return {
         "application": application,
         "campaign": application.campaign,
         "order": order,
-        "fee": order.amount if order else services.fee_of(application),
+        "fee": fee,
         "confirmed": order.payments.filter(state__in=[Payment.State.CONFIRMED, Payment.State.REFUNDED]).first()
         if order
         else None,
         "refunds": [r for p in order.payments.all() for r in p.refunds.all()] if order else [],
         "open_payment": open_payment,
-        "qr_svg": _qr(open_payment),
+        "code_url": open_native.info.get("code_url", "") if open_native else "",
+        "qr_svg": _qr(open_native),
         "invoice": getattr(order, "invoice", None) if order else None,
         "in_wechat": _in_wechat(request),
         "simulator": settings.WECHATPAY_SIMULATOR,
         "payable_status": application.status == Status.APPROVED,
+        # Outside WeChat a shown QR code is the way to pay; inside WeChat the button is, even
+        # while an attempt is open (the payer closed the sheet): it reuses that prepay_id.
+        "can_start": payable and (open_native is None or _in_wechat(request)),
     }
 
 
@@ -144,7 +149,12 @@ def status(request, pk: int):
 def notify(request, provider: str):
     if provider not in settings.PAYMENT_PROVIDERS or not get_provider(provider).online:
         raise Http404
-    status_code, body = services.handle_notification(provider, dict(request.headers), request.body)
-    if status_code == 204:
+    answer = services.handle_notification(provider, dict(request.headers), request.body)
+    if answer.status == 204:
         return HttpResponse(status=204)
-    return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(answer.body, status=answer.status, json_dumps_params={"ensure_ascii": False})
+    if answer.rejection:
+        # handle_notification logged the one WARNING line with the reason; Django's own marker
+        # keeps django.request from adding a bare "Unauthorized: …" line for a forgery.
+        response._has_been_logged = True
+    return response

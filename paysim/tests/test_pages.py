@@ -106,3 +106,29 @@ def test_paysim_refuses_production(settings):
         PaysimConfig("paysim", paysim).ready()
     settings.PRODUCTION = False
     assert check_not_production() == []
+
+
+def test_the_jsapi_page_opens_as_a_sheet_over_the_merchants_page(wechat_sim, settings):
+    csp = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+    if csp not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, csp]
+    payment = _native(wechat_sim, channel="jsapi", openid="oPAYER")
+    params = wechat_sim.provider.jsapi_parameters(wechat_sim.transaction(payment).prepay_id)
+    sheet = wechat_sim.client.get("/paysim/jsapi/", {**params, "sheet": "1"})
+    html = sheet.content.decode()
+    # bridge.js frames it over our page, like WeChat's sheet: same origin only.
+    assert sheet.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in sheet.headers["Content-Security-Policy"]
+    assert "确认支付" in html and "取消支付" in html and "paysim/sheet.js" in html
+    assert "site-header" not in html  # a sheet, not a page with the site's navigation
+    canceled = wechat_sim.client.post("/paysim/jsapi/", {**params, "sheet": "1", "action": "cancel"})
+    assert 'data-result="canceled"' in canceled.content.decode()  # sheet.js answers "cancel"
+    assert wechat_sim.transaction(payment).state == "NOTPAY"
+    paid = wechat_sim.client.post("/paysim/jsapi/", {**params, "sheet": "1", "action": "confirm"})
+    assert 'data-result="paid"' in paid.content.decode() and 'data-sheet-answer="ok"' in paid.content.decode()
+
+
+def test_only_the_jsapi_sheet_may_be_framed(wechat_sim):
+    payment = _native(wechat_sim)
+    page = wechat_sim.client.get("/paysim/scan/", {"code_url": wechat_sim.transaction(payment).code_url})
+    assert page.headers["X-Frame-Options"] == "DENY"

@@ -102,3 +102,65 @@ def test_applicant_pays_through_the_simulator_and_the_association_reconciles(
     cells = {str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value}
     assert payment.out_trade_no in cells
     assert payment.reference in cells
+
+
+WECHAT_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/WIFI Language/zh_CN"
+)
+
+
+@pytest.fixture
+def wechat_phone(browser, live_server, django_db_serialized_rollback):
+    """A phone-sized page in WeChat's browser (its user agent); the simulator stands in for WeixinJSBridge."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        user_agent=WECHAT_UA,
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_in_wechat_the_applicant_closes_the_sheet_once_and_pays_again(
+    wechat_phone: Page, approved, live_wechat, people, shot
+):
+    page = wechat_phone
+    log_in(page, people["applicant"].phone)
+    page.goto(f"/applications/{approved.pk}/pay/")
+    page.get_by_role("button", name="微信支付 ¥180.00").click()
+    # snsapi_base: WeChat says who the payer is and sends them straight back.
+    expect(page.get_by_text("已确认您的微信身份")).to_be_visible()
+    page.get_by_role("button", name="微信支付 ¥180.00").click()
+
+    # WeChat's payment sheet over our page (the simulator's JSAPI page, paySign checked).
+    sheet = page.frame_locator(".paysim-sheet iframe")
+    expect(sheet.get_by_text("￥180.00")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "wechat-sheet")
+    sheet.get_by_role("button", name="取消支付").click()
+    expect(page.locator(".paysim-sheet")).to_have_count(0)
+    expect(page.get_by_text("您已取消支付，订单仍待支付")).to_be_visible()
+    expect(page.get_by_role("button", name="微信支付 ¥180.00")).to_be_visible()
+    shot(page, "wechat-canceled")
+
+    # Back on the pay page it is not a dead end: 微信支付 again, with the same prepay_id.
+    page.get_by_role("link", name="返回缴费页").click()
+    expect(page.locator("#payment-status")).to_contain_text("待支付")
+    assert_fits_phone(page)
+    shot(page, "wechat-pay-again")
+    page.get_by_role("button", name="微信支付 ¥180.00").click()
+    sheet = page.frame_locator(".paysim-sheet iframe")
+    sheet.get_by_role("button", name="确认支付").click()
+    expect(sheet.get_by_role("status")).to_contain_text("支付成功")
+    sheet.get_by_role("button", name="完成").click()
+
+    expect(page.locator("#payment-status")).to_contain_text("已缴费")
+    shot(page, "wechat-paid")
+    approved.refresh_from_db()
+    assert approved.status == "paid"
+    assert approved.order.payments.get().channel == "jsapi"  # one attempt: the prepay_id was reused
