@@ -122,3 +122,22 @@ def test_a_missing_slot_is_not_found_and_not_audited(people, submitted):
     )
     assert response.status_code == 404
     assert _downloads(submitted) == []
+
+
+def test_a_download_costs_one_audit_insert(people, submitted):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(people["hohhot_co"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("applications:document_file", args=[submitted.pk, "diploma"])).status_code == 200
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT") and "audit" in q["sql"]]
+    assert len(inserts) == 1
+
+
+def test_the_citys_regulator_finds_who_downloaded_what_in_the_audit_trail(people, submitted):
+    client_for(people["hohhot_co"]).get(reverse("applications:document_file", args=[submitted.pk, "id_front"]))
+    search = reverse("audit:search") + f"?action={DOWNLOADED}"
+    body = client_for(people["hohhot_reg"]).get(search).content.decode()
+    assert "hohhot-co" in body and "id_front" in body
+    assert "hohhot-co" not in client_for(people["baotou_reg"]).get(search).content.decode()
