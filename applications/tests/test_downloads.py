@@ -141,3 +141,17 @@ def test_the_citys_regulator_finds_who_downloaded_what_in_the_audit_trail(people
     body = client_for(people["hohhot_reg"]).get(search).content.decode()
     assert "hohhot-co" in body and "id_front" in body
     assert "hohhot-co" not in client_for(people["baotou_reg"]).get(search).content.decode()
+
+
+def test_an_assignment_is_all_an_expert_needs_to_read_an_application(people, submitted, monkeypatch):
+    from django.db.models import Q
+
+    from applications import selectors
+
+    # What expert review will provide; the rest of the access rule stays as it is.
+    monkeypatch.setattr(selectors, "_assigned_to", lambda expert: Q(pk=submitted.pk))
+    client = client_for(people["hohhot_expert"])
+    assert client.get(reverse("applications:detail", args=[submitted.pk])).status_code == 200
+    # The ID card scans and the printouts stay out of an expert's reach.
+    assert client.get(reverse("applications:document_file", args=[submitted.pk, "id_front"])).status_code == 403
+    assert client.get(reverse("applications:printable", args=[submitted.pk, "form"])).status_code == 403
