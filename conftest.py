@@ -38,6 +38,11 @@ def _staff(username: str, role: str, city_code: str | None) -> User:
 @pytest.fixture
 def people(catalog_2023) -> dict[str, User]:
     """alice: association; hohhot/baotou staff of each city role; one applicant."""
+    return make_people()
+
+
+def make_people() -> dict[str, User]:
+    """The `people` fixture's users, for fixtures that build them once per module."""
     return {
         "association": _staff("alice", Role.ASSOCIATION, None),
         "hohhot_co": _staff("hohhot-co", Role.CO_ORGANIZER, "hohhot"),

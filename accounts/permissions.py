@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CITY_ROLES, STAFF_ROLES, Role
 
@@ -20,7 +21,31 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Money itself: offline payments, refunds, invoices, fees, reconciliation — the association.
     "payments.manage": frozenset({Role.ASSOCIATION}),
     "fees.manage": frozenset({Role.ASSOCIATION}),
+    # Documents that carry personal data, each download audited (docs/architecture.md, "Access").
+    # The uploaded materials (ID card scans, photo, diploma, certificates, …): the reviewers of 初审/复审.
+    "documents.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER}),
+    # The generated 申报表 and 诚信承诺书, which print the full ID and phone numbers: the archive.
+    # The co-organizer receives the signed original from the applicant and reviews on screen.
+    "documents.print": frozenset({Role.ASSOCIATION}),
+    # The photo under the notice's export name 姓名-身份证号.jpg: whoever runs the export.
+    # Others who may see the photo get it named with the masked number.
+    "documents.export_name": frozenset({Role.ASSOCIATION}),
 }
+
+# What a refused user is told (a 403 page in Chinese); capabilities without a line get the generic page.
+REFUSALS: dict[str, str] = {
+    "documents.view": _("您的角色不能查看申报人上传的材料（身份证、照片、学历证书等）。如确需查阅，请联系就促会。"),
+    "documents.print": _("申报表和诚信承诺书印有完整的身份证号和手机号，只有就促会可以下载打印。申报人可自行下载。"),
+}
+
+
+class Refused(PermissionDenied):
+    """A refusal with a message for the user (shown on the 403 page)."""
+
+    def __init__(self, capability: str, message: str) -> None:
+        super().__init__(capability)
+        self.capability = capability
+        self.message = message
 
 
 def has_capability(user, capability: str) -> bool:
@@ -33,6 +58,8 @@ def has_capability(user, capability: str) -> bool:
 
 def require(user, capability: str) -> None:
     if not has_capability(user, capability):
+        if capability in REFUSALS:
+            raise Refused(capability, str(REFUSALS[capability]))
         raise PermissionDenied(capability)
 
 

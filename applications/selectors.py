@@ -1,25 +1,56 @@
 """Reads of applications, always through the city scope."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import scope_by_city
+from accounts.models import Role
+from accounts.permissions import require, scope_by_city
 from applications.models import Application, Status
+
+# What a need asks beyond reading the application: the capability staff must hold.
+# The applicant always has it for their own application.
+DOCUMENT_NEEDS = {"documents": "documents.view", "print": "documents.print"}
+
+
+def _assigned_to(expert) -> Q:
+    """The applications assigned to `expert` for 综合评审. Expert review does not exist yet, so
+    nothing is: when it does, this becomes the assignment lookup and nothing else changes."""
+    return Q(pk__in=[])
+
+
+def readable_applications(user, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """The applications `user` may open: the applicant their own (drafts too); co-organizers and
+    regulators the submitted ones of their city; the association every submitted one; experts
+    only what is assigned to them; anyone else nothing."""
+    applications = Application.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.role == Role.EXPERT:
+        return scope_by_city(applications, user).filter(_assigned_to(user)).exclude(status=Status.DRAFT)
+    visible = scope_by_city(applications, user, owner_field="applicant")
+    if user.is_authenticated and user.role != Role.APPLICANT:
+        visible = visible.exclude(status=Status.DRAFT)  # staff see what was submitted, not drafts
+    return visible
 
 
 def get_application_for(user, pk: int, *, need: str = "view") -> Application:
-    """The application if `user` may `need` it: "own" (the applicant, to edit or act)
-    or "view" (the applicant, or staff of its city, or the association). 404 otherwise,
-    so that other people's application numbers reveal nothing."""
+    """The application if `user` may `need` it, else 404 (other people's numbers reveal nothing):
+
+    * "own": the applicant, to edit or act;
+    * "view": whoever may read it (`readable_applications`);
+    * "documents" / "print": read it and, unless it is their own, hold the capability for
+      the uploaded materials / the printed forms (403 with the reason otherwise).
+    """
     applications = Application.objects.select_related("campaign", "city", "occupation", "level", "applicant")
     if need == "own":
         if not user.is_authenticated:
             raise PermissionDenied
         return get_object_or_404(applications, pk=pk, applicant=user)
-    visible = scope_by_city(applications, user, owner_field="applicant")
-    if user.is_authenticated and user.role != "applicant":
-        visible = visible.exclude(status=Status.DRAFT)  # staff see what was submitted, not drafts
-    return get_object_or_404(visible, pk=pk)
+    application = get_object_or_404(readable_applications(user, applications), pk=pk)
+    if need in DOCUMENT_NEEDS and application.applicant_id != user.pk:
+        require(user, DOCUMENT_NEEDS[need])
+    elif need != "view" and need not in DOCUMENT_NEEDS:
+        raise ValueError(f"unknown need {need!r}")
+    return application
 
 
 def current_application(user, campaign) -> Application | None:

@@ -11,15 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import has_capability
 from applications import documents as printed
-from applications import selectors, services
+from applications import downloads, selectors, services
 from applications.eligibility_service import decide_for
 from applications.eligibility_service import self_check as self_check_decision
 from applications.forms import CategoryForm, DocumentForm, PersonForm, RecordForm, SelfCheckForm, TargetForm
 from applications.lifecycle import WITHDRAWABLE, TransitionRefused
 from applications.models import Application, Category, DocumentSlot, Status
 from applications.requirements import MIN_CHARACTERS, required_slots
-from applications.uploads import UploadRejected, photo_export_name
+from applications.uploads import UploadRejected
 from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
 
@@ -158,17 +159,21 @@ def documents(request, pk: int):
 
 @login_required
 def document_file(request, pk: int, slot: str):
-    """A stored document, only for who may see the application."""
-    application = selectors.get_application_for(request.user, pk, need="view")
+    """A stored document, for the applicant and staff who may read the materials; audited."""
+    application = selectors.get_application_for(request.user, pk, need="documents")
     document = application.documents.filter(slot=slot).first()
     if document is None:
         raise Http404
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    if slot == "photo":  # the notice's naming: 姓名-身份证号.jpg
-        filename = quote(photo_export_name(application.full_name, application.id_number))
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    export_name = False
+    if slot == "photo":  # the notice's naming: 姓名-身份证号.jpg (masked for who may not see the number)
+        export_name = downloads.shows_export_name(request.user, application)
+        filename = quote(downloads.photo_name(request.user, application))
+        disposition = f"inline; filename*=UTF-8''{filename}"
     else:
-        response["Content-Disposition"] = "inline"
+        disposition = "inline"
+    downloads.record_download(request.user, application, kind="upload", slot=slot, export_name=export_name)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -221,7 +226,11 @@ def _returned_items(application) -> list[dict]:
 @login_required
 def detail(request, pk: int):
     application = selectors.get_application_for(request.user, pk, need="view")
-    events = AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk)).order_by("at")
+    events = (
+        AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk))
+        .exclude(action=downloads.DOWNLOADED)  # reads are in the audit trail, not in the 办理记录
+        .order_by("at")
+    )
     timeline = [{"at": e.at, "label": TIMELINE_LABELS.get(e.action, e.action)} for e in events]
     can_withdraw = application.applicant_id == request.user.pk and application.status in WITHDRAWABLE
     context = {
@@ -229,6 +238,7 @@ def detail(request, pk: int):
         "timeline": timeline,
         "can_withdraw": can_withdraw,
         "returned": _returned_items(application) if application.status == Status.RETURNED else [],
+        "can_print": application.applicant_id == request.user.pk or has_capability(request.user, "documents.print"),
     }
     return render(request, "applications/detail.html", context)
 
@@ -236,11 +246,12 @@ def detail(request, pk: int):
 @login_required
 def printable(request, pk: int, document: str):
     """The filled 申报表 or the pre-filled 诚信承诺书 as an A4 PDF."""
-    application = selectors.get_application_for(request.user, pk, need="view")
+    application = selectors.get_application_for(request.user, pk, need="print")  # full ID and phone inside
     render_pdf, title = PRINTABLES.get(document, (None, ""))
     if render_pdf is None:
         raise Http404
     pdf = render_pdf(services.sheet_for(application))
+    downloads.record_download(request.user, application, kind="printout", slot=document)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{title}-{application.full_name}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
 from applications import lifecycle
+from applications.downloads import DOWNLOADED
 from applications.eligibility_service import decide_for
 from applications.lifecycle import TransitionRefused
 from applications.models import Application, DocumentSlot, Status
@@ -89,7 +90,11 @@ def screen(request, pk: int):
         {"slot": s, "label": DocumentSlot(s).label, "document": documents.get(s)}
         for s in required_slots(application.category, application.level_id)
     ]
-    events = AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk)).order_by("at")
+    events = (
+        AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk))
+        .exclude(action=DOWNLOADED)  # who read the files is in the audit trail, not in the 办理记录
+        .order_by("at")
+    )
     tier = _tier(request.user)
     can_decide = tier is not None and application.status == lifecycle.TIER_STATE.get(tier)
     items = _items(application)
@@ -103,6 +108,8 @@ def screen(request, pk: int):
             {"at": e.at, "label": TIMELINE_LABELS.get(e.action, e.action), "who": e.actor_label} for e in events
         ],
         "can_decide": can_decide,
+        "can_view_documents": has_capability(request.user, "documents.view"),
+        "can_print": has_capability(request.user, "documents.print"),
         "return_items": [{"name": n, "label": label, "reasons": reasons_for(n)} for n, label in items],
         "return_form": ReturnForm(items=items),
         "paper_form": getattr(application, "paper_form", None),

@@ -209,22 +209,23 @@ def submitted(draft):
 
 
 @pytest.mark.parametrize(
-    ("who", "status"),
+    ("who", "status", "documents"),
     [
-        ("applicant", 200),
-        ("hohhot_co", 200),
-        ("hohhot_reg", 200),
-        ("association", 200),
-        ("baotou_co", 404),
-        ("baotou_reg", 404),
-        ("anon", 302),
+        ("applicant", 200, 200),
+        ("hohhot_co", 200, 200),
+        ("hohhot_reg", 200, 403),  # supervises the record, not the materials
+        ("hohhot_expert", 404, 404),  # nothing is assigned to experts yet
+        ("association", 200, 200),
+        ("baotou_co", 404, 404),
+        ("baotou_reg", 404, 404),
+        ("anon", 302, 302),
     ],
 )
-def test_who_may_see_a_submitted_application_and_its_documents(people, draft, who, status):
+def test_who_may_see_a_submitted_application_and_its_documents(people, draft, who, status, documents):
     submitted(draft)
     client = client_for(None if who == "anon" else people[who])
     assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == status
-    assert client.get(reverse("applications:document_file", args=[draft.pk, "photo"])).status_code == status
+    assert client.get(reverse("applications:document_file", args=[draft.pk, "photo"])).status_code == documents
 
 
 def test_staff_do_not_see_drafts(people, draft):
@@ -283,7 +284,8 @@ def test_printables_follow_the_access_rules(people, draft):
     submitted(draft)
     url = reverse("applications:printable", args=[draft.pk, "form"])
     assert client_for(people["baotou_co"]).get(url).status_code == 404
-    assert client_for(people["hohhot_co"]).get(url).status_code == 200
+    assert client_for(people["hohhot_co"]).get(url).status_code == 403  # full numbers: the association only
+    assert client_for(people["association"]).get(url).status_code == 200
     assert (
         client_for(people["applicant"]).get(reverse("applications:printable", args=[draft.pk, "x"])).status_code == 404
     )

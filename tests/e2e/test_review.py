@@ -281,7 +281,10 @@ def test_the_regulator_only_reads_and_another_city_cannot_open_it(desk, submitte
     expect(regulator).to_have_url(re.compile(rf"{screen}$"))
     expect(regulator.get_by_role("heading", level=1)).to_contain_text("王小明")
     expect(status_of(regulator)).to_have_text("已提交，待初审")
-    loaded(regulator.get_by_role("img", name="白底证件照"))
+    # Supervision reads the record, not the materials: no scan, photo or printout is embedded.
+    expect(regulator.get_by_role("img", name="白底证件照")).to_have_count(0)
+    expect(regulator.get_by_text("本角色不能查看").first).to_be_visible()
+    expect(regulator.get_by_role("link", name="下载申报表 PDF")).to_have_count(0)
     expect(regulator.get_by_role("heading", name="审核结论")).to_have_count(0)
     expect(regulator.get_by_role("button", name="审核通过")).to_have_count(0)
     expect(regulator.get_by_role("button", name="退回修改")).to_have_count(0)
