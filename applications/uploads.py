@@ -65,7 +65,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageStat
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
@@ -75,12 +75,16 @@ _clock = time.monotonic  # a module attribute, so tests can drive the text-extra
 
 MB = 1024 * 1024
 
-PHOTO_MAX_BYTES = 2 * MB
+PHOTO_UPLOAD_MAX_BYTES = 20 * MB  # what a phone takes; it is downscaled to PHOTO_MAX_BYTES
+PHOTO_MAX_BYTES = 2 * MB  # what is stored and exported (the notice's rule)
 DOCUMENT_MAX_BYTES = 10 * MB
+UPLOAD_MAX_BYTES = max(PHOTO_UPLOAD_MAX_BYTES, DOCUMENT_MAX_BYTES)  # the largest file any slot takes
 
 PHOTO_MIN_WIDTH, PHOTO_MIN_HEIGHT = 260, 320
-PHOTO_MAX_WIDTH, PHOTO_MAX_HEIGHT = 4000, 6000
+PHOTO_MAX_PIXELS = 50_000_000  # a 48/50-megapixel phone camera (8160 × 6120)
+PHOTO_STORED_WIDTH, PHOTO_STORED_HEIGHT = 1200, 1600  # the box a stored photo is fitted into
 PHOTO_MIN_ASPECT, PHOTO_MAX_ASPECT = 1.1, 1.8  # height / width
+JPEG_QUALITY = 90
 
 WHITE_MIN_MEAN_LUMINANCE = 220
 WHITE_MIN_SHARE = 0.90
@@ -261,12 +265,17 @@ def _orientation(image: Image.Image) -> int:
     return value if value in _TRANSPOSE else 1
 
 
-def _open_image(data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS) -> tuple[Image.Image, int]:
-    """Decode the image, refusing pixel bombs from the header first. Returns (loaded image, EXIF orientation).
+def _open_image(
+    data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS, *, draft: tuple[int, int] | None = None
+) -> tuple[Image.Image, int, tuple[int, int]]:
+    """Decode the image, refusing pixel bombs from the header first.
 
-    Image.open only reads the header, so width × height is known before any pixel
-    is decoded; Pillow itself raises DecompressionBombError above 2 ×
-    Image.MAX_IMAGE_PIXELS (≈ 179 megapixels) while opening, which is caught here.
+    Returns (loaded image, EXIF orientation, size in the file's header). Image.open
+    only reads the header, so width × height is known before any pixel is decoded;
+    Pillow itself raises DecompressionBombError above 2 × Image.MAX_IMAGE_PIXELS
+    (≈ 179 megapixels) while opening, which is caught here. `draft` lets a JPEG be
+    decoded at 1/2, 1/4 or 1/8 scale (never below that size): a 48-megapixel phone
+    photo then costs the memory of a few megapixels.
     """
     formats = _KINDS[kind].pillow_formats
     too_big = f"图片尺寸过大，请压缩到 {max_pixels // 10_000} 万像素以内后重新上传。"
@@ -283,6 +292,8 @@ def _open_image(data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS) -> t
                 )
             probe.verify()  # structure and checksums (PNG CRCs), without decoding
         image = Image.open(io.BytesIO(data), formats=list(formats))
+        if draft and image.format in {"JPEG", "MPO"}:
+            image.draft(image.mode if image.mode in {"L", "CMYK"} else "RGB", draft)
         image.load()  # a truncated file fails here (ImageFile.LOAD_TRUNCATED_IMAGES must stay False)
     except UploadRejected:
         raise
@@ -292,12 +303,12 @@ def _open_image(data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS) -> t
     except Exception as error:  # Pillow raises many types on hostile input; all mean "cannot be read"
         logger.info("image refused as unreadable: %r", error)
         raise UploadRejected(_CORRUPT_IMAGE) from error
-    return image, _orientation(image)
+    return image, _orientation(image), (width, height)
 
 
-def _shown_size(image: Image.Image, orientation: int) -> tuple[int, int]:
+def _shown_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
     """(width, height) as displayed, after the EXIF rotation."""
-    return (image.height, image.width) if orientation in {5, 6, 7, 8} else image.size
+    return (size[1], size[0]) if orientation in {5, 6, 7, 8} else size
 
 
 def _on_white(image: Image.Image) -> Image.Image:
@@ -354,19 +365,18 @@ def _background(image: Image.Image, orientation: int) -> tuple[float, float, flo
 
 
 def check_photo(data: bytes, name: str = "") -> CheckedUpload:
-    """白底证件照: JPEG, PNG or BMP, ≤ 2 MB, portrait, sane size, white background. `name` is ignored."""
-    _check_size(data, PHOTO_MAX_BYTES, "照片")
+    """白底证件照: JPEG, PNG or BMP, ≤ 20 MB and 50 megapixels as a phone takes it, portrait, white background.
+
+    What is stored is made by `prepare_for_storage` (a JPEG under 2 MB). `name` is ignored.
+    """
+    _check_size(data, PHOTO_UPLOAD_MAX_BYTES, "照片")
     kind = detect_kind(data)
     if kind not in IMAGE_KINDS:
         raise _refuse_type(kind, expected="图片", accepted="JPG、PNG 或 BMP", noun="照片")
-    image, orientation = _open_image(data, kind, max_pixels=PHOTO_MAX_WIDTH * PHOTO_MAX_HEIGHT)
+    draft = (BACKGROUND_SAMPLE_SIZE * 2, BACKGROUND_SAMPLE_SIZE * 2)  # the background is judged at 300 px
+    image, orientation, size = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
     with image:
-        width, height = _shown_size(image, orientation)
-        if width > PHOTO_MAX_WIDTH or height > PHOTO_MAX_HEIGHT:
-            raise UploadRejected(
-                f"照片尺寸过大（{width} × {height} 像素），"
-                f"请缩小到 {PHOTO_MAX_WIDTH} × {PHOTO_MAX_HEIGHT} 像素以内后重新上传。"
-            )
+        width, height = _shown_size(size, orientation)
         if width < PHOTO_MIN_WIDTH or height < PHOTO_MIN_HEIGHT:
             raise UploadRejected(
                 f"照片分辨率太低（{width} × {height} 像素），"
@@ -384,25 +394,163 @@ def check_photo(data: bytes, name: str = "") -> CheckedUpload:
     return _result(data, kind, width=width, height=height)
 
 
-def export_photo_jpeg(data: bytes, *, quality: int = 90) -> bytes:
-    """The photo as a clean JPEG: EXIF rotation applied, no EXIF, GPS, ICC or comments, ≤ 2 MB.
+# ---------------------------------------------------------------------------
+# What is stored: images re-encoded without metadata, the original is not kept
+
+_METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop", "adobe"})
+_METADATA_NOTE = "已去除图片中的拍摄时间、地点（GPS）、设备等附加信息。"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """The bytes to store for an upload that passed its check, and what was done to them."""
+
+    data: bytes
+    extension: str
+    content_type: str
+    sha256: str  # of `data`, the stored bytes
+    width: int | None = None
+    height: int | None = None
+    notes: tuple[str, ...] = ()  # in Chinese, for the applicant ("照片已从 … 压缩为 …")
+
+
+def _has_metadata(image: Image.Image) -> bool:
+    if _METADATA_KEYS & image.info.keys() or getattr(image, "text", None):
+        return True
+    try:
+        return len(image.getexif()) > 0
+    except Exception:  # a broken EXIF block is dropped all the same
+        return True
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Colours converted from the embedded ICC profile (Display P3, Adobe RGB, CMYK) to sRGB, so dropping it is safe."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in {"RGB", "RGBA", "CMYK"}:
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+    except Exception as error:  # a broken profile: keep the pixels as they are
+        logger.info("ICC profile not applied: %r", error)
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    return converted or image
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _bare(image: Image.Image, orientation: int) -> Image.Image:
+    """The pixels only, as displayed: EXIF rotation applied, then every metadata entry dropped."""
+    image = _to_srgb(image)
+    if orientation in _TRANSPOSE:
+        image = image.transpose(_TRANSPOSE[orientation])
+    else:
+        image = image.copy()
+    transparency = image.info.get("transparency")
+    image.info = {} if transparency is None else {"transparency": transparency}
+    return image
+
+
+_PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
+
+
+def _encode_jpeg(image: Image.Image, limit: int) -> bytes:
+    """JPEG at JPEG_QUALITY, lowered (then the size) until it fits in `limit` bytes."""
+    quality = JPEG_QUALITY
+    while True:
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality, optimize=True)
+        if buffer.tell() <= limit:
+            return buffer.getvalue()
+        if quality > 60:
+            quality -= 10
+        else:
+            image = image.resize((max(1, image.width * 4 // 5), max(1, image.height * 4 // 5)), Image.Resampling.LANCZOS)
+
+
+def _stored(data: bytes, kind: str, **facts) -> StoredFile:
+    info = _KINDS[kind]
+    return StoredFile(data, info.extension, info.content_type, hashlib.sha256(data).hexdigest(), **facts)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size >= MB else f"{max(1, round(size / 1024))} KB"
+
+
+def _prepare_photo(data: bytes, kind: str) -> StoredFile:
+    with Image.open(io.BytesIO(data), formats=list(_KINDS[kind].pillow_formats)) as probe:
+        orientation = _orientation(probe)
+        width, height = _shown_size(probe.size, orientation)
+    scale = min(1.0, PHOTO_STORED_WIDTH / width, PHOTO_STORED_HEIGHT / height)
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    draft = (target[1], target[0]) if orientation in {5, 6, 7, 8} else target  # in the file's own orientation
+    image, orientation, _ = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
+    with image:
+        clean = _on_white(_bare(image, orientation))
+    if clean.size != target:
+        clean = clean.resize(target, Image.Resampling.LANCZOS)
+    jpeg = _encode_jpeg(clean, PHOTO_MAX_BYTES)
+    with Image.open(io.BytesIO(jpeg)) as written:
+        stored_size = written.size
+    notes = []
+    if stored_size != (width, height) or kind != "jpeg" or len(data) > PHOTO_MAX_BYTES:
+        notes.append(
+            f"照片已从 {width} × {height} 像素、{_size_text(len(data))} "
+            f"压缩为 {stored_size[0]} × {stored_size[1]} 像素、{_size_text(len(jpeg))} 的 JPG 图片。"
+        )
+    return _stored(jpeg, "jpeg", width=stored_size[0], height=stored_size[1], notes=tuple(notes))
+
+
+def _prepare_document_image(data: bytes, kind: str) -> StoredFile:
+    """JPEG stays JPEG, PNG and BMP become PNG (lossless, and a BMP scan is ten times smaller)."""
+    image, orientation, _ = _open_image(data, kind)
+    with image:
+        had_metadata = _has_metadata(image)
+        clean = _bare(image, orientation)
+    buffer = io.BytesIO()
+    if kind == "jpeg":
+        if clean.mode not in {"L", "RGB"}:
+            clean = clean.convert("RGB")
+        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        stored_kind = "jpeg"
+    else:
+        if clean.mode not in _PNG_MODES:
+            clean = clean.convert("RGBA" if "A" in clean.mode else "RGB")
+        params = {"transparency": clean.info["transparency"]} if "transparency" in clean.info else {}
+        clean.save(buffer, "PNG", optimize=True, **params)
+        stored_kind = "png"
+    notes = (_METADATA_NOTE,) if had_metadata else ()
+    return _stored(buffer.getvalue(), stored_kind, width=clean.width, height=clean.height, notes=notes)
+
+
+def prepare_for_storage(data: bytes, checked: CheckedUpload, *, photo: bool = False) -> StoredFile:
+    """What to store for bytes that passed their check (`checked`): the original is never kept for images.
+
+    * Photo (白底证件照): EXIF rotation applied, fitted into PHOTO_STORED_WIDTH ×
+      PHOTO_STORED_HEIGHT, transparency on white, re-encoded as a JPEG under
+      PHOTO_MAX_BYTES, with a note saying what was done when the size or format changed.
+    * Other images (ID cards, diplomas, screenshots): same pixels, EXIF rotation
+      applied, colours converted to sRGB, re-encoded (JPEG as JPEG, PNG and BMP as
+      PNG) without EXIF, GPS, XMP, ICC, comments or PNG text chunks.
+    * PDFs: stored as uploaded (their checks refuse active content).
+    """
+    if checked.kind == "pdf":
+        return _stored(data, "pdf", notes=())
+    if checked.kind not in IMAGE_KINDS:
+        raise UploadRejected(_CORRUPT_IMAGE)
+    if photo:
+        return _prepare_photo(data, checked.kind)
+    return _prepare_document_image(data, checked.kind)
+
+
+def export_photo_jpeg(data: bytes) -> bytes:
+    """The photo as it is stored: a clean JPEG, EXIF rotation applied, no metadata, ≤ 2 MB.
 
     For photos that passed `check_photo`; anything else raises `UploadRejected`.
     """
-    kind = detect_kind(data)
-    if kind not in IMAGE_KINDS:
-        raise _refuse_type(kind, expected="图片", accepted="JPG、PNG 或 BMP", noun="照片")
-    image, orientation = _open_image(data, kind, max_pixels=PHOTO_MAX_WIDTH * PHOTO_MAX_HEIGHT)
-    with image:
-        clean = _on_white(image)
-    if orientation in _TRANSPOSE:
-        clean = clean.transpose(_TRANSPOSE[orientation])
-    while True:
-        buffer = io.BytesIO()
-        clean.save(buffer, "JPEG", quality=quality, optimize=True)
-        if buffer.tell() <= PHOTO_MAX_BYTES or quality <= 50:
-            return buffer.getvalue()
-        quality -= 10
+    return prepare_for_storage(data, check_photo(data), photo=True).data
 
 
 _UNSAFE_NAME_CHARS = re.compile(r'[/\\<>:"|?*]')
@@ -696,9 +844,9 @@ def check_document(data: bytes, name: str = "") -> CheckedUpload:
         return _result(data, kind, pages=facts.pages)
     if kind not in IMAGE_KINDS:
         raise _refuse_type(kind, expected=" PDF 或图片", accepted="PDF、JPG、PNG 或 BMP")
-    image, orientation = _open_image(data, kind)
+    image, orientation, size = _open_image(data, kind)
     with image:
-        width, height = _shown_size(image, orientation)
+        width, height = _shown_size(size, orientation)
     if min(width, height) < DOCUMENT_MIN_SIDE:
         raise UploadRejected(f"图片分辨率太低（{width} × {height} 像素），请上传清晰的照片或扫描件。")
     return _result(data, kind, width=width, height=height)

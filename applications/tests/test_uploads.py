@@ -1,6 +1,8 @@
 """Upload checks (issue 3): type by content, photo rules, bombs, hostile PDFs, 字数. Every fixture is built in code."""
 
 import contextlib
+import functools
+import hashlib
 import io
 import itertools
 import time
@@ -11,7 +13,7 @@ import zlib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageChops
 from pypdf.actions import JavaScript
 
 from applications import uploads
@@ -28,6 +30,7 @@ from applications.uploads import (
     count_characters,
     export_photo_jpeg,
     photo_export_name,
+    prepare_for_storage,
 )
 
 
@@ -92,17 +95,62 @@ def test_mpo_from_a_phone_is_a_jpeg():
     assert check_photo(data).extension == ".jpg"
 
 
-def test_photo_of_2_1_mb_is_refused_naming_limit_and_size():
-    data = fx.photo("BMP", size=(800, 918))  # 2 203 254 bytes
-    assert 2.1 <= len(data) / MB < 2.15
-    assert rejected(check_photo, data) == "照片不能超过 2 MB，当前约 2.1 MB。"
+@functools.cache
+def phone_photo() -> bytes:
+    """12 megapixels stored on its side (EXIF orientation 6) with GPS, as a phone held upright writes it."""
+    return fx.phone_photo((3024, 4032), on_side=True, exif=fx.gps_exif(orientation=6))
 
 
-def test_photo_limit_is_exactly_2_mib():
+def test_a_phone_photo_of_several_mb_is_accepted_and_stored_as_a_jpeg_under_2_mb():
+    data = phone_photo()
+    assert len(data) > 4 * MB
+    checked = check_photo(data, "IMG_20261130_091500.jpg")
+    assert (checked.width, checked.height) == (3024, 4032)
+
+    stored = prepare_for_storage(data, checked, photo=True)
+    image = Image.open(io.BytesIO(stored.data))
+    assert image.format == "JPEG" and len(stored.data) <= 2 * MB
+    assert image.size == (stored.width, stored.height) == (1200, 1600)  # upright, fitted into 1200 × 1600
+    assert stored.sha256 == hashlib.sha256(stored.data).hexdigest() != checked.sha256
+    assert stored.extension == ".jpg" and stored.content_type == "image/jpeg"
+    size = f"{len(data) / MB:.1f} MB"
+    kb = f"{round(len(stored.data) / 1024)} KB"
+    assert stored.notes == (f"照片已从 3024 × 4032 像素、{size} 压缩为 1200 × 1600 像素、{kb} 的 JPG 图片。",)
+    check_photo(stored.data)  # what is stored is itself a valid photo
+
+
+def test_a_48_megapixel_phone_photo_is_accepted():
+    data = fx.phone_photo((6000, 8000), noise=0, quality=80)
+    checked = check_photo(data)
+    assert (checked.width, checked.height) == (6000, 8000)
+    stored = prepare_for_storage(data, checked, photo=True)
+    assert Image.open(io.BytesIO(stored.data)).size == (1200, 1600)
+
+
+def test_photo_upload_limit_is_exactly_20_mib():
     data = fx.photo()  # bytes after the JPEG's end marker are ignored by decoders
-    padded = data + b"\0" * (2 * MB - len(data))
-    assert check_photo(padded).size == 2 * MB
-    assert "当前约 2.01 MB" in rejected(check_photo, padded + b"\0")
+    padded = data + b"\0" * (20 * MB - len(data))
+    assert check_photo(padded).size == 20 * MB
+    assert rejected(check_photo, padded + b"\0") == "照片不能超过 20 MB，当前约 20.01 MB。"
+
+
+def test_photo_over_50_megapixels_is_refused_from_its_header():
+    message, seconds, peak = bounded(check_photo, fx.png_header_bomb(6200, 8200))
+    assert "图片尺寸过大（6200 × 8200 像素），请压缩到 5000 万像素以内" in message
+    assert seconds < 1 and peak < 10
+
+
+def test_a_small_jpeg_photo_is_stored_without_a_note():
+    data = fx.photo()
+    stored = prepare_for_storage(data, check_photo(data), photo=True)
+    assert stored.notes == () and Image.open(io.BytesIO(stored.data)).size == (413, 579)
+
+
+def test_a_png_photo_is_stored_as_a_jpeg_and_the_applicant_is_told():
+    data = fx.photo("PNG")
+    stored = prepare_for_storage(data, check_photo(data), photo=True)
+    assert stored.data.startswith(b"\xff\xd8\xff") and stored.extension == ".jpg"
+    assert stored.notes and "413 × 579 像素" in stored.notes[0] and "JPG" in stored.notes[0]
 
 
 @pytest.mark.parametrize(
@@ -121,12 +169,10 @@ def test_slightly_warm_white_from_a_phone_is_white():
     check_photo(fx.photo(background=(245, 238, 228)))
 
 
-def test_photo_too_small_landscape_or_too_large_is_refused(monkeypatch):
+def test_photo_too_small_or_landscape_is_refused():
     assert "分辨率太低（200 × 280 像素）" in rejected(check_photo, fx.photo(size=(200, 280)))
     assert "竖版" in rejected(check_photo, fx.photo(size=(579, 413)))
     assert "竖版" in rejected(check_photo, fx.photo(size=(500, 500)))
-    monkeypatch.setattr(uploads, "PHOTO_MAX_WIDTH", 400)
-    assert "照片尺寸过大（413 × 579 像素）" in rejected(check_photo, fx.photo())
 
 
 def test_exe_renamed_jpg_is_refused():
@@ -191,6 +237,76 @@ def test_export_strips_metadata_and_applies_orientation():
     assert b"HUAWEI" not in exported and b"secret" not in exported and b"Exif" not in exported
     assert image.getpixel((206, 15)) >= (240, 240, 240)  # the top is background, so it was rotated right
     check_photo(exported)
+
+
+# Markers and chunks that carry metadata: JPEG APP1 (EXIF, XMP), APP2 (ICC), APP13 (IPTC) and COM;
+# PNG eXIf, iCCP and the text chunks. In JPEG entropy data 0xFF is always followed by 0x00 or a restart marker.
+JPEG_METADATA = (b"\xff\xe1", b"\xff\xe2", b"\xff\xed", b"\xff\xfe", b"Exif", b"ICC_PROFILE", b"http://ns.adobe.com")
+PNG_METADATA = (b"eXIf", b"iCCP", b"tEXt", b"zTXt", b"iTXt", b"Exif")
+
+
+def assert_without_metadata(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    assert len(image.getexif()) == 0 and not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    assert not {"exif", "xmp", "icc_profile", "comment", "photoshop"} & image.info.keys()
+    assert b"HUAWEI" not in data and b"secret" not in data and b"GPS" not in data
+    for marker in JPEG_METADATA if image.format == "JPEG" else PNG_METADATA:
+        assert marker not in data, marker
+    return image
+
+
+@pytest.mark.parametrize(("fmt", "stored_as"), [("JPEG", "JPEG"), ("PNG", "PNG"), ("BMP", "PNG")])
+def test_document_images_are_stored_upright_without_exif_gps_or_other_metadata(fmt, stored_as):
+    data = fx.document_image(fmt)
+    original = Image.open(io.BytesIO(data))
+    assert original.size == (540, 856)
+    if fmt != "BMP":
+        assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the fixture carries a position
+    checked = check_document(data, "身份证正面.jpg")
+
+    stored = prepare_for_storage(data, checked)
+    image = assert_without_metadata(stored.data)
+    assert image.format == stored_as and stored.extension == f".{stored_as.lower()}".replace("jpeg", "jpg")
+    assert stored.sha256 == hashlib.sha256(stored.data).hexdigest()
+    if fmt == "BMP":  # stored upright as it came (BMP has no EXIF), only losslessly compressed
+        assert image.size == (540, 856) and len(stored.data) < len(data) / 5
+    else:  # the EXIF rotation was applied before the EXIF was dropped: the dark band is on top
+        assert image.size == (856, 540) == (stored.width, stored.height)
+        assert sum(image.convert("RGB").getpixel((428, 10))) < 250 and sum(image.getpixel((428, 530))) > 600
+        assert stored.notes == ("已去除图片中的拍摄时间、地点（GPS）、设备等附加信息。",)
+    check_document(stored.data)  # what is stored still passes its check
+
+
+def test_a_png_document_keeps_its_pixels_exactly():
+    data = fx.document_image("PNG", on_side=False)
+    stored = prepare_for_storage(data, check_document(data))
+    assert_without_metadata(stored.data)
+    before, after = Image.open(io.BytesIO(data)), Image.open(io.BytesIO(stored.data))
+    assert ImageChops.difference(before.convert("RGB"), after.convert("RGB")).getbbox() is None
+
+
+def test_a_document_image_without_metadata_gets_no_note():
+    data = fx.encode(fx.id_card(), "JPEG")
+    assert prepare_for_storage(data, check_document(data)).notes == ()
+
+
+def test_a_pdf_is_stored_as_uploaded():
+    data = fx.text_pdf("身份证")
+    stored = prepare_for_storage(data, check_document(data))
+    assert stored.data == data and stored.extension == ".pdf" and stored.notes == ()
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_photo_from_a_phone_is_stored_upright_without_gps():
+    stored = prepare_for_storage(phone_photo(), check_photo(phone_photo()), photo=True)
+    image = assert_without_metadata(stored.data)
+    assert image.getpixel((600, 20)) >= (235, 235, 235)  # the top is background: rotated upright
+
+
+def test_a_cmyk_scan_is_stored_as_an_rgb_jpeg():
+    data = fx.encode(fx.id_card().convert("CMYK"), "JPEG", quality=95)
+    image = assert_without_metadata(prepare_for_storage(data, check_document(data)).data)
+    assert image.mode == "RGB"
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "BMP"])
