@@ -444,10 +444,7 @@ _SRGB = ImageCms.createProfile("sRGB")
 def _bare(image: Image.Image, orientation: int) -> Image.Image:
     """The pixels only, as displayed: EXIF rotation applied, then every metadata entry dropped."""
     image = _to_srgb(image)
-    if orientation in _TRANSPOSE:
-        image = image.transpose(_TRANSPOSE[orientation])
-    else:
-        image = image.copy()
+    image = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image.copy()
     transparency = image.info.get("transparency")
     image.info = {} if transparency is None else {"transparency": transparency}
     return image
@@ -467,7 +464,8 @@ def _encode_jpeg(image: Image.Image, limit: int) -> bytes:
         if quality > 60:
             quality -= 10
         else:
-            image = image.resize((max(1, image.width * 4 // 5), max(1, image.height * 4 // 5)), Image.Resampling.LANCZOS)
+            smaller = (max(1, image.width * 4 // 5), max(1, image.height * 4 // 5))
+            image = image.resize(smaller, Image.Resampling.LANCZOS)
 
 
 def _stored(data: bytes, kind: str, **facts) -> StoredFile:
@@ -963,3 +961,56 @@ def extract_text(data: bytes, *, max_characters: int = PDF_TEXT_MAX_CHARACTERS) 
             parts.append(text[: max_characters - extracted])
             extracted += len(parts[-1])
     return "\n".join(parts)[:max_characters]
+
+
+# ---------------------------------------------------------------------------
+# Our own printable documents uploaded back
+
+GENERATED_TEXT_SHARE = 0.8  # share of the generated PDF's lines found in an upload that makes it a copy
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _lines(text: str) -> list[str]:
+    lines = (_WHITESPACE.sub("", line) for line in text.splitlines())
+    return [line for line in lines if len(line) >= 6]  # short lines (dates, blanks) say nothing
+
+
+def _has_images(reader: PdfReader) -> bool:
+    for page in list(reader.pages)[:PDF_MAX_PAGES]:
+        for stream, is_image in _page_streams(page):
+            if is_image or (stream is not None and _INLINE_IMAGE.search(stream.get_data())):
+                return True
+    return False
+
+
+def is_unsigned_copy(data: bytes, generated: bytes) -> bool:
+    """Whether an uploaded PDF is the `generated` printable document itself rather than a scan of it, signed.
+
+    True for a byte-identical copy; for a PDF that kept the generated one's document
+    information (same /Creator, e.g. opened and saved again); and for a PDF without
+    any image whose text layer holds at least GENERATED_TEXT_SHARE of the generated
+    one's lines ("打印为 PDF" again, or printed before the phone number was changed).
+    A photo or a scan (an image, with or without an OCR text layer) is never a copy.
+    For uploads that passed `check_document`, which bounds what is decoded here.
+    """
+    if data == generated:
+        return True
+    if detect_kind(data) != "pdf":
+        return False
+    with apply_configuration(**_PDF_LIMITS):
+        try:
+            ours = PdfReader(io.BytesIO(generated))
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            creator = (ours.metadata or {}).get("/Creator")
+            if creator and (reader.metadata or {}).get("/Creator") == creator:
+                return True
+            if _has_images(reader):
+                return False
+        except Exception as error:  # unreadable here means it is not our own PDF
+            logger.info("PDF not compared with the generated one: %r", error)
+            return False
+    expected = _lines(extract_text(generated))
+    if not expected:
+        return False
+    found = _WHITESPACE.sub("", extract_text(data))
+    return sum(line in found for line in expected) >= GENERATED_TEXT_SHARE * len(expected)

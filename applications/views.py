@@ -136,11 +136,13 @@ def documents(request, pk: int):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                services.upload_document(request.user, application, slot, upload.read(), upload.name)
+                document = services.upload_document(request.user, application, slot, upload.read(), upload.name)
             except (UploadRejected, TransitionRefused) as refusal:
                 errors[slot] = str(refusal)
             else:
                 messages.success(request, _("“%(slot)s”已上传。") % {"slot": DocumentSlot(slot).label})
+                for note in document.notes:  # what was done to the file: downscaled, metadata removed
+                    messages.info(request, note)
                 return redirect(reverse("applications:documents", args=[pk]) + f"#slot-{slot}")
         else:
             errors[slot] = "；".join(e for field_errors in form.errors.values() for e in field_errors)

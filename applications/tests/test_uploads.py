@@ -663,3 +663,84 @@ def test_photo_and_summary_checks_only_ever_raise_upload_rejected(data):
     for check in (check_photo, check_technical_summary):
         with contextlib.suppress(UploadRejected):
             check(data, "x")
+
+
+# ---------------------------------------------------------------------------
+# Our own unsigned 诚信承诺书 uploaded back
+
+
+def pledge(phone: str = "13904711234") -> bytes:
+    from applications.documents import render_integrity_pledge
+    from applications.sheet import ApplicationSheet
+
+    blank = {name: "" for name in ("education", "employer", "occupation", "occupation_code", "level", "work_type")}
+    blank |= {name: "" for name in ("category", "prior_certificate_occupation", "prior_certificate_number")}
+    blank |= {"work_history": "", "achievements": "", "specialties": "", "work_started_on": None}
+    sheet = ApplicationSheet(
+        full_name="王小明",
+        gender="男",
+        ethnicity="汉族",
+        id_number="150102198503150017",
+        phone=phone,
+        occupation_years=None,
+        campaign_year=2026,
+        **blank,
+    )
+    return render_integrity_pledge(sheet)
+
+
+def printed_again(data: bytes) -> bytes:
+    """The generated PDF drawn again by another program ("打印为 PDF"): same text, new file, no document info."""
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    return fx.text_pdf(text.replace("\n", ""), per_line=30)
+
+
+def scanned_with_ocr(text: str) -> bytes:
+    """A phone scanner's PDF: the page as an image, with an invisible OCR text layer on top."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.drawImage(ImageReader(fx.id_card((600, 848))), 0, 0, *A4)
+    layer = pdf.beginText(50, 780)
+    layer.setTextRenderMode(3)  # invisible, as OCR text is
+    layer.setFont(fx.CJK_FONT, 10)
+    for start in range(0, len(text), 30):
+        layer.textLine(text[start : start + 30])
+    pdf.drawText(layer)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_the_generated_pledge_uploaded_back_is_recognised():
+    generated = pledge()
+    assert uploads.is_unsigned_copy(generated, generated)
+
+
+def test_the_generated_pledge_saved_again_with_its_document_info_is_recognised():
+    writer = fx.pypdf_writer(pledge())
+    writer.add_metadata({"/Producer": "WPS Office"})
+    resaved = fx.written(writer)
+    assert resaved != pledge() and uploads.is_unsigned_copy(resaved, pledge())
+
+
+def test_the_generated_pledge_printed_to_pdf_again_is_recognised_by_its_text():
+    again = printed_again(pledge())
+    assert b"skillcert" not in again
+    assert uploads.is_unsigned_copy(again, pledge())
+    assert uploads.is_unsigned_copy(printed_again(pledge(phone="13800000000")), pledge())  # printed before a change
+
+
+def test_a_signed_scan_of_the_pledge_is_not_a_copy():
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(pledge())).pages[0].extract_text().replace("\n", "")
+    assert not uploads.is_unsigned_copy(scanned_with_ocr(text), pledge())  # the OCR text matches, but it is a scan
+    assert not uploads.is_unsigned_copy(fx.scanned_pdf(1), pledge())
+    assert not uploads.is_unsigned_copy(fx.photo(), pledge())
+    assert not uploads.is_unsigned_copy(fx.text_pdf("本人承诺所填信息真实有效。" * 20), pledge())
