@@ -1,17 +1,20 @@
-"""Checks on the documents an applicant uploads from a phone (issue 3). Pure module: no Django.
+"""Checks on the documents an applicant uploads from a phone, and what is stored of them. Pure module: no Django.
 
 Every check takes the raw bytes and the client's file name and either returns a
 `CheckedUpload` or raises `UploadRejected`, whose str() is a Chinese message to
-show next to the field. Nothing is stored on failure: the caller stores the bytes
-only after a check succeeded, under a name of its own ending in
-`CheckedUpload.extension`.
+show next to the field. Nothing is stored on failure: the caller then asks
+`prepare_for_storage` for the bytes to store (`StoredFile`: every image re-encoded
+upright without metadata, the photo downscaled to a JPEG under 2 MB; PDFs as
+uploaded), stores those under a name of its own ending in `StoredFile.extension`,
+records `StoredFile.sha256` (the digest of the stored bytes) and shows
+`StoredFile.notes` to the applicant. The original of an image is never kept.
 
 The client's file name is never trusted, never parsed and never used: the type is
 detected from the content (magic bytes, then Pillow or pypdf must parse it).
 
 Which check for which material:
 
-* `check_photo`               白底证件照: JPEG, PNG or BMP, ≤ 2 MB, white background.
+* `check_photo`               白底证件照: JPEG, PNG or BMP as a phone takes it (≤ 20 MB), white background.
 * `check_document`            身份证正反面、学历证书、诚信承诺书扫描件、原证书、网上查询截图:
                               PDF or image (JPEG, PNG, BMP).
 * `check_technical_summary`   技术总结: PDF only, ≥ 1000 字.
@@ -20,12 +23,22 @@ Which check for which material:
 
 Limits (module constants, chosen for this campaign):
 
-* Photo: ≤ 2 MB (2 × 1024 × 1024 bytes, the notice's rule); after EXIF rotation
-  at least 260 × 320 px (a 小一寸 photo scanned at 300 dpi is 260 × 378, a 一寸
-  photo 295 × 413, the ID-card photo standard 358 × 441; 320 leaves room for a
-  slightly cropped one) and at most 4000 × 6000 px (a 12-megapixel phone portrait
-  is 3024 × 4032); portrait: height / width between 1.1 and 1.8 (一寸 1.40,
-  ID-card standard 1.23, phone 4:3 is 1.33, 16:9 is 1.78).
+* Photo: the upload ≤ 20 MB and 50 megapixels (a 48-megapixel phone camera
+  writes 8064 × 6048, 10–20 MB; a 12-megapixel one 3024 × 4032, 3–6 MB); JPEGs are
+  decoded at 1/2–1/8 scale where that suffices, so a big phone photo costs little
+  memory. After EXIF rotation at least 260 × 320 px (a 小一寸 photo scanned at 300
+  dpi is 260 × 378, a 一寸 photo 295 × 413, the ID-card photo standard 358 × 441;
+  320 leaves room for a slightly cropped one); portrait: height / width between
+  1.1 and 1.8 (一寸 1.40, ID-card standard 1.23, phone 4:3 is 1.33, 16:9 is 1.78).
+  Stored (the notice's rule: jpg under 2 MB, 2 × 1024 × 1024 bytes): fitted into
+  1200 × 1600 px (二寸 at 300 dpi is 413 × 579), JPEG quality 90, lowered until
+  it fits. HEIC (an iPhone's own format) cannot be read by Pillow here (no
+  pillow-heif): it is refused with how to get a JPEG; iPhones convert to JPEG
+  by themselves when the page asks for JPEG, PNG or BMP.
+* Other images are stored with the same pixels, EXIF rotation applied, colours
+  converted to sRGB from an embedded ICC profile, and re-encoded (JPEG as JPEG at
+  quality 90, PNG and BMP as PNG) without EXIF, GPS, XMP, ICC, comments or PNG
+  text chunks.
 * White background: the photo is shrunk to at most 300 px, then a band of 6 % of
   the width (or height) is sampled along the top edge and along the upper half of
   the left and right edges (the bottom and the lower sides are shoulders and
@@ -37,9 +50,14 @@ Limits (module constants, chosen for this campaign):
   header before any pixel is decoded; short side ≥ 200 px. PDFs ≤ 50 pages.
 * PDFs are parsed with pypdf in non-strict mode (phone apps and WPS write small
   errors), but must end with %%EOF in their last 1024 bytes (a cut-off upload
-  fails there), must not be encrypted, and must carry no JavaScript, launch or
-  remote actions, forms with scripts (XFA) or embedded files: every object
-  reachable from the catalog is looked at (at most 100 000).
+  fails there), must not be encrypted, and must carry no JavaScript, launch,
+  web-link (/URI), form-submit or remote actions, file specifications pointing
+  to a URL, forms with scripts (XFA) or embedded files: every object reachable
+  from the catalog (pages, annotations, AcroForm fields, outlines, the names
+  tree, action chains) is looked at, iteratively, at most 100 000 of them.
+* The 诚信承诺书 must be signed by hand: `is_unsigned_copy` recognises the
+  system's own printable PDF uploaded back (byte-identical, re-saved with its
+  document information, or printed to PDF again: same text layer, no image).
 * PDF decoding, under `pypdf.apply_configuration` (a context variable, so other
   code is unaffected): a stream may inflate to at most 16 MB, and a document's
   page content (content streams and form XObjects) to 32 MB in total; past
@@ -158,7 +176,7 @@ _KINDS = {
 IMAGE_KINDS = frozenset({"jpeg", "png", "bmp"})
 
 # Types we refuse, named so the message can say what was received.
-_OTHER_IMAGES = {"heic": "HEIC", "webp": "WebP", "gif": "GIF", "tiff": "TIFF"}
+_OTHER_IMAGES = {"heic": "HEIC", "avif": "AVIF", "webp": "WebP", "gif": "GIF", "tiff": "TIFF"}
 _NOT_IMAGES = {
     "exe": "可执行程序",
     "zip": "压缩包或 Word/Excel 文档",
@@ -188,7 +206,9 @@ def detect_kind(data: bytes) -> str | None:
         return "7z"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    if data[4:8] == b"ftyp" and data[8:12] in {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"}:
+    if data[4:8] == b"ftyp" and data[8:12] in {b"avif", b"avis"}:
+        return "avif"
+    if data[4:8] == b"ftyp" and data[8:12] in {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}:
         return "heic"
     if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
         return "webp"
@@ -201,6 +221,11 @@ def detect_kind(data: bytes) -> str | None:
 
 def _refuse_type(detected: str | None, *, expected: str, accepted: str, noun: str = "文件") -> UploadRejected:
     """The message for a file of the wrong type, e.g. "文件内容不是图片（检测到可执行程序），请上传 …"."""
+    if detected == "heic":  # iPhones save HEIC unless "兼容性最佳" is chosen; Pillow here cannot read it
+        return UploadRejected(
+            f"不支持 HEIC 格式的图片（苹果手机默认格式），请转换为 {accepted} 格式后重新上传："
+            "可在“设置 → 相机 → 格式”中选择“兼容性最佳”后重新拍摄，或从相册选择照片时让手机自动转换。"
+        )
     if detected in _OTHER_IMAGES:
         return UploadRejected(f"不支持 {_OTHER_IMAGES[detected]} 格式的图片，请转换为 {accepted} 格式后重新上传。")
     hint = ""

@@ -185,6 +185,7 @@ def test_exe_renamed_jpg_is_refused():
     ("data", "expected"),
     [
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(100), "不支持 HEIC 格式的图片"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1" + bytes(100), "不支持 AVIF 格式的图片"),
         (b"RIFF\x00\x10\x00\x00WEBPVP8 " + bytes(100), "不支持 WebP 格式的图片"),
         (b"GIF89a" + bytes(100), "不支持 GIF 格式的图片"),
         (b"hello, not an image", "文件内容不是图片，请上传 JPG、PNG 或 BMP 格式的照片。"),
@@ -680,7 +681,14 @@ def test_no_time_left_sends_the_length_to_the_reviewer(monkeypatch):
 # ---------------------------------------------------------------------------
 # Arbitrary bytes never escape as anything but UploadRejected
 
-SAMPLES = [fx.photo("JPEG", size=(300, 400)), fx.photo("PNG", size=(300, 400)), fx.one_page_pdf(), fx.text_pdf("技术")]
+SAMPLES = [
+    fx.photo("JPEG", size=(300, 400)),
+    fx.photo("PNG", size=(300, 400)),
+    fx.one_page_pdf(),
+    fx.text_pdf("技术"),
+    fx.document_image("JPEG"),  # EXIF with GPS, ICC, XMP and a comment: broken metadata must not break storing
+    fx.document_image("PNG"),
+]
 PREFIXES = [b"", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"BM", b"%PDF-1.7\n", b"PK\x03\x04", b"MZ"]
 
 
@@ -713,6 +721,8 @@ def test_check_document_only_ever_raises_upload_rejected(data):
         assert str(refusal)
     else:
         assert result.kind in {"jpeg", "png", "bmp", "pdf"} and result.size == len(data)
+        stored = prepare_for_storage(data, result)  # what passed its check can always be stored
+        assert stored.sha256 == hashlib.sha256(stored.data).hexdigest()
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
@@ -721,7 +731,8 @@ def test_check_document_only_ever_raises_upload_rejected(data):
 def test_photo_and_summary_checks_only_ever_raise_upload_rejected(data):
     for check in (check_photo, check_technical_summary):
         with contextlib.suppress(UploadRejected):
-            check(data, "x")
+            checked = check(data, "x")
+            prepare_for_storage(data, checked, photo=check is check_photo)
 
 
 # ---------------------------------------------------------------------------
