@@ -1,5 +1,6 @@
 """Use cases of applying: start, save a step, upload a document, check, submit, withdraw."""
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,8 @@ from applications.sheet import ApplicationSheet
 from audit.services import record
 from catalog.models import City
 from skillcert.lib.identity import parse_id_number
+
+logger = logging.getLogger(__name__)
 
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 
@@ -130,9 +133,14 @@ def _refuse_unsigned_pledge(application: Application, data: bytes, checked: uplo
     """The 诚信承诺书 must be signed by hand: our own printable PDF, as generated or re-saved, is not."""
     if checked.kind != "pdf":
         return
-    from applications.documents import render_integrity_pledge
+    from applications.documents import FontMissingError, render_integrity_pledge
 
-    if uploads.is_unsigned_copy(data, render_integrity_pledge(sheet_for(application))):
+    try:
+        generated = render_integrity_pledge(sheet_for(application))
+    except FontMissingError:  # the printable pledge cannot be made here either: nothing to compare with
+        logger.warning("pledge not compared with the generated one: the CJK font is missing")
+        return
+    if uploads.is_unsigned_copy(data, generated):
         raise uploads.UploadRejected(
             _("这是系统生成的未签字诚信承诺书。请打印出来，由本人亲笔签名后，拍照或扫描签字后的纸质承诺书再上传。")
         )

@@ -542,7 +542,7 @@ def _prepare_document_image(data: bytes, kind: str) -> StoredFile:
         if clean.mode not in _PNG_MODES:
             clean = clean.convert("RGBA" if "A" in clean.mode else "RGB")
         params = {"transparency": clean.info["transparency"]} if "transparency" in clean.info else {}
-        clean.save(buffer, "PNG", optimize=True, **params)
+        clean.save(buffer, "PNG", **params)  # zlib level 6: optimize=True costs seconds on a scan for a few %
         stored_kind = "png"
     notes = (_METADATA_NOTE,) if had_metadata else ()
     return _stored(buffer.getvalue(), stored_kind, width=clean.width, height=clean.height, notes=notes)
