@@ -69,11 +69,16 @@ def test_an_id_card_photo_is_stored_upright_without_gps(people, draft):
     assert event.after["sha256"] == document.sha256
 
 
-def test_the_applicant_is_told_the_metadata_was_removed(people, draft):
+def test_a_png_scan_is_stored_without_text_chunks_and_the_applicant_is_told(people, draft):
     client = client_for(people["applicant"])
-    response = upload(client, draft, "id_front", fx.document_image("PNG"), "身份证.png")
+    response = upload(client, draft, "id_back", fx.document_image("PNG"), "身份证.png")
     told = [str(message) for message in get_messages(response.wsgi_request)]
     assert "已去除图片中的拍摄时间、地点（GPS）、设备等附加信息。" in told
+    content = stored_bytes(ApplicationDocument.objects.get(application=draft, slot="id_back"))
+    image = Image.open(io.BytesIO(content))
+    assert image.format == "PNG" and image.size == (856, 540) and not image.text and len(image.getexif()) == 0
+    for chunk in (b"eXIf", b"iCCP", b"tEXt", b"zTXt", b"iTXt"):
+        assert chunk not in content
 
 
 def test_stored_files_and_their_folders_are_readable_by_the_service_only(people, draft):
