@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Category, DocumentSlot, Education, TitleField, TitleRank
+from applications.uploads import UPLOAD_MAX_BYTES
 from catalog.models import Level, Occupation
 from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
 
 WAGE_LEVELS = [(5, _("初级工")), (4, _("中级工")), (3, _("高级工")), (2, _("技师")), (1, _("高级技师"))]
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = UPLOAD_MAX_BYTES  # the largest any slot takes (a phone photo); each slot's own is checked after
 
 
 class StepForm(forms.ModelForm):
@@ -215,7 +216,8 @@ class DocumentForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 10 MB，请压缩后再上传。"))
+            limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+            raise forms.ValidationError(_("文件超过 %(limit)d MB，请压缩后再上传。") % {"limit": limit})
         return upload
 
 

@@ -223,6 +223,8 @@ class ApplicationDocument(models.Model):
     # MinHash signature of `text` (review.similarity.Signature.to_bytes()), for the similarity check.
     minhash = models.BinaryField(null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Not stored: what the upload service did to the file ("照片已从 … 压缩为 …"), to tell the applicant.
+    notes: tuple[str, ...] = ()
 
     class Meta:
         verbose_name = _("申报材料")

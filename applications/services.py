@@ -1,5 +1,6 @@
 """Use cases of applying: start, save a step, upload a document, check, submit, withdraw."""
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,8 @@ from applications.sheet import ApplicationSheet
 from audit.services import record
 from catalog.models import City
 from skillcert.lib.identity import parse_id_number
+
+logger = logging.getLogger(__name__)
 
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 
@@ -101,33 +104,49 @@ def _check(slot: str, data: bytes, name: str) -> uploads.CheckedUpload:
 def upload_document(actor, application: Application, slot: str, data: bytes, name: str) -> ApplicationDocument:
     """Check a file by its content and store it privately in its slot (replacing the old one).
 
-    Raises uploads.UploadRejected with the reason; nothing is stored then. The
-    client's file name is only passed to the checks, never used for storage.
+    Images are stored re-encoded, upright and without metadata (the photo also downscaled
+    to a JPEG under 2 MB); the original bytes are not kept, and `sha256` is the digest of
+    what is stored. The returned document's `notes` say what was done, for the applicant.
+    Raises uploads.UploadRejected with the reason; nothing is stored then. The client's
+    file name is only passed to the checks, never used for storage.
     """
     _require_editable(application, {slot})  # cheap refusal first; checked again under the lock
     checked = _check(slot, data, name)
-    is_photo = slot == "photo"
-    content = uploads.export_photo_jpeg(data) if is_photo else data  # photos re-encoded, metadata gone
-    extension = ".jpg" if is_photo else checked.extension
+    if slot == DocumentSlot.PLEDGE:
+        _refuse_unsigned_pledge(application, data, checked)
+    prepared = uploads.prepare_for_storage(data, checked, photo=slot == DocumentSlot.PHOTO)
     storage = ApplicationDocument.file.field.storage
-    stored_name = storage.save(f"applications/{application.pk}/{uuid.uuid4().hex}{extension}", ContentFile(content))
+    stored_name = storage.save(
+        f"applications/{application.pk}/{uuid.uuid4().hex}{prepared.extension}", ContentFile(prepared.data)
+    )
     try:
         with transaction.atomic():
-            return _store(
-                actor,
-                application,
-                slot,
-                checked,
-                stored_name,
-                len(content),
-                "image/jpeg" if is_photo else checked.content_type,
-            )
+            document = _store(actor, application, slot, checked, prepared, stored_name)
     except BaseException:
         storage.delete(stored_name)  # the row was not written: leave no file behind
         raise
+    document.notes = prepared.notes
+    return document
 
 
-def _store(actor, application, slot, checked, stored_name, size, content_type) -> ApplicationDocument:
+def _refuse_unsigned_pledge(application: Application, data: bytes, checked: uploads.CheckedUpload) -> None:
+    """The 诚信承诺书 must be signed by hand: our own printable PDF, as generated or re-saved, is not."""
+    if checked.kind != "pdf":
+        return
+    from applications.documents import FontMissingError, render_integrity_pledge
+
+    try:
+        generated = render_integrity_pledge(sheet_for(application))
+    except FontMissingError:  # the printable pledge cannot be made here either: nothing to compare with
+        logger.warning("pledge not compared with the generated one: the CJK font is missing")
+        return
+    if uploads.is_unsigned_copy(data, generated):
+        raise uploads.UploadRejected(
+            _("这是系统生成的未签字诚信承诺书。请打印出来，由本人亲笔签名后，拍照或扫描签字后的纸质承诺书再上传。")
+        )
+
+
+def _store(actor, application, slot, checked, prepared: uploads.StoredFile, stored_name) -> ApplicationDocument:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")
@@ -141,15 +160,18 @@ def _store(actor, application, slot, checked, stored_name, size, content_type) -
         application=application,
         slot=slot,
         file=stored_name,
-        content_type=content_type,
-        size=size,
-        sha256=checked.sha256,
+        content_type=prepared.content_type,
+        size=len(prepared.data),
+        sha256=prepared.sha256,
         pages=checked.pages,
         text_characters=checked.text_characters,
         flags=list(checked.flags),
     )
     record(
-        "applications.document_uploaded", actor=actor, obj=application, after={"slot": slot, "sha256": checked.sha256}
+        "applications.document_uploaded",
+        actor=actor,
+        obj=application,
+        after={"slot": slot, "sha256": prepared.sha256, "size": len(prepared.data)},
     )
     return document
 

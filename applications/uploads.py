@@ -1,17 +1,20 @@
-"""Checks on the documents an applicant uploads from a phone (issue 3). Pure module: no Django.
+"""Checks on the documents an applicant uploads from a phone, and what is stored of them. Pure module: no Django.
 
 Every check takes the raw bytes and the client's file name and either returns a
 `CheckedUpload` or raises `UploadRejected`, whose str() is a Chinese message to
-show next to the field. Nothing is stored on failure: the caller stores the bytes
-only after a check succeeded, under a name of its own ending in
-`CheckedUpload.extension`.
+show next to the field. Nothing is stored on failure: the caller then asks
+`prepare_for_storage` for the bytes to store (`StoredFile`: every image re-encoded
+upright without metadata, the photo downscaled to a JPEG under 2 MB; PDFs as
+uploaded), stores those under a name of its own ending in `StoredFile.extension`,
+records `StoredFile.sha256` (the digest of the stored bytes) and shows
+`StoredFile.notes` to the applicant. The original of an image is never kept.
 
 The client's file name is never trusted, never parsed and never used: the type is
 detected from the content (magic bytes, then Pillow or pypdf must parse it).
 
 Which check for which material:
 
-* `check_photo`               白底证件照: JPEG, PNG or BMP, ≤ 2 MB, white background.
+* `check_photo`               白底证件照: JPEG, PNG or BMP as a phone takes it (≤ 20 MB), white background.
 * `check_document`            身份证正反面、学历证书、诚信承诺书扫描件、原证书、网上查询截图:
                               PDF or image (JPEG, PNG, BMP).
 * `check_technical_summary`   技术总结: PDF only, ≥ 1000 字.
@@ -20,12 +23,22 @@ Which check for which material:
 
 Limits (module constants, chosen for this campaign):
 
-* Photo: ≤ 2 MB (2 × 1024 × 1024 bytes, the notice's rule); after EXIF rotation
-  at least 260 × 320 px (a 小一寸 photo scanned at 300 dpi is 260 × 378, a 一寸
-  photo 295 × 413, the ID-card photo standard 358 × 441; 320 leaves room for a
-  slightly cropped one) and at most 4000 × 6000 px (a 12-megapixel phone portrait
-  is 3024 × 4032); portrait: height / width between 1.1 and 1.8 (一寸 1.40,
-  ID-card standard 1.23, phone 4:3 is 1.33, 16:9 is 1.78).
+* Photo: the upload ≤ 20 MB and 50 megapixels (a 48-megapixel phone camera
+  writes 8064 × 6048, 10–20 MB; a 12-megapixel one 3024 × 4032, 3–6 MB); JPEGs are
+  decoded at 1/2–1/8 scale where that suffices, so a big phone photo costs little
+  memory. After EXIF rotation at least 260 × 320 px (a 小一寸 photo scanned at 300
+  dpi is 260 × 378, a 一寸 photo 295 × 413, the ID-card photo standard 358 × 441;
+  320 leaves room for a slightly cropped one); portrait: height / width between
+  1.1 and 1.8 (一寸 1.40, ID-card standard 1.23, phone 4:3 is 1.33, 16:9 is 1.78).
+  Stored (the notice's rule: jpg under 2 MB, 2 × 1024 × 1024 bytes): fitted into
+  1200 × 1600 px (二寸 at 300 dpi is 413 × 579), JPEG quality 90, lowered until
+  it fits. HEIC (an iPhone's own format) cannot be read by Pillow here (no
+  pillow-heif): it is refused with how to get a JPEG; iPhones convert to JPEG
+  by themselves when the page asks for JPEG, PNG or BMP.
+* Other images are stored with the same pixels, EXIF rotation applied, colours
+  converted to sRGB from an embedded ICC profile, and re-encoded (JPEG as JPEG at
+  quality 90, PNG and BMP as PNG) without EXIF, GPS, XMP, ICC, comments or PNG
+  text chunks.
 * White background: the photo is shrunk to at most 300 px, then a band of 6 % of
   the width (or height) is sampled along the top edge and along the upper half of
   the left and right edges (the bottom and the lower sides are shoulders and
@@ -37,9 +50,14 @@ Limits (module constants, chosen for this campaign):
   header before any pixel is decoded; short side ≥ 200 px. PDFs ≤ 50 pages.
 * PDFs are parsed with pypdf in non-strict mode (phone apps and WPS write small
   errors), but must end with %%EOF in their last 1024 bytes (a cut-off upload
-  fails there), must not be encrypted, and must carry no JavaScript, launch or
-  remote actions, forms with scripts (XFA) or embedded files: every object
-  reachable from the catalog is looked at (at most 100 000).
+  fails there), must not be encrypted, and must carry no JavaScript, launch,
+  web-link (/URI), form-submit or remote actions, file specifications pointing
+  to a URL, forms with scripts (XFA) or embedded files: every object reachable
+  from the catalog (pages, annotations, AcroForm fields, outlines, the names
+  tree, action chains) is looked at, iteratively, at most 100 000 of them.
+* The 诚信承诺书 must be signed by hand: `is_unsigned_copy` recognises the
+  system's own printable PDF uploaded back (byte-identical, re-saved with its
+  document information, or printed to PDF again: same text layer, no image).
 * PDF decoding, under `pypdf.apply_configuration` (a context variable, so other
   code is unaffected): a stream may inflate to at most 16 MB, and a document's
   page content (content streams and form XObjects) to 32 MB in total; past
@@ -65,7 +83,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageStat
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
@@ -75,12 +93,16 @@ _clock = time.monotonic  # a module attribute, so tests can drive the text-extra
 
 MB = 1024 * 1024
 
-PHOTO_MAX_BYTES = 2 * MB
+PHOTO_UPLOAD_MAX_BYTES = 20 * MB  # what a phone takes; it is downscaled to PHOTO_MAX_BYTES
+PHOTO_MAX_BYTES = 2 * MB  # what is stored and exported (the notice's rule)
 DOCUMENT_MAX_BYTES = 10 * MB
+UPLOAD_MAX_BYTES = max(PHOTO_UPLOAD_MAX_BYTES, DOCUMENT_MAX_BYTES)  # the largest file any slot takes
 
 PHOTO_MIN_WIDTH, PHOTO_MIN_HEIGHT = 260, 320
-PHOTO_MAX_WIDTH, PHOTO_MAX_HEIGHT = 4000, 6000
+PHOTO_MAX_PIXELS = 50_000_000  # a 48/50-megapixel phone camera (8160 × 6120)
+PHOTO_STORED_WIDTH, PHOTO_STORED_HEIGHT = 1200, 1600  # the box a stored photo is fitted into
 PHOTO_MIN_ASPECT, PHOTO_MAX_ASPECT = 1.1, 1.8  # height / width
+JPEG_QUALITY = 90
 
 WHITE_MIN_MEAN_LUMINANCE = 220
 WHITE_MIN_SHARE = 0.90
@@ -154,7 +176,7 @@ _KINDS = {
 IMAGE_KINDS = frozenset({"jpeg", "png", "bmp"})
 
 # Types we refuse, named so the message can say what was received.
-_OTHER_IMAGES = {"heic": "HEIC", "webp": "WebP", "gif": "GIF", "tiff": "TIFF"}
+_OTHER_IMAGES = {"heic": "HEIC", "avif": "AVIF", "webp": "WebP", "gif": "GIF", "tiff": "TIFF"}
 _NOT_IMAGES = {
     "exe": "可执行程序",
     "zip": "压缩包或 Word/Excel 文档",
@@ -184,7 +206,9 @@ def detect_kind(data: bytes) -> str | None:
         return "7z"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    if data[4:8] == b"ftyp" and data[8:12] in {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"}:
+    if data[4:8] == b"ftyp" and data[8:12] in {b"avif", b"avis"}:
+        return "avif"
+    if data[4:8] == b"ftyp" and data[8:12] in {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}:
         return "heic"
     if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
         return "webp"
@@ -197,6 +221,11 @@ def detect_kind(data: bytes) -> str | None:
 
 def _refuse_type(detected: str | None, *, expected: str, accepted: str, noun: str = "文件") -> UploadRejected:
     """The message for a file of the wrong type, e.g. "文件内容不是图片（检测到可执行程序），请上传 …"."""
+    if detected == "heic":  # iPhones save HEIC unless "兼容性最佳" is chosen; Pillow here cannot read it
+        return UploadRejected(
+            f"不支持 HEIC 格式的图片（苹果手机默认格式），请转换为 {accepted} 格式后重新上传："
+            "可在“设置 → 相机 → 格式”中选择“兼容性最佳”后重新拍摄，或从相册选择照片时让手机自动转换。"
+        )
     if detected in _OTHER_IMAGES:
         return UploadRejected(f"不支持 {_OTHER_IMAGES[detected]} 格式的图片，请转换为 {accepted} 格式后重新上传。")
     hint = ""
@@ -261,12 +290,17 @@ def _orientation(image: Image.Image) -> int:
     return value if value in _TRANSPOSE else 1
 
 
-def _open_image(data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS) -> tuple[Image.Image, int]:
-    """Decode the image, refusing pixel bombs from the header first. Returns (loaded image, EXIF orientation).
+def _open_image(
+    data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS, *, draft: tuple[int, int] | None = None
+) -> tuple[Image.Image, int, tuple[int, int]]:
+    """Decode the image, refusing pixel bombs from the header first.
 
-    Image.open only reads the header, so width × height is known before any pixel
-    is decoded; Pillow itself raises DecompressionBombError above 2 ×
-    Image.MAX_IMAGE_PIXELS (≈ 179 megapixels) while opening, which is caught here.
+    Returns (loaded image, EXIF orientation, size in the file's header). Image.open
+    only reads the header, so width × height is known before any pixel is decoded;
+    Pillow itself raises DecompressionBombError above 2 × Image.MAX_IMAGE_PIXELS
+    (≈ 179 megapixels) while opening, which is caught here. `draft` lets a JPEG be
+    decoded at 1/2, 1/4 or 1/8 scale (never below that size): a 48-megapixel phone
+    photo then costs the memory of a few megapixels.
     """
     formats = _KINDS[kind].pillow_formats
     too_big = f"图片尺寸过大，请压缩到 {max_pixels // 10_000} 万像素以内后重新上传。"
@@ -283,6 +317,8 @@ def _open_image(data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS) -> t
                 )
             probe.verify()  # structure and checksums (PNG CRCs), without decoding
         image = Image.open(io.BytesIO(data), formats=list(formats))
+        if draft and image.format in {"JPEG", "MPO"}:
+            image.draft(image.mode if image.mode in {"L", "CMYK"} else "RGB", draft)
         image.load()  # a truncated file fails here (ImageFile.LOAD_TRUNCATED_IMAGES must stay False)
     except UploadRejected:
         raise
@@ -292,12 +328,12 @@ def _open_image(data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS) -> t
     except Exception as error:  # Pillow raises many types on hostile input; all mean "cannot be read"
         logger.info("image refused as unreadable: %r", error)
         raise UploadRejected(_CORRUPT_IMAGE) from error
-    return image, _orientation(image)
+    return image, _orientation(image), (width, height)
 
 
-def _shown_size(image: Image.Image, orientation: int) -> tuple[int, int]:
+def _shown_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
     """(width, height) as displayed, after the EXIF rotation."""
-    return (image.height, image.width) if orientation in {5, 6, 7, 8} else image.size
+    return (size[1], size[0]) if orientation in {5, 6, 7, 8} else size
 
 
 def _on_white(image: Image.Image) -> Image.Image:
@@ -354,19 +390,18 @@ def _background(image: Image.Image, orientation: int) -> tuple[float, float, flo
 
 
 def check_photo(data: bytes, name: str = "") -> CheckedUpload:
-    """白底证件照: JPEG, PNG or BMP, ≤ 2 MB, portrait, sane size, white background. `name` is ignored."""
-    _check_size(data, PHOTO_MAX_BYTES, "照片")
+    """白底证件照: JPEG, PNG or BMP, ≤ 20 MB and 50 megapixels as a phone takes it, portrait, white background.
+
+    What is stored is made by `prepare_for_storage` (a JPEG under 2 MB). `name` is ignored.
+    """
+    _check_size(data, PHOTO_UPLOAD_MAX_BYTES, "照片")
     kind = detect_kind(data)
     if kind not in IMAGE_KINDS:
         raise _refuse_type(kind, expected="图片", accepted="JPG、PNG 或 BMP", noun="照片")
-    image, orientation = _open_image(data, kind, max_pixels=PHOTO_MAX_WIDTH * PHOTO_MAX_HEIGHT)
+    draft = (BACKGROUND_SAMPLE_SIZE * 2, BACKGROUND_SAMPLE_SIZE * 2)  # the background is judged at 300 px
+    image, orientation, size = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
     with image:
-        width, height = _shown_size(image, orientation)
-        if width > PHOTO_MAX_WIDTH or height > PHOTO_MAX_HEIGHT:
-            raise UploadRejected(
-                f"照片尺寸过大（{width} × {height} 像素），"
-                f"请缩小到 {PHOTO_MAX_WIDTH} × {PHOTO_MAX_HEIGHT} 像素以内后重新上传。"
-            )
+        width, height = _shown_size(size, orientation)
         if width < PHOTO_MIN_WIDTH or height < PHOTO_MIN_HEIGHT:
             raise UploadRejected(
                 f"照片分辨率太低（{width} × {height} 像素），"
@@ -384,25 +419,161 @@ def check_photo(data: bytes, name: str = "") -> CheckedUpload:
     return _result(data, kind, width=width, height=height)
 
 
-def export_photo_jpeg(data: bytes, *, quality: int = 90) -> bytes:
-    """The photo as a clean JPEG: EXIF rotation applied, no EXIF, GPS, ICC or comments, ≤ 2 MB.
+# ---------------------------------------------------------------------------
+# What is stored: images re-encoded without metadata, the original is not kept
+
+_METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop", "adobe"})
+_METADATA_NOTE = "已去除图片中的拍摄时间、地点（GPS）、设备等附加信息。"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """The bytes to store for an upload that passed its check, and what was done to them."""
+
+    data: bytes
+    extension: str
+    content_type: str
+    sha256: str  # of `data`, the stored bytes
+    width: int | None = None
+    height: int | None = None
+    notes: tuple[str, ...] = ()  # in Chinese, for the applicant ("照片已从 … 压缩为 …")
+
+
+def _has_metadata(image: Image.Image) -> bool:
+    if _METADATA_KEYS & image.info.keys() or getattr(image, "text", None):
+        return True
+    try:
+        return len(image.getexif()) > 0
+    except Exception:  # a broken EXIF block is dropped all the same
+        return True
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Colours converted from the embedded ICC profile (Display P3, Adobe RGB, CMYK) to sRGB, so dropping it is safe."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in {"RGB", "RGBA", "CMYK"}:
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+    except Exception as error:  # a broken profile: keep the pixels as they are
+        logger.info("ICC profile not applied: %r", error)
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    return converted or image
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _bare(image: Image.Image, orientation: int) -> Image.Image:
+    """The pixels only, as displayed: EXIF rotation applied, then every metadata entry dropped."""
+    image = _to_srgb(image)
+    image = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image.copy()
+    transparency = image.info.get("transparency")
+    image.info = {} if transparency is None else {"transparency": transparency}
+    return image
+
+
+_PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
+
+
+def _encode_jpeg(image: Image.Image, limit: int) -> bytes:
+    """JPEG at JPEG_QUALITY, lowered (then the size) until it fits in `limit` bytes."""
+    quality = JPEG_QUALITY
+    while True:
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality, optimize=True)
+        if buffer.tell() <= limit:
+            return buffer.getvalue()
+        if quality > 60:
+            quality -= 10
+        else:
+            smaller = (max(1, image.width * 4 // 5), max(1, image.height * 4 // 5))
+            image = image.resize(smaller, Image.Resampling.LANCZOS)
+
+
+def _stored(data: bytes, kind: str, **facts) -> StoredFile:
+    info = _KINDS[kind]
+    return StoredFile(data, info.extension, info.content_type, hashlib.sha256(data).hexdigest(), **facts)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size >= MB else f"{max(1, round(size / 1024))} KB"
+
+
+def _prepare_photo(data: bytes, kind: str) -> StoredFile:
+    with Image.open(io.BytesIO(data), formats=list(_KINDS[kind].pillow_formats)) as probe:
+        orientation = _orientation(probe)
+        width, height = _shown_size(probe.size, orientation)
+    scale = min(1.0, PHOTO_STORED_WIDTH / width, PHOTO_STORED_HEIGHT / height)
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    draft = (target[1], target[0]) if orientation in {5, 6, 7, 8} else target  # in the file's own orientation
+    image, orientation, _ = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
+    with image:
+        clean = _on_white(_bare(image, orientation))
+    if clean.size != target:
+        clean = clean.resize(target, Image.Resampling.LANCZOS)
+    jpeg = _encode_jpeg(clean, PHOTO_MAX_BYTES)
+    with Image.open(io.BytesIO(jpeg)) as written:
+        stored_size = written.size
+    notes = []
+    if stored_size != (width, height) or kind != "jpeg" or len(data) > PHOTO_MAX_BYTES:
+        notes.append(
+            f"照片已从 {width} × {height} 像素、{_size_text(len(data))} "
+            f"压缩为 {stored_size[0]} × {stored_size[1]} 像素、{_size_text(len(jpeg))} 的 JPG 图片。"
+        )
+    return _stored(jpeg, "jpeg", width=stored_size[0], height=stored_size[1], notes=tuple(notes))
+
+
+def _prepare_document_image(data: bytes, kind: str) -> StoredFile:
+    """JPEG stays JPEG, PNG and BMP become PNG (lossless, and a BMP scan is ten times smaller)."""
+    image, orientation, _ = _open_image(data, kind)
+    with image:
+        had_metadata = _has_metadata(image)
+        clean = _bare(image, orientation)
+    buffer = io.BytesIO()
+    if kind == "jpeg":
+        if clean.mode not in {"L", "RGB"}:
+            clean = clean.convert("RGB")
+        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        stored_kind = "jpeg"
+    else:
+        if clean.mode not in _PNG_MODES:
+            clean = clean.convert("RGBA" if "A" in clean.mode else "RGB")
+        params = {"transparency": clean.info["transparency"]} if "transparency" in clean.info else {}
+        clean.save(buffer, "PNG", **params)  # zlib level 6: optimize=True costs seconds on a scan for a few %
+        stored_kind = "png"
+    notes = (_METADATA_NOTE,) if had_metadata else ()
+    return _stored(buffer.getvalue(), stored_kind, width=clean.width, height=clean.height, notes=notes)
+
+
+def prepare_for_storage(data: bytes, checked: CheckedUpload, *, photo: bool = False) -> StoredFile:
+    """What to store for bytes that passed their check (`checked`): the original is never kept for images.
+
+    * Photo (白底证件照): EXIF rotation applied, fitted into PHOTO_STORED_WIDTH ×
+      PHOTO_STORED_HEIGHT, transparency on white, re-encoded as a JPEG under
+      PHOTO_MAX_BYTES, with a note saying what was done when the size or format changed.
+    * Other images (ID cards, diplomas, screenshots): same pixels, EXIF rotation
+      applied, colours converted to sRGB, re-encoded (JPEG as JPEG, PNG and BMP as
+      PNG) without EXIF, GPS, XMP, ICC, comments or PNG text chunks.
+    * PDFs: stored as uploaded (their checks refuse active content).
+    """
+    if checked.kind == "pdf":
+        return _stored(data, "pdf", notes=())
+    if checked.kind not in IMAGE_KINDS:
+        raise UploadRejected(_CORRUPT_IMAGE)
+    if photo:
+        return _prepare_photo(data, checked.kind)
+    return _prepare_document_image(data, checked.kind)
+
+
+def export_photo_jpeg(data: bytes) -> bytes:
+    """The photo as it is stored: a clean JPEG, EXIF rotation applied, no metadata, ≤ 2 MB.
 
     For photos that passed `check_photo`; anything else raises `UploadRejected`.
     """
-    kind = detect_kind(data)
-    if kind not in IMAGE_KINDS:
-        raise _refuse_type(kind, expected="图片", accepted="JPG、PNG 或 BMP", noun="照片")
-    image, orientation = _open_image(data, kind, max_pixels=PHOTO_MAX_WIDTH * PHOTO_MAX_HEIGHT)
-    with image:
-        clean = _on_white(image)
-    if orientation in _TRANSPOSE:
-        clean = clean.transpose(_TRANSPOSE[orientation])
-    while True:
-        buffer = io.BytesIO()
-        clean.save(buffer, "JPEG", quality=quality, optimize=True)
-        if buffer.tell() <= PHOTO_MAX_BYTES or quality <= 50:
-            return buffer.getvalue()
-        quality -= 10
+    return prepare_for_storage(data, check_photo(data), photo=True).data
 
 
 _UNSAFE_NAME_CHARS = re.compile(r'[/\\<>:"|?*]')
@@ -451,19 +622,25 @@ _ACTIVE_CONTENT = {
     "script": "PDF 中含有脚本（JavaScript 或表单脚本），出于安全原因不能接收",
     "embedded": "PDF 中嵌入了附件或其他文件，出于安全原因不能接收",
     "launch": "PDF 中含有打开程序或外部文件的动作，出于安全原因不能接收",
+    "remote": "PDF 中含有网址链接或联网动作（打开或点击时会访问外部网站或提交数据），出于安全原因不能接收",
 }
 _RE_EXPORT = "，请用“打印为 PDF”重新生成一份后上传。"
+_UNLINK = "，请删除文档中的超链接后重新导出 PDF（Word 中可全选后按 Ctrl+Shift+F9 取消全部超链接），再上传。"
 
-# Action types (/S) that run code, open programs or files, or send data.
+# Action types (/S) that run code, open programs or files, call out to the network, or send data.
+# A reviewer's viewer may follow a link without asking, so a plain web link (/URI) is refused too.
 _ACTIONS = {
     "/JavaScript": "script",
     "/Rendition": "script",  # may carry /JS
     "/RichMediaExecute": "script",
     "/Launch": "launch",
-    "/GoToR": "launch",
+    "/GoToR": "launch",  # another PDF, on a share or a server
     "/ImportData": "launch",
-    "/SubmitForm": "launch",
+    "/SubmitForm": "remote",
+    "/URI": "remote",
     "/GoToE": "embedded",
+    "/Sound": "embedded",
+    "/Movie": "embedded",
 }
 # Keys whose mere presence means active or embedded content.
 _KEYS = {"/JS": "script", "/JavaScript": "script", "/XFA": "script", "/EmbeddedFiles": "embedded", "/EF": "embedded"}
@@ -486,9 +663,12 @@ def _resolve(value):
 def _active_content(reader: PdfReader) -> str | None:
     """Walk every object reachable from the catalog (dictionaries only, no stream is decoded).
 
-    Catches JavaScript and launch actions wherever they hang: the Names tree,
-    /OpenAction, /AA on the catalog, pages, annotations and form fields, link and
-    widget annotations, outlines (bookmarks), and /Next chains.
+    Catches JavaScript, launch, web-link (/URI) and form-submit actions wherever they
+    hang: the Names tree, /OpenAction, /AA on the catalog, pages, annotations and form
+    fields (AcroForm), link and widget annotations, outlines (bookmarks), /Next chains,
+    and file specifications that point to a URL (/FS /URL, /Thread to another file).
+    Names are compared decoded (pypdf reads /U#52I as /URI). At most PDF_MAX_OBJECTS
+    objects are visited; past that the PDF is refused as too complex.
     """
     stack = [reader.trailer.raw_get("/Root")]
     seen: set[tuple[int, int]] = set()
@@ -508,15 +688,19 @@ def _active_content(reader: PdfReader) -> str | None:
             for key, value in dict.items(node):
                 if key in _KEYS:
                     return _KEYS[key]
-                if key in {"/S", "/Type", "/Subtype"}:
-                    value = _resolve(value)
-                    if key == "/S" and value in _ACTIONS:
-                        return _ACTIONS[value]
-                    if key == "/Subtype" and value in _SUBTYPES:
-                        return _SUBTYPES[value]
-                    if key == "/Type" and value == "/EmbeddedFile":
+                if key in {"/S", "/Type", "/Subtype", "/FS"}:
+                    name = _resolve(value)
+                    if key == "/S" and name in _ACTIONS:
+                        return _ACTIONS[name]
+                    if key == "/S" and name == "/Thread" and "/F" in node:
+                        return "launch"
+                    if key == "/Subtype" and name in _SUBTYPES:
+                        return _SUBTYPES[name]
+                    if key == "/Type" and name == "/EmbeddedFile":
                         return "embedded"
-                elif isinstance(value, _CONTAINERS):
+                    if key == "/FS" and name == "/URL":
+                        return "remote"
+                if isinstance(value, _CONTAINERS):
                     stack.append(value)
         elif isinstance(node, ArrayObject):
             stack.extend(item for item in list.__iter__(node) if isinstance(item, _CONTAINERS))
@@ -648,7 +832,7 @@ def _inspect_pdf(data: bytes, *, read_text: bool) -> _PdfFacts:
                 raise UploadRejected(f"PDF 不能超过 {PDF_MAX_PAGES} 页，当前 {pages} 页。")
             active = _active_content(reader)
             if active:
-                raise UploadRejected(_ACTIVE_CONTENT[active] + _RE_EXPORT)
+                raise UploadRejected(_ACTIVE_CONTENT[active] + (_UNLINK if active == "remote" else _RE_EXPORT))
             facts = _PdfFacts(pages=pages)
             _read_pages(reader, facts, read_text=read_text)
         except UploadRejected:
@@ -696,9 +880,9 @@ def check_document(data: bytes, name: str = "") -> CheckedUpload:
         return _result(data, kind, pages=facts.pages)
     if kind not in IMAGE_KINDS:
         raise _refuse_type(kind, expected=" PDF 或图片", accepted="PDF、JPG、PNG 或 BMP")
-    image, orientation = _open_image(data, kind)
+    image, orientation, size = _open_image(data, kind)
     with image:
-        width, height = _shown_size(image, orientation)
+        width, height = _shown_size(size, orientation)
     if min(width, height) < DOCUMENT_MIN_SIDE:
         raise UploadRejected(f"图片分辨率太低（{width} × {height} 像素），请上传清晰的照片或扫描件。")
     return _result(data, kind, width=width, height=height)
@@ -815,3 +999,56 @@ def extract_text(data: bytes, *, max_characters: int = PDF_TEXT_MAX_CHARACTERS) 
             parts.append(text[: max_characters - extracted])
             extracted += len(parts[-1])
     return "\n".join(parts)[:max_characters]
+
+
+# ---------------------------------------------------------------------------
+# Our own printable documents uploaded back
+
+GENERATED_TEXT_SHARE = 0.8  # share of the generated PDF's lines found in an upload that makes it a copy
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _lines(text: str) -> list[str]:
+    lines = (_WHITESPACE.sub("", line) for line in text.splitlines())
+    return [line for line in lines if len(line) >= 6]  # short lines (dates, blanks) say nothing
+
+
+def _has_images(reader: PdfReader) -> bool:
+    for page in list(reader.pages)[:PDF_MAX_PAGES]:
+        for stream, is_image in _page_streams(page):
+            if is_image or (stream is not None and _INLINE_IMAGE.search(stream.get_data())):
+                return True
+    return False
+
+
+def is_unsigned_copy(data: bytes, generated: bytes) -> bool:
+    """Whether an uploaded PDF is the `generated` printable document itself rather than a scan of it, signed.
+
+    True for a byte-identical copy; for a PDF that kept the generated one's document
+    information (same /Creator, e.g. opened and saved again); and for a PDF without
+    any image whose text layer holds at least GENERATED_TEXT_SHARE of the generated
+    one's lines ("打印为 PDF" again, or printed before the phone number was changed).
+    A photo or a scan (an image, with or without an OCR text layer) is never a copy.
+    For uploads that passed `check_document`, which bounds what is decoded here.
+    """
+    if data == generated:
+        return True
+    if detect_kind(data) != "pdf":
+        return False
+    with apply_configuration(**_PDF_LIMITS):
+        try:
+            ours = PdfReader(io.BytesIO(generated))
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            creator = (ours.metadata or {}).get("/Creator")
+            if creator and (reader.metadata or {}).get("/Creator") == creator:
+                return True
+            if _has_images(reader):
+                return False
+        except Exception as error:  # unreadable here means it is not our own PDF
+            logger.info("PDF not compared with the generated one: %r", error)
+            return False
+    expected = _lines(extract_text(generated))
+    if not expected:
+        return False
+    found = _WHITESPACE.sub("", extract_text(data))
+    return sum(line in found for line in expected) >= GENERATED_TEXT_SHARE * len(expected)

@@ -137,12 +137,16 @@ def documents(request, pk: int):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                services.upload_document(request.user, application, slot, upload.read(), upload.name)
+                document = services.upload_document(request.user, application, slot, upload.read(), upload.name)
             except (UploadRejected, TransitionRefused) as refusal:
                 errors[slot] = str(refusal)
             else:
                 messages.success(request, _("“%(slot)s”已上传。") % {"slot": DocumentSlot(slot).label})
-                return redirect(reverse("applications:documents", args=[pk]) + f"#slot-{slot}")
+                for note in document.notes:  # what was done to the file: downscaled, metadata removed
+                    messages.info(request, note, extra_tags=f"upload-note slot-{slot}")
+                # With a note, land at the top where the messages are; else back at the slot.
+                anchor = "" if document.notes else f"#slot-{slot}"
+                return redirect(reverse("applications:documents", args=[pk]) + anchor)
         else:
             errors[slot] = "；".join(e for field_errors in form.errors.values() for e in field_errors)
     context = {

@@ -57,7 +57,7 @@ def env_secret(name: str, state_dir: Path, *, production: bool, nbytes: int = 32
     path = state_dir / name.lower()
     if path.exists():
         return path.read_text().strip()
-    state_dir.mkdir(parents=True, exist_ok=True)
+    state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds the SQLite file and media: the service's only
     value = secrets.token_urlsafe(nbytes)
     path.write_text(value)
     path.chmod(0o600)

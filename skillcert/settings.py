@@ -160,6 +160,14 @@ STORAGES = {
 }
 # Uploaded files are private: never under STATIC, served only through views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(STATE_DIR / "media")))
+# Stored files (documents, invoices, reconciliation reports: all go through the storage)
+# are readable by the service's own user only, whatever its umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Upload size: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files, and files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file, so a 20 MB phone photo
+# passes; the limits per material are in applications.uploads (and the proxy's, see
+# docs/operations.md).
 
 TASKS = {
     "default": {

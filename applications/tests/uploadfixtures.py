@@ -8,7 +8,8 @@ import io
 import struct
 import zlib
 
-from PIL import Image, ImageDraw
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw
+from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -51,6 +52,77 @@ def encode(image: Image.Image, fmt: str, **params) -> bytes:
 
 def photo(fmt: str = "JPEG", size: tuple[int, int] = (413, 579), background=WHITE, **params) -> bytes:
     return encode(portrait(size, background), fmt, **params)
+
+
+def phone_photo(
+    size: tuple[int, int] = (3024, 4032), *, noise: float = 12.0, on_side: bool = False, exif=None, quality: int = 95
+) -> bytes:
+    """A portrait as a phone camera writes it: full resolution, sensor noise, high JPEG quality (several MB).
+
+    `on_side`: the pixels are stored rotated 90° counter-clockwise, as a phone held upright
+    stores them (give an EXIF orientation 6 to show them upright).
+    """
+    image = portrait(size)
+    if noise:
+        grain = Image.effect_noise(size, noise).convert("RGB")
+        image = ImageChops.add(image, grain, offset=-128)
+    if on_side:
+        image = image.transpose(Image.Transpose.ROTATE_90)
+    return encode(image, "JPEG", quality=quality, exif=exif or Image.Exif())
+
+
+def gps_exif(orientation: int = 1) -> Image.Exif:
+    """EXIF as a phone writes it: maker, model, time and the place the picture was taken."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "HUAWEI"
+    exif[ExifTags.Base.Model] = "Mate 60"
+    exif[ExifTags.Base.DateTime] = "2026:11:30 09:15:00"
+    exif[ExifTags.Base.Orientation] = orientation
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (40.0, 49.0, 12.5)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (111.0, 39.0, 3.2)
+    return exif
+
+
+def id_card(size: tuple[int, int] = (856, 540)) -> Image.Image:
+    """A scan of an ID card, upright: pale card, a dark band along the top edge, some text-like lines."""
+    width, height = size
+    image = Image.new("RGB", size, (236, 240, 246))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, height // 8), fill=(20, 40, 90))
+    for row in range(4):
+        y = height // 4 + row * height // 7
+        draw.rectangle((width // 10, y, width // 2, y + height // 20), fill=(60, 60, 60))
+    return image
+
+
+def srgb_icc() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="40,49.2N"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def document_image(fmt: str, *, on_side: bool = True) -> bytes:
+    """An ID-card scan from a phone with every kind of metadata its format can carry."""
+    image = id_card()
+    if on_side:
+        image = image.transpose(Image.Transpose.ROTATE_90)
+    exif = gps_exif(orientation=6 if on_side else 1)
+    if fmt == "JPEG":
+        return encode(image, "JPEG", quality=92, exif=exif, icc_profile=srgb_icc(), comment=b"secret comment", xmp=XMP)
+    if fmt == "PNG":
+        text = PngInfo()
+        text.add_text("Comment", "secret comment")
+        text.add_itxt("XML:com.adobe.xmp", XMP.decode())
+        text.add_text("Author", "HUAWEI Mate 60", zip=True)
+        return encode(image, "PNG", exif=exif, icc_profile=srgb_icc(), pnginfo=text)
+    return encode(image, fmt)
 
 
 def _png_chunk(kind: bytes, payload: bytes) -> bytes:

@@ -23,6 +23,7 @@ from payments.tests.conftest import ROLES
 VALID_USCC = "91110000802100433B"  # checked with stdnum.cn.uscc
 JS_PDF = fx.one_page_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
 LAUNCH_PDF = fx.one_page_pdf(catalog=b"/OpenAction << /S /Launch /F (cmd.exe) >>")
+URI_PDF = fx.one_page_pdf(catalog=b"/OpenAction << /S /URI /URI (https://evil.example/opened) >>")
 
 
 def make_order(application, *, state=Order.State.PENDING, code="SC230925TESTAAAA") -> Order:
@@ -244,7 +245,7 @@ def test_only_the_association_issues(people, requested, role):
     assert requested.state == "requested"
 
 
-@pytest.mark.parametrize(("pdf", "message"), [(JS_PDF, "JavaScript"), (LAUNCH_PDF, "")])
+@pytest.mark.parametrize(("pdf", "message"), [(JS_PDF, "JavaScript"), (LAUNCH_PDF, ""), (URI_PDF, "网址链接")])
 def test_malicious_pdf_is_refused_and_nothing_stored(people, requested, pdf, message):
     files = set(_invoice_files())
     with pytest.raises(ValidationError) as caught:
@@ -256,6 +257,18 @@ def test_malicious_pdf_is_refused_and_nothing_stored(people, requested, pdf, mes
     assert requested.state == "requested" and not requested.pdf
     assert set(_invoice_files()) == files
     assert not mail.outbox
+
+
+def test_an_issued_invoice_pdf_is_readable_by_the_service_only(people, requested):
+    import stat
+    from pathlib import Path
+
+    invoice = invoicing.issue_invoice(
+        people["association"], requested, invoice_number="23152000000012345678", pdf=pdf_upload()
+    )
+    path = Path(invoice.pdf.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
 def _invoice_files():

@@ -36,6 +36,12 @@ def test_a_missing_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
     assert (tmp_path / "some_key").stat().st_mode & 0o077 == 0  # readable by the owner only
 
 
+def test_a_state_folder_created_for_the_secrets_is_private(monkeypatch, tmp_path):
+    monkeypatch.delenv("SOME_KEY", raising=False)
+    env_secret("SOME_KEY", tmp_path / "var", production=False)
+    assert (tmp_path / "var").stat().st_mode & 0o077 == 0  # the database and uploads go there too
+
+
 def test_production_refuses_to_run_without_its_secrets(monkeypatch, tmp_path):
     monkeypatch.delenv("SOME_KEY", raising=False)
     with pytest.raises(ImproperlyConfigured, match="SOME_KEY must be set"):
