@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import codes, devices
 from accounts.backends import find_user
-from accounts.models import CodePurpose, LoginFailure, Role, User, new_session_salt
+from accounts.models import CodePurpose, LoginFailure, PhoneCode, Role, User, new_session_salt
 from accounts.permissions import has_capability, require, same_city
 from audit.context import current as audit_context
 from audit.services import record
@@ -219,6 +219,7 @@ def start_registration(request, *, full_name: str, id_number: str, phone: str, p
     }
     taken = [field for field, owner in owners.items() if owner is not None]
     masked = {"id_number": mask_id_number(candidate.id_number), "phone": mask_phone(candidate.phone)}
+    password_hash = make_password(password)  # either way: the time taken tells nothing
     with transaction.atomic():
         if taken:
             row = codes.issue(CodePurpose.REGISTER, phone_hash=codes.phone_key(phone), to=None, ip=ip)
@@ -229,7 +230,7 @@ def start_registration(request, *, full_name: str, id_number: str, phone: str, p
                 "full_name": candidate.full_name,
                 "id_number": candidate.id_number,
                 "phone": candidate.phone,
-                "password": make_password(password),
+                "password": password_hash,
             }
             row = codes.issue(
                 CodePurpose.REGISTER, phone_hash=codes.phone_key(phone), to=phone, ip=ip, payload=json.dumps(payload)
@@ -237,6 +238,23 @@ def start_registration(request, *, full_name: str, id_number: str, phone: str, p
             record("accounts.registration.started", after=masked)
     request.session[REGISTER_SESSION_KEY] = row.pk
     request.session[SENT_TO_SESSION_KEY] = masked["phone"]
+
+
+def resend_registration_code(request) -> None:
+    """A new code for the pending registration (the old one is void); a decoy gets a new
+    decoy. CodeRefused when rate-limited or when nothing is pending."""
+    ip = audit_context.get().ip
+    with transaction.atomic():
+        pending = PhoneCode.objects.select_for_update().filter(
+            pk=request.session.get(REGISTER_SESSION_KEY), purpose=CodePurpose.REGISTER, used_at__isnull=True
+        )
+        old = pending.first()
+        if old is None:
+            raise codes.CodeRefused(_("请重新填写注册信息。"))
+        phone = json.loads(old.payload)["phone"] if old.payload else None
+        row = codes.issue(CodePurpose.REGISTER, phone_hash=old.phone_hash, to=phone, ip=ip, payload=old.payload)
+        PhoneCode.objects.filter(pk=old.pk).update(used_at=timezone.now(), payload="")
+    request.session[REGISTER_SESSION_KEY] = row.pk
 
 
 def _tell_owners(owners: dict[str, User | None]) -> None:

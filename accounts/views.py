@@ -82,6 +82,14 @@ def register_view(request):
 def register_verify_view(request):
     if services.REGISTER_SESSION_KEY not in request.session:
         return redirect("accounts:register")
+    if request.method == "POST" and "resend" in request.POST:
+        try:
+            services.resend_registration_code(request)
+        except codes.CodeRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.info(request, _("已重新发送验证码，之前的验证码作废。"))
+        return redirect("accounts:register_verify")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -182,3 +182,24 @@ def test_two_pending_registrations_of_one_number_create_one_account(db, sms):
 def test_the_password_is_never_echoed_back(db, client):
     body = register(client, password2="Different-9").content.decode()
     assert "Gobi-Desert-2023" not in body
+
+
+def test_a_resent_code_replaces_the_first_one(db, client, sms, settings):
+    settings.PHONE_CODE_INTERVAL = timedelta(0)
+    with sms.sending():
+        register(client)
+    first = sms.last_code()
+    with sms.sending():
+        response = client.post(VERIFY, {"resend": "1"}, follow=True)
+    assert "已重新发送验证码" in response.content.decode()
+    second = sms.last_code()
+    if first != second:
+        assert "验证码不正确或已过期" in client.post(VERIFY, {"code": first}).content.decode()
+    assert client.post(VERIFY, {"code": second}).status_code == 302
+    assert User.objects.count() == 1
+
+
+def test_a_resend_is_rate_limited_like_the_first_code(db, client, sms):
+    register(client)
+    response = client.post(VERIFY, {"resend": "1"}, follow=True)
+    assert "秒后再试" in response.content.decode()
