@@ -104,11 +104,11 @@ def _text(purpose: str, code: str) -> str:
         CodePurpose.RESET: _("重设密码"),
         CodePurpose.UNLOCK: _("解锁登录"),
     }[purpose]
-    return _("【技能等级认定】您正在%(what)s，验证码 %(code)s，%(minutes)d 分钟内有效。请勿告诉任何人，工作人员不会向您索要验证码。") % {
-        "what": what,
-        "code": code,
-        "minutes": minutes,
-    }
+    text = _(
+        "【技能等级认定】您正在%(what)s，验证码 %(code)s，%(minutes)d 分钟内有效。"
+        "请勿告诉任何人，工作人员不会向您索要验证码。"
+    )
+    return text % {"what": what, "code": code, "minutes": minutes}
 
 
 def confirm(code_id: int | None, code: str, *, purpose: str, subject_hash: str | None = None) -> PhoneCode:

@@ -20,7 +20,7 @@ class LoginForm(forms.Form):
         label=_("短信验证码"),
         required=False,
         max_length=6,
-        help_text=_("已发送到账号绑定的手机，10 分钟内有效。"),
+        help_text=_("已发送到账号绑定的手机。"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

@@ -15,6 +15,6 @@ class PasswordChangeRequiredMiddleware:
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
             if request.path not in allowed and not request.path.startswith(("/static/", "/i18n/")):
-                messages.warning(request, _("您的密码是管理员设置的临时密码，请先修改为您自己的密码。"))
+                messages.warning(request, _("您的密码是就促会设置的临时密码，请先修改为您自己的密码。"))
                 return redirect("accounts:password_change")
         return self.get_response(request)

@@ -314,9 +314,8 @@ def request_password_reset(request, phone: str) -> None:
     phone_hash = codes.phone_key(phone)
     user = User.objects.filter(phone_hash=phone_hash, is_active=True).first()
     with transaction.atomic():
-        row = codes.issue(
-            CodePurpose.RESET, phone_hash=phone_hash, to=phone if user else None, ip=ip, user=user, subject_hash=phone_hash
-        )
+        to = phone if user else None
+        row = codes.issue(CodePurpose.RESET, phone_hash=phone_hash, to=to, ip=ip, user=user, subject_hash=phone_hash)
         record("accounts.password_reset.requested", obj=user, after={"phone": mask_phone(phone)})
     request.session[RESET_SESSION_KEY] = row.pk
     request.session[SENT_TO_SESSION_KEY] = mask_phone(phone)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,10 @@ def _next_url(request):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return "staff_home" if has_capability(request.user, "staff.dashboard") else "accounts:me"
+
+
+def _code_minutes() -> int:
+    return int(settings.PHONE_CODE_TTL.total_seconds() // 60)
 
 
 def login_view(request):
@@ -53,7 +58,10 @@ def unlock_view(request):
         except codes.CodeRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.info(request, _("如果该账号绑定了手机，验证码已发送到该手机，10 分钟内有效。请输入账号、密码和验证码登录。"))
+            sent = _(
+                "如果该账号绑定了手机，验证码已发送到该手机，%(minutes)d 分钟内有效。请输入账号、密码和验证码登录。"
+            )
+            messages.info(request, sent % {"minutes": _code_minutes()})
     return redirect("accounts:login")
 
 
@@ -103,7 +111,8 @@ def register_verify_view(request):
             devices.remember(request, response, user)
             return response
     sent_to = request.session.get(services.SENT_TO_SESSION_KEY, "")
-    return render(request, "accounts/register_verify.html", {"form": form, "sent_to": sent_to})
+    context = {"form": form, "sent_to": sent_to, "minutes": _code_minutes()}
+    return render(request, "accounts/register_verify.html", context)
 
 
 def forgot_password_view(request):
@@ -133,7 +142,8 @@ def reset_password_view(request):
             messages.success(request, _("密码已重设，请用新密码登录。其他设备上的登录已失效。"))
             return redirect("accounts:login")
     sent_to = request.session.get(services.SENT_TO_SESSION_KEY, "")
-    return render(request, "accounts/reset_password.html", {"form": form, "sent_to": sent_to})
+    context = {"form": form, "sent_to": sent_to, "minutes": _code_minutes()}
+    return render(request, "accounts/reset_password.html", context)
 
 
 @require_POST
