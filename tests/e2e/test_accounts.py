@@ -1,9 +1,6 @@
 """Accounts in the browser: 忘记密码 on a phone, with the code read from the console SMS outbox;
 registering with the code sent to the phone."""
 
-import re
-
-import pytest
 from playwright.sync_api import Page, expect
 
 from .test_public_pages import PASSWORD, assert_fits_phone, log_in
@@ -11,22 +8,7 @@ from .test_public_pages import PASSWORD, assert_fits_phone, log_in
 NEW_PASSWORD = "Blue-Steppe-2027"
 
 
-@pytest.fixture
-def outbox(settings, tmp_path):
-    """The console SMS backend writes what the phone would receive to this file."""
-    path = tmp_path / "sms.txt"
-    settings.NOTIFICATIONS_OUTBOX_FILE = str(path)
-    settings.NOTIFICATIONS_SMS_BACKEND = "notifications.channels.ConsoleSMS"
-
-    def last_code() -> str:
-        codes = re.findall(r"验证码 (\d{6})", path.read_text(encoding="utf-8") if path.exists() else "")
-        assert codes, "no code in the SMS outbox"
-        return codes[-1]
-
-    return last_code
-
-
-def test_forgot_password_by_sms_code(phone: Page, people, outbox, shot):
+def test_forgot_password_by_sms_code(phone: Page, people, sms_code, shot):
     phone.goto("/accounts/login/")
     phone.get_by_role("link", name="忘记密码").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("忘记密码")
@@ -37,7 +19,7 @@ def test_forgot_password_by_sms_code(phone: Page, people, outbox, shot):
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("设置新密码")
     expect(phone.get_by_text("138****0001")).to_be_visible()
-    phone.get_by_label("短信验证码").fill(outbox())
+    phone.get_by_label("短信验证码").fill(sms_code())
     phone.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
     phone.get_by_label("确认新密码").fill(NEW_PASSWORD)
     assert_fits_phone(phone)
@@ -51,7 +33,7 @@ def test_forgot_password_by_sms_code(phone: Page, people, outbox, shot):
     expect(phone.get_by_role("heading", level=1)).to_have_text("我的账户")
 
 
-def test_registering_needs_the_code_sent_to_the_phone(phone: Page, catalog_2023, outbox, shot):
+def test_registering_needs_the_code_sent_to_the_phone(phone: Page, catalog_2023, sms_code, shot):
     phone.goto("/accounts/register/")
     phone.get_by_label("姓名").fill("李四")
     phone.get_by_label("身份证号码").fill("11010519491231002X")
@@ -61,7 +43,7 @@ def test_registering_needs_the_code_sent_to_the_phone(phone: Page, catalog_2023,
     phone.get_by_role("button", name="注册").click()
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("验证手机号码")
-    phone.get_by_label("短信验证码").fill(outbox())
+    phone.get_by_label("短信验证码").fill(sms_code())
     assert_fits_phone(phone)
     shot(phone, "register-verify")
     phone.get_by_role("button", name="完成注册").click()
