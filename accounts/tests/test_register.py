@@ -203,3 +203,14 @@ def test_a_resend_is_rate_limited_like_the_first_code(db, client, sms):
     register(client)
     response = client.post(VERIFY, {"resend": "1"}, follow=True)
     assert "秒后再试" in response.content.decode()
+
+
+def test_the_audit_trail_shows_registration_attempts_masked(db, sms, people):
+    from conftest import client_for
+
+    with sms.sending():
+        register(client_for(None), id_number=people["applicant"].id_number, phone="13900000010")
+    page = client_for(people["association"]).get(reverse("audit:search"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "139****0010" in body
+    assert people["applicant"].id_number not in body and "13900000010" not in body

@@ -66,3 +66,16 @@ def test_an_applicants_password_is_not_reset_by_staff_and_the_page_needs_a_login
 def test_the_association_cannot_reset_its_own_password_this_way(people):
     alice = people["association"]
     assert client_for(alice).post(reset_url(alice)).status_code == 403
+
+
+def test_a_password_set_in_the_admin_must_be_changed_at_next_login(people):
+    from accounts.admin import StaffUserForm
+
+    co = people["hohhot_co"]
+    data = {"username": co.username, "full_name": co.full_name, "role": co.role, "city": co.city_id, "is_active": True}
+    form = StaffUserForm({**data, "new_password": "Handed-over-2027"}, instance=co)
+    assert form.is_valid(), form.errors
+    form.save()
+    staff = Client()
+    assert staff.post(LOGIN, {"identifier": "hohhot-co", "password": "Handed-over-2027"}).status_code == 302
+    assert staff.get(reverse("staff_home")).url == CHANGE
