@@ -77,6 +77,7 @@ def issue(
     check_rate(phone_hash, ip)
     code = new_code()
     now = timezone.now()
+    prune(now)
     row = PhoneCode.objects.create(
         purpose=purpose,
         user=user,
@@ -143,6 +144,6 @@ def consume(row: PhoneCode) -> None:
 
 
 def prune(now=None) -> None:
-    """Codes are kept a day for the rate limits and the audit trail's sake, then deleted."""
+    """Codes are kept a day (the rate limits look back an hour), then deleted."""
     now = now or timezone.now()
     PhoneCode.objects.filter(created_at__lt=now - timedelta(days=1)).delete()

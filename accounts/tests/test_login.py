@@ -115,6 +115,7 @@ def test_an_attacker_who_knows_the_phone_cannot_keep_the_owner_out(people, setti
     for n in range(settings.LOGIN_ACCOUNT_LIMIT):
         fail(Client(), "13800000001", 1, ip=f"10.7.{n}.1")
     assert "需要短信验证码" in log_in(attacker, "13800000001", ip="10.7.200.1").content.decode()
+    assert AuditEvent.objects.filter(action="accounts.login.locked", after__reason="code").count() == 1
     # … even behind the attacker's NAT, the owner's usual phone logs in with the password alone …
     assert log_in(owners_phone, "13800000001", ip="10.6.6.6").status_code == 302
     # … and on a new device the owner gets the code on their own phone.
@@ -297,3 +298,11 @@ def test_old_failures_are_pruned(people, client, settings):
     log_in(client, "hohhot-co", "Wrong-password-1")
     assert not LoginFailure.objects.filter(identifier_hash="x").exists()
     assert LoginFailure.objects.count() == 1
+
+
+def test_unlock_codes_are_rate_limited_like_every_code(people, client, sms, settings):
+    settings.PHONE_CODE_INTERVAL = timedelta(0)
+    for n in range(settings.PHONE_CODE_PER_PHONE_HOUR):
+        Client().post(reverse("accounts:unlock"), {"identifier": "13800000001"}, REMOTE_ADDR=f"10.0.8.{n}")
+    response = client.post(reverse("accounts:unlock"), {"identifier": "13800000001"}, follow=True)
+    assert "次数过多" in response.content.decode()

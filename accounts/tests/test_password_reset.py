@@ -150,3 +150,10 @@ def test_a_reset_clears_the_login_delay(people, client, sms, settings):
 def test_the_reset_page_without_a_request_goes_back_to_the_phone_form(db, client):
     response = client.get(RESET)
     assert response.status_code == 302 and response.url == FORGOT
+
+
+def test_code_rows_older_than_a_day_are_deleted_by_the_next_request(people, client, sms):
+    ask(client, sms)
+    PhoneCode.objects.update(created_at=timezone.now() - timedelta(days=1, seconds=1))
+    ask(Client(), sms, phone="13912345678", ip="10.0.0.2")
+    assert PhoneCode.objects.count() == 1
