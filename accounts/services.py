@@ -83,13 +83,18 @@ def pair_delay(failures: int) -> timedelta:
     return min(settings.LOGIN_DELAY_BASE * 2 ** min(over, 20), settings.LOGIN_DELAY_MAX)
 
 
-def lockout_state(key: str, ip: str | None, *, known_device: bool = False, now: datetime | None = None) -> Lockout:
+def lockout_state(
+    key: str, ip: str | None, *, known_device: bool = False, now: datetime | None = None, before: int | None = None
+) -> Lockout:
     """Whether a password attempt for the account (`key`, see failure_key) from `ip` is
     refused now: delayed (this account from this address, counted apart for known devices),
     or asked for an unlock code (too many failures of the account from unknown devices, or
-    too many accounts failing from this address; never for a known device)."""
+    too many accounts failing from this address; never for a known device). `before`: count
+    only the failures recorded before that one (an attempt's own provisional row)."""
     now = now or timezone.now()
     recent = LoginFailure.objects.filter(at__gte=now - settings.LOGIN_FAILURE_WINDOW)
+    if before is not None:
+        recent = recent.filter(pk__lt=before)
     pair = recent.filter(identifier_hash=key, known_device=known_device)
     pair = pair.filter(ip=ip) if ip else pair.filter(ip__isnull=True)
     count = pair.count()
@@ -141,20 +146,21 @@ def log_in(request, identifier: str, password: str, *, code: str = "") -> User:
                 refusal = error
         if refusal is not None:
             raise LoginRefused(str(refusal), offer_code=True)
-    else:
-        state = lockout_state(key, ip, known_device=known)
-        if state.refuses:
-            raise _refusal(state)
+    # The attempt counts as a failure before the password is checked, so that parallel
+    # attempts see each other: of many at once, only those within the limit get checked.
+    now = timezone.now()
+    attempt = LoginFailure.objects.create(identifier_hash=key, ip=ip, at=now, known_device=known)
+    state = lockout_state(key, ip, known_device=known, now=now, before=attempt.pk)
+    if unlock is None and state.refuses:
+        attempt.delete()  # a refused attempt checks nothing, so it is no failure
+        raise _refusal(state)
     user = authenticate(request, username=identifier, password=password)
     if user is None:
-        now = timezone.now()
-        before = lockout_state(key, ip, known_device=known, now=now)
-        LoginFailure.objects.create(identifier_hash=key, ip=ip, at=now, known_device=known)
         LoginFailure.objects.filter(at__lt=now - settings.LOGIN_FAILURE_WINDOW * 2).delete()  # keep the table small
         if unlock is not None:
             codes.count_attempt(unlock)
         after = lockout_state(key, ip, known_device=known, now=now)
-        if after.refuses and not before.refuses:
+        if after.refuses and not state.refuses:
             reason = "delay" if after.locked else "code"
             record("accounts.login.locked", after={"identifier": _mask_identifier(identifier), "reason": reason})
         raise LoginRefused(_("账号或密码不正确。"))

@@ -1,4 +1,5 @@
-"""One code, two simultaneous uses (a double tap, a replay): exactly one succeeds."""
+"""Simultaneous attempts: one code used twice at once succeeds once; parallel password guesses
+get no more checks than the limit."""
 
 import threading
 from types import SimpleNamespace
@@ -73,3 +74,36 @@ def test_one_registration_code_creates_one_account(postgres_only, catalog_2023, 
 
     assert race(complete(), complete()) == ["done", "refused"]
     assert User.objects.filter(role="applicant").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_password_guesses_get_no_more_checks_than_the_limit(postgres_only, people, monkeypatch, settings):
+    from django.test import Client
+
+    from accounts.backends import IdentifierBackend
+
+    checked = []
+    original = IdentifierBackend.authenticate
+
+    def counting(self, request, username=None, password=None, **kwargs):
+        checked.append(password)
+        return original(self, request, username=username, password=password, **kwargs)
+
+    monkeypatch.setattr(IdentifierBackend, "authenticate", counting)
+    barrier = threading.Barrier(10)
+
+    def guess(n):
+        try:
+            barrier.wait(timeout=10)
+            Client().post(
+                "/accounts/login/", {"identifier": "13800000001", "password": f"Guess-{n}-x"}, REMOTE_ADDR="10.6.6.6"
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert 1 <= len(checked) <= settings.LOGIN_FAILURE_LIMIT
