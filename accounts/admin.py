@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, new_session_salt
 from audit.admin import AuditedAdmin
 from skillcert.lib.masking import mask_id_number, mask_phone
 
@@ -31,7 +31,10 @@ class StaffUserForm(forms.ModelForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         if self.cleaned_data.get("new_password"):
+            # Someone else chose it: the holder must choose their own, and old sessions end.
             user.set_password(self.cleaned_data["new_password"])
+            user.must_change_password = True
+            user.session_salt = new_session_salt()
         if commit:
             user.save()
         return user

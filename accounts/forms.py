@@ -16,6 +16,18 @@ class LoginForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        required=False,
+        max_length=6,
+        help_text=_("已发送到账号绑定的手机。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, with_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
 
 
 class RegisterForm(forms.Form):
@@ -60,6 +72,64 @@ class RegisterForm(forms.Form):
             return parse_mobile(self.cleaned_data["phone"])
         except InvalidIdentity as error:
             raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return data
+
+
+CODE_FIELD = dict(
+    label=_("短信验证码"),
+    max_length=6,
+    min_length=6,
+    widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
+)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(**CODE_FIELD)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("验证码是 6 位数字。"))
+        return code
+
+
+class UnlockRequestForm(forms.Form):
+    identifier = forms.CharField(max_length=150, widget=forms.HiddenInput)
+
+
+class ForgotPasswordForm(forms.Form):
+    phone = forms.CharField(
+        label=_("注册时填写的手机号码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "autofocus": True}),
+    )
+
+    def clean_phone(self):
+        try:
+            return parse_mobile(self.cleaned_data["phone"])
+        except InvalidIdentity as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class ResetPasswordForm(CodeForm):
+    password1 = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        max_length=128,
+        help_text=_("至少 8 位，同时包含字母和数字，不能包含身份证号或手机号。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("确认新密码"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         data = super().clean()

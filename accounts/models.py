@@ -84,6 +84,10 @@ class User(LookupHashesMixin, AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
     # Part of the session hash: changing it ends every session of the user.
     session_salt = models.CharField(max_length=32, default=new_session_salt, editable=False)
+    # Set when a code sent to the phone came back (registration, password reset).
+    phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    # A password set by the association: the user must choose their own before anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     objects = UserManager()
 
@@ -144,11 +148,13 @@ class User(LookupHashesMixin, AbstractBaseUser, PermissionsMixin):
 
 
 class LoginFailure(models.Model):
-    """One failed login. The identifier is kept only as a keyed hash."""
+    """One failed login. The identifier is kept only as a keyed hash; `known_device` when the
+    browser had logged in to that account before (see accounts.devices)."""
 
     identifier_hash = models.CharField(max_length=64, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    known_device = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("登录失败记录")
@@ -156,3 +162,45 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.ip or ''}"
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("注册验证")
+    RESET = "reset", _("找回密码")
+    UNLOCK = "unlock", _("登录解锁")
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS, kept only as a keyed hash.
+
+    `outgoing` holds the text to send, encrypted, until the background task has sent it,
+    and is emptied then: the code exists in clear only in the SMS. A row without a user
+    (or, for registration, without a payload) is a decoy: it answers like a real one and
+    can never be confirmed, so the pages never tell whether an account exists.
+    """
+
+    purpose = models.CharField(_("用途"), max_length=10, choices=CodePurpose.choices)
+    user = models.ForeignKey(
+        User, models.CASCADE, null=True, blank=True, related_name="phone_codes", verbose_name=_("账号")
+    )
+    # Hash of the phone typed or of the account's phone: the per-phone rate limit.
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    # The identifier typed (unlock: failure key; reset: phone hash), to match the later step.
+    subject_hash = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    code_hash = models.CharField(max_length=100)
+    to = EncryptedTextField(blank=True, normaliser=normalise_mobile)
+    outgoing = EncryptedTextField(blank=True)
+    # Registration: the account to create, as encrypted JSON, until the code comes back.
+    payload = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"

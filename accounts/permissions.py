@@ -12,6 +12,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.dashboard": frozenset(STAFF_ROLES),
     "audit.view": frozenset({Role.ASSOCIATION, Role.REGULATOR}),
     "people.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    # Set a one-time password for another staff account (they must change it at next login).
+    "people.reset_password": frozenset({Role.ASSOCIATION}),
     "personal_data.unmask": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
     "catalog.manage": frozenset({Role.ASSOCIATION}),
     "review.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),

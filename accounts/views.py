@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -9,11 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
-from accounts.forms import LoginForm, RegisterForm
+from accounts import codes, devices, services
+from accounts.forms import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, UnlockRequestForm
 from accounts.models import User
 from accounts.permissions import has_capability, require, scope_by_city
-from audit.services import record
 
 
 def _next_url(request):
@@ -24,16 +24,45 @@ def _next_url(request):
     return "staff_home" if has_capability(request.user, "staff.dashboard") else "accounts:me"
 
 
+def _code_minutes() -> int:
+    return int(settings.PHONE_CODE_TTL.total_seconds() // 60)
+
+
 def login_view(request):
-    form = LoginForm(request.POST if request.method == "POST" else None)
+    with_code = services.UNLOCK_SESSION_KEY in request.session
+    form = LoginForm(request.POST if request.method == "POST" else None, with_code=with_code)
+    offer_code = False
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.log_in(request, form.cleaned_data["identifier"], form.cleaned_data["password"])
+            user = services.log_in(request, data["identifier"], data["password"], code=data.get("code", ""))
         except services.LoginRefused as refusal:
             form.add_error(None, str(refusal))
+            offer_code = refusal.offer_code
         else:
-            return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+            response = redirect(_next_url(request))
+            devices.remember(request, response, user)
+            return response
+    identifier = form.data.get("identifier", "") if form.is_bound else ""
+    context = {"form": form, "next": request.GET.get("next", ""), "offer_code": offer_code, "identifier": identifier}
+    return render(request, "accounts/login.html", context)
+
+
+@require_POST
+def unlock_view(request):
+    """Send an unlock code to the phone of the account named on the login form."""
+    form = UnlockRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_unlock_code(request, form.cleaned_data["identifier"])
+        except codes.CodeRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            sent = _(
+                "如果该账号绑定了手机，验证码已发送到该手机，%(minutes)d 分钟内有效。请输入账号、密码和验证码登录。"
+            )
+            messages.info(request, sent % {"minutes": _code_minutes()})
+    return redirect("accounts:login")
 
 
 def register_view(request):
@@ -41,20 +70,80 @@ def register_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.register_applicant(
+            services.start_registration(
+                request,
                 full_name=data["full_name"],
                 id_number=data["id_number"],
                 phone=data["phone"],
                 password=data["password1"],
             )
+        except codes.CodeRefused as refusal:
+            form.add_error(None, str(refusal))
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error("password1" if field == "password" else field, errors)
         else:
-            login(request, user, backend="accounts.backends.IdentifierBackend")
-            messages.success(request, _("注册成功，已为您登录。"))
-            return redirect("accounts:me")
+            return redirect("accounts:register_verify")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def register_verify_view(request):
+    if services.REGISTER_SESSION_KEY not in request.session:
+        return redirect("accounts:register")
+    if request.method == "POST" and "resend" in request.POST:
+        try:
+            services.resend_registration_code(request)
+        except codes.CodeRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.info(request, _("已重新发送验证码，之前的验证码作废。"))
+        return redirect("accounts:register_verify")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.complete_registration(request, form.cleaned_data["code"])
+        except codes.CodeRefused as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            login(request, user, backend="accounts.backends.IdentifierBackend")
+            messages.success(request, _("注册成功，手机号码已验证，已为您登录。"))
+            response = redirect("accounts:me")
+            devices.remember(request, response, user)
+            return response
+    sent_to = request.session.get(services.SENT_TO_SESSION_KEY, "")
+    context = {"form": form, "sent_to": sent_to, "minutes": _code_minutes()}
+    return render(request, "accounts/register_verify.html", context)
+
+
+def forgot_password_view(request):
+    form = ForgotPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_password_reset(request, form.cleaned_data["phone"])
+        except codes.CodeRefused as refusal:
+            form.add_error("phone", str(refusal))
+        else:
+            return redirect("accounts:password_reset")
+    return render(request, "accounts/forgot_password.html", {"form": form})
+
+
+def reset_password_view(request):
+    if services.RESET_SESSION_KEY not in request.session:
+        return redirect("accounts:forgot_password")
+    form = ResetPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_password_reset(request, form.cleaned_data["code"], form.cleaned_data["password1"])
+        except codes.CodeRefused as refusal:
+            form.add_error("code", str(refusal))
+        except ValidationError as error:
+            form.add_error("password1", error.message_dict.get("password", error.messages))
+        else:
+            messages.success(request, _("密码已重设，请用新密码登录。其他设备上的登录已失效。"))
+            return redirect("accounts:login")
+    sent_to = request.session.get(services.SENT_TO_SESSION_KEY, "")
+    context = {"form": form, "sent_to": sent_to, "minutes": _code_minutes()}
+    return render(request, "accounts/reset_password.html", context)
 
 
 @require_POST
@@ -84,7 +173,7 @@ class PasswordChange(PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record("accounts.password_changed", actor=self.request.user, obj=self.request.user)
+        services.password_changed(self.request.user)
         messages.success(self.request, _("密码已修改。其他设备上的登录已失效。"))
         return response
 
@@ -95,7 +184,20 @@ def people_view(request):
     require(request.user, "people.view")
     people = scope_by_city(User.objects.exclude(role="applicant"), request.user).select_related("city")
     people = people.order_by("city__position", "role", "username")
-    return render(request, "accounts/people.html", {"people": people})
+    context = {"people": people, "can_reset": has_capability(request.user, "people.reset_password")}
+    return render(request, "accounts/people.html", context)
+
+
+@require_POST
+@login_required
+def staff_password_reset_view(request, pk: int):
+    """The association sets a one-time password for a staff account; shown once, never stored."""
+    require(request.user, "people.reset_password")
+    subject = get_object_or_404(User.objects.exclude(role="applicant"), pk=pk)
+    password = services.reset_staff_password(request.user, subject)
+    response = render(request, "accounts/staff_password_reset.html", {"subject": subject, "password": password})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

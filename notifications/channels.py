@@ -31,6 +31,12 @@ class Channel(Protocol):
     def send(self, delivery: Delivery, to: str) -> str: ...
 
 
+class TextChannel(Channel, Protocol):
+    """An SMS backend also sends a bare text (one-time codes, which are no inbox message)."""
+
+    def send_text(self, to: str, text: str, reference: str) -> str: ...
+
+
 class PermanentError(Exception):
     """Retrying cannot help: a refused address, an unsubscribed user, a missing template."""
 
@@ -118,9 +124,13 @@ class ConsoleSMS(_Outbox):
     """The default SMS backend: writes the text a person would receive (number masked)."""
 
     def send(self, delivery: Delivery, to: str) -> str:
+        return self.send_text(to, plain_text(delivery.message), _reference(delivery))
+
+    def send_text(self, to: str, text: str, reference: str) -> str:
+        """A text that is no inbox message (one-time codes: they never enter an inbox)."""
         at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
-        self.write(f"--- 短信 {at} → {mask_phone(to)} ({_reference(delivery)})\n{plain_text(delivery.message)}\n\n")
-        return _reference(delivery)
+        self.write(f"--- 短信 {at} → {mask_phone(to)} ({reference})\n{text}\n\n")
+        return reference
 
 
 class HttpSMSGateway:
@@ -145,14 +155,17 @@ class HttpSMSGateway:
         self.timeout = timeout or setting("NOTIFICATIONS_HTTP_TIMEOUT")
 
     def send(self, delivery: Delivery, to: str) -> str:
-        payload = {"to": to, "text": plain_text(delivery.message), "reference": _reference(delivery)}
+        return self.send_text(to, plain_text(delivery.message), _reference(delivery))
+
+    def send_text(self, to: str, text: str, reference: str) -> str:
+        payload = {"to": to, "text": text, "reference": reference}
         if self.sign:
             payload["sign"] = self.sign
         headers = {
             "Authorization": f"Bearer {self.key}",
             "Content-Type": "application/json; charset=utf-8",
             "Accept": "application/json",
-            "Idempotency-Key": _reference(delivery),
+            "Idempotency-Key": reference,
         }
         body = json.dumps(payload, ensure_ascii=False).encode()
         status, content = self.transport("POST", self.url, body, headers, self.timeout)

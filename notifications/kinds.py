@@ -17,6 +17,7 @@ KINDS = {
     "payment.confirmed": _("缴费成功"),
     "payment.refunded": _("退费已到账"),
     "payment.reminder": _("缴费即将截止"),
+    "accounts.registration_attempt": _("有人尝试用您的号码注册"),
 }
 
 

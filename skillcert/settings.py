@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -122,10 +123,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.NotPersonalNumberValidator"},
 ]
 
-# Lockout: this many failures for one account (or 4x as many from one address)
-# within the window locks further attempts until the window has passed.
+# Lockout (docs/architecture.md, "Logging in"): failures are remembered for the window.
+# One account from one address: LIMIT free attempts, then a delay doubling from BASE to MAX.
+# Past ACCOUNT_LIMIT failures of one account (all addresses), or ADDRESS_ACCOUNTS distinct
+# accounts failing from one address, a browser that has not logged in to the account
+# before needs an unlock code sent by SMS to the account's own phone.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_WINDOW = timedelta(minutes=env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+LOGIN_FAILURE_WINDOW = timedelta(minutes=env_int("LOGIN_FAILURE_WINDOW_MINUTES", 24 * 60))
+LOGIN_DELAY_BASE = timedelta(seconds=env_int("LOGIN_DELAY_BASE_SECONDS", 60))
+LOGIN_DELAY_MAX = timedelta(minutes=env_int("LOGIN_DELAY_MAX_MINUTES", 60))
+LOGIN_ACCOUNT_LIMIT = env_int("LOGIN_ACCOUNT_LIMIT", 20)
+LOGIN_ADDRESS_ACCOUNTS = env_int("LOGIN_ADDRESS_ACCOUNTS", 30)
+KNOWN_DEVICE_DAYS = env_int("KNOWN_DEVICE_DAYS", 180)
+# One-time SMS codes (registration, password reset, login unlock).
+PHONE_CODE_TTL = timedelta(minutes=env_int("PHONE_CODE_TTL_MINUTES", 10))
+PHONE_CODE_ATTEMPTS = env_int("PHONE_CODE_ATTEMPTS", 5)
+PHONE_CODE_INTERVAL = timedelta(seconds=env_int("PHONE_CODE_INTERVAL_SECONDS", 60))
+PHONE_CODE_PER_PHONE_HOUR = env_int("PHONE_CODE_PER_PHONE_HOUR", 5)
+PHONE_CODE_PER_ADDRESS_HOUR = env_int("PHONE_CODE_PER_ADDRESS_HOUR", 30)
 
 # Sessions end after this much inactivity, and never outlive the browser day.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60

@@ -80,6 +80,15 @@ def test_http_sms_gateway_request_contract(returned):
     assert request["json"]["text"].startswith("申报被退回，请修改：") and "照片不是白底" in request["json"]["text"]
 
 
+def test_http_sms_gateway_sends_a_bare_text_with_its_reference(db):
+    transport = FakeTransport((200, {"id": "gw-2"}))
+    gateway = HttpSMSGateway(url="https://sms.example.cn/v1/messages", key="k-123", transport=transport)
+    assert gateway.send_text("13800000001", "验证码 123456", "skillcert-code-7") == "gw-2"
+    (request,) = transport.requests
+    assert request["json"] == {"to": "13800000001", "text": "验证码 123456", "reference": "skillcert-code-7"}
+    assert request["headers"]["Idempotency-Key"] == "skillcert-code-7"
+
+
 def test_http_sms_gateway_errors_are_retried_and_refusals_are_not(returned):
     with pytest.raises(RuntimeError, match="503"):
         HttpSMSGateway(url="https://sms.example.cn/", key="k", transport=FakeTransport((503, {}))).send(returned, "1")

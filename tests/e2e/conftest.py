@@ -101,3 +101,20 @@ def desk(browser, live_server, django_db_serialized_rollback) -> Iterator[Callab
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def sms_code(settings, tmp_path) -> Callable[[], str]:
+    """sms_code(): the last one-time code the console SMS backend wrote, as a phone would show it."""
+    import re
+
+    path = tmp_path / "sms.txt"
+    settings.NOTIFICATIONS_OUTBOX_FILE = str(path)
+    settings.NOTIFICATIONS_SMS_BACKEND = "notifications.channels.ConsoleSMS"
+
+    def last_code() -> str:
+        codes = re.findall(r"验证码 (\d{6})", path.read_text(encoding="utf-8") if path.exists() else "")
+        assert codes, "no code in the SMS outbox"
+        return codes[-1]
+
+    return last_code

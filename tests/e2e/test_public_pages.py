@@ -105,7 +105,7 @@ def test_catalog_level_filter_keeps_occupations_offering_that_level(phone: Page,
     assert_same_document(phone)
 
 
-def test_register_shows_errors_in_place_then_signs_the_applicant_in(phone: Page, catalog_2023, shot):
+def test_register_shows_errors_in_place_then_signs_the_applicant_in(phone: Page, catalog_2023, sms_code, shot):
     phone.goto("/accounts/register/")
     phone.get_by_label("姓名").fill("李四")
     phone.get_by_label("身份证号码").fill("110105194912310021")  # wrong check digit
@@ -132,6 +132,9 @@ def test_register_shows_errors_in_place_then_signs_the_applicant_in(phone: Page,
     phone.get_by_label("密码", exact=True).fill("Caoyuan8848")
     phone.get_by_label("确认密码").fill("Caoyuan8848")
     phone.get_by_role("button", name="注册", exact=True).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("验证手机号码")
+    phone.get_by_label("短信验证码").fill(sms_code())
+    phone.get_by_role("button", name="完成注册").click()
 
     # The #id_id_number fragment from the summary link survives the redirect, as browsers do.
     expect(phone).to_have_url(re.compile(r"/accounts/me/(#id_id_number)?$"))
