@@ -141,6 +141,7 @@ class Row:
     path: str | None = None
     objects: tuple[str, ...] = ("mine", "theirs")
     logs_out: bool = False  # a logout: its redirect to the login is the point, not a refusal
+    redirects_to: str = ""  # a 302 here is the page's own answer (e.g. "nothing pending: start over")
 
 
 def APP(o: Obj) -> dict[str, Any]:  # named like a constant: it reads as one in the table
@@ -184,6 +185,19 @@ EXPECT: dict[str, Row] = {
     # --- accounts ------------------------------------------------------------------------
     "accounts:login": Row(PUBLIC),
     "accounts:register": Row(PUBLIC),
+    # Nothing pending in a fresh session: both steps send everyone back to their first step.
+    "accounts:register_verify": Row(every(302), redirects_to="/accounts/register/"),
+    "accounts:forgot_password": Row(PUBLIC),
+    "accounts:password_reset": Row(every(302), redirects_to="/accounts/password/forgot/"),
+    # An unlock code without a pending login: back to the login, nothing sent.
+    "accounts:unlock": Row(every(302), method="POST"),
+    # A one-time password for a staff member: the association only (never for itself).
+    "accounts:staff_password_reset": Row(
+        Who(owner=403, stranger=403, co=403, reg=403, expert=403, elsewhere=403, association=200),
+        lambda o: {"pk": o.person.pk},
+        method="POST",
+        objects=("colleague",),
+    ),
     "accounts:logout": Row(every(302), method="POST", logs_out=True),
     "accounts:logout_everywhere": Row(every(302), method="POST", logs_out=True),
     "accounts:me": Row(LOGGED_IN),
@@ -565,8 +579,11 @@ def request_as(clients, role: str, row: Row, url: str, obj: Obj) -> tuple[int, s
         refused = response.status_code >= 400 or (_sent_to_login(response) and not row.logs_out)
         if before is not None and refused and fingerprint() != before:
             problem = "refused, yet something changed"
-        if role == "anon" and response.status_code == 302 and not _sent_to_login(response) and not row.logs_out:
-            problem = f"anon sent to {response['Location']}, not to the login"
+        target = response.get("Location", "")
+        own_redirect = bool(row.redirects_to) and target.startswith(row.redirects_to)
+        anon_elsewhere = response.status_code == 302 and not _sent_to_login(response) and not own_redirect
+        if role == "anon" and anon_elsewhere and not row.logs_out:
+            problem = f"anon sent to {target}, not to the login"
         transaction.set_rollback(True)
     return response.status_code, problem
 
