@@ -106,6 +106,12 @@ FEE_BASIS_2023 = (
 )
 
 
+def _holiday_data() -> workdays.HolidayData:
+    from catalog.holidays import holiday_data  # it reads the models below
+
+    return holiday_data()
+
+
 class CampaignQuerySet(models.QuerySet):
     def open_for_registration(self, today: date) -> "CampaignQuerySet":
         return self.filter(registration_opens__lte=today, registration_closes__gte=today)
@@ -165,13 +171,19 @@ class Campaign(models.Model):
 
     @property
     def handbook_due(self) -> date:
-        """《考务手册》 is due this many working days before the exam."""
-        return workdays.working_days_before(self.exam_date, self.handbook_working_days)
+        """《考务手册》 is due this many working days before the exam (raises CalendarNotCovered)."""
+        return self.compute_handbook_due(_holiday_data())
 
     @property
     def results_due(self) -> date:
-        """Scores published (公示) and entered within N working days after the exam."""
-        return workdays.working_days_after(self.exam_date, self.results_working_days)
+        """Scores published (公示) and entered within N working days after the exam (raises CalendarNotCovered)."""
+        return self.compute_results_due(_holiday_data())
+
+    def compute_handbook_due(self, data: workdays.HolidayData) -> date:
+        return workdays.working_days_before(self.exam_date, self.handbook_working_days, data)
+
+    def compute_results_due(self, data: workdays.HolidayData) -> date:
+        return workdays.working_days_after(self.exam_date, self.results_working_days, data)
 
     def registration_is_open(self, today: date) -> bool:
         return self.registration_opens <= today <= self.registration_closes
