@@ -212,9 +212,7 @@ def _certificate_problems(cert: PriorCertificate | None, as_of: date) -> list[Fa
         )
     if cert.via_veteran and cert.wage_granted_year is not None and cert.wage_granted_year > cert.issued_on.year:
         problems.append(
-            FactProblem(
-                "prior_certificate.wage_granted_year", "兑现工资待遇的年份不能晚于凭该待遇取得证书的年份。"
-            )
+            FactProblem("prior_certificate.wage_granted_year", "兑现工资待遇的年份不能晚于凭该待遇取得证书的年份。")
         )
     return problems
 

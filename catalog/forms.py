@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.catalog_io import UnreadableCatalog, read_catalog
 from catalog.holidays_io import UnreadableSchedule, read_schedule
 from catalog.models import Campaign, CampaignRules, HolidayEntry
+from catalog.readings import READINGS
 
 MAX_CATALOG_BYTES = 2 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".md")
@@ -39,7 +40,7 @@ class CatalogImportForm(forms.Form):
 class CampaignRulesForm(forms.ModelForm):
     class Meta:
         model = CampaignRules
-        exclude = ["campaign"]
+        fields = [reading.field for reading in READINGS]
 
 
 MAX_SCHEDULE_BYTES = 1024 * 1024
@@ -67,7 +68,9 @@ class HolidayYearForm(forms.Form):
         required=False,
         help_text=_("标记后，未录入的日子按普通的周一至周五上班、周六周日休息计算。"),
     )
-    source = forms.CharField(label=_("依据"), max_length=200, required=False, help_text=_("例如国务院办公厅通知的文号。"))
+    source = forms.CharField(
+        label=_("依据"), max_length=200, required=False, help_text=_("例如国务院办公厅通知的文号。")
+    )
 
 
 class HolidayImportForm(forms.Form):

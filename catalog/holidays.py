@@ -24,9 +24,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 def holiday_data() -> HolidayData:
     """Everything entered, for `workdays` (a few dozen rows a year)."""
-    days = {
-        day: kind == HolidayEntry.Kind.WORKDAY for day, kind in HolidayEntry.objects.values_list("day", "kind")
-    }
+    days = {day: kind == HolidayEntry.Kind.WORKDAY for day, kind in HolidayEntry.objects.values_list("day", "kind")}
     complete = frozenset(HolidayYear.objects.filter(complete=True).values_list("year", flat=True))
     return HolidayData(days=days, complete_years=complete)
 
@@ -122,7 +120,8 @@ def mark_year(actor, year: int, *, complete: bool, source: str = "") -> HolidayY
     if before == {"complete": row.complete, "source": row.source}:
         return row
     row.save()
-    record("catalog.holiday_year.marked", actor=actor, obj=row, before=before, after={"complete": complete, "source": row.source})
+    after = {"complete": complete, "source": row.source}
+    record("catalog.holiday_year.marked", actor=actor, obj=row, before=before, after=after)
     return row
 
 
