@@ -58,6 +58,9 @@ THROUGH_LEVEL = {"junior": 3, "assistant": 3, "intermediate": 2, "deputy_senior"
 
 TRANSFER_HIGHEST_LEVEL = 2  # 平转 only up to 二级/技师
 
+# 平转 and veterans apply for "与现岗位相关相近职业（工种）": the current post is not a fact we hold.
+CURRENT_POST_NOTE = "申报职业须与现岗位相关相近，由审核人员核实。"
+
 # What "平转/退役军人申报合格后于次年可晋级申报" counts from (Readings.promotion_wait).
 PROMOTION_WAITS = {
     "calendar_year": "取得证书的下一个自然年（1 月 1 日）起",
@@ -92,6 +95,9 @@ class Readings:
     transfer_requires_certificate: bool = True
     # 二.(二).2 "平级申报……与现岗位相关相近职业": a certificate of the same occupation needs no 平转.
     transfer_allows_same_occupation: bool = False
+    # 二.(二).2: the held certificate's occupation must be related to the one applied for. (The
+    # notice asks the applied occupation to be related to the current post, 与现岗位相关相近.)
+    transfer_requires_related_certificate: bool = True
     # 二.(二).2 "累计从事本职业（工种）年限可从平转前获证时间起算".
     transfer_years_from_original: bool = True
     # 二.(二).4 "累计从事本职业（工种）年限可从兑现……待遇当年起算" (from 1 January of that year).
@@ -489,13 +495,13 @@ def _transfer(facts: Facts, conditions: StandardConditions, readings: Readings) 
             else "所持证书就是本职业同一等级的证书，无需平转。",
         ),
         (
-            cert.related or same,
+            cert.related or same or not readings.transfer_requires_related_certificate,
             "transfer.unrelated",
             f"所持证书的职业（{cert.occupation_code}）与申报职业"
             f"{'相关' if cert.related or same else '不相关；平转须在相关职业之间'}。",
         ),
     ]
-    return _all_of(checks, "transfer.same_level_related")
+    return _with_current_post_note(_all_of(checks, "transfer.same_level_related"))
 
 
 def _through(facts: Facts, conditions: StandardConditions, readings: Readings) -> Decision:
@@ -541,7 +547,13 @@ def _veteran(facts: Facts, conditions: StandardConditions, readings: Readings) -
         f"服役期间享受{WAGE_TITLES[wage]}工资待遇，可申报{listed}"
         f"{'' if ok else f'，不能申报{_level_name(facts.level)}'}。"
     )
-    return _all_of([(ok, "veteran.level_mismatch", sentence)], rule)
+    return _with_current_post_note(_all_of([(ok, "veteran.level_mismatch", sentence)], rule))
+
+
+def _with_current_post_note(decision: Decision) -> Decision:
+    if not decision.eligible:
+        return decision
+    return Decision(decision.eligible, decision.rule, (*decision.reasons, CURRENT_POST_NOTE))
 
 
 # --- helpers ----------------------------------------------------------------------------------

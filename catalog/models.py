@@ -315,6 +315,7 @@ class CampaignRules(models.Model):
     submit_when_ineligible = models.BooleanField(_("不符合申报条件的也可以提交，由审核人员决定"), default=False)
     transfer_requires_certificate = models.BooleanField(_("平转申报须填写所持证书"), default=True)
     transfer_allows_same_occupation = models.BooleanField(_("平转可以申报与所持证书相同的职业"), default=False)
+    transfer_requires_related_certificate = models.BooleanField(_("平转须申报与所持证书职业相关的职业"), default=True)
     transfer_years_from_original = models.BooleanField(_("平转取得的证书，年限从平转前原证书起算"), default=True)
     veteran_years_from_wage_year = models.BooleanField(
         _("退役军人申报取得的证书，年限从兑现工资待遇当年起算"), default=True
