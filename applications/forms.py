@@ -202,10 +202,11 @@ def _plausible_year(year: int | None) -> int | None:
 
 def _how_obtained_problems(form: forms.Form, data: dict) -> None:
     """A certificate came by 平转 or by a veteran's application, never both."""
-    if data.get("prior_via_transfer") and data.get("prior_via_veteran"):
-        form.add_error("prior_via_veteran", _("一张证书只能由平转或退役军人申报中的一种方式取得。"))
+    via_transfer, via_veteran = data.get("prior_via_transfer"), data.get("prior_via_veteran")
     year, issued = data.get("prior_wage_granted_year"), data.get("prior_issued_on")
-    if data.get("prior_via_veteran") and year and issued and year > issued.year:
+    if via_transfer and via_veteran:
+        form.add_error("prior_via_veteran", _("一张证书只能由平转或退役军人申报中的一种方式取得。"))
+    if via_veteran and year and issued and year > issued.year:
         form.add_error("prior_wage_granted_year", _("兑现工资待遇的年份不能晚于证书的发证年份。"))
 
 

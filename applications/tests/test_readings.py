@@ -134,3 +134,39 @@ def test_an_ineligible_application_reaches_the_reviewers_when_the_rules_allow(pe
     submitted = services.submit_application(people["applicant"], _ineligible(draft))
     assert submitted.status == Status.SUBMITTED
     assert submitted.eligibility_rule == "initial.l4.no_route"  # the reviewers see the engine's verdict
+
+
+# --- the facts on the application form ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_stored_promotion_on_a_veterans_certificate_of_this_year_is_told_to_wait(people, draft, open_campaign):
+    issued = open_campaign.exam_date.replace(month=1, day=1)
+    fill(draft, level=3, category="promotion", occupation_years=9, prior_level=4, prior_issued_on=issued)
+    draft.prior_occupation = draft.occupation
+    draft.prior_via_veteran, draft.prior_wage_granted_year = True, 2010
+    draft.save()
+    decision = decide_for(draft)
+    assert (decision.eligible, decision.rule) == (False, "promotion.too_soon_after_veteran")
+
+
+@pytest.mark.django_db
+def test_the_form_refuses_a_certificate_obtained_both_ways(people, draft):
+    from applications.forms import CategoryForm
+
+    fill(draft, level=3, category="promotion")
+    values = {
+        "version": draft.version,
+        "prior_occupation": draft.occupation.pk,
+        "prior_certificate_number": "1234",
+        "prior_level": 4,
+        "prior_issued_on": "2020-01-01",
+        "prior_via_transfer": "on",
+        "prior_original_issued_on": "2015-01-01",
+        "prior_via_veteran": "on",
+        "prior_wage_granted_year": "2021",
+    }
+    form = CategoryForm(values, application=draft)
+    assert not form.is_valid()
+    assert "一种方式" in form.errors["prior_via_veteran"][0]
+    assert "不能晚于证书的发证年份" in form.errors["prior_wage_granted_year"][0]
