@@ -1,8 +1,8 @@
 import pytest
 
+from accounts.demo import demo_id_number
 from accounts.models import Role, User
 from conftest import PASSWORD
-from accounts.demo import demo_id_number
 
 
 @pytest.fixture
