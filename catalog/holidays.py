@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.permissions import require
 from audit.services import record
@@ -94,7 +94,11 @@ def save_entry(actor, *, day: date, kind: str, name: str, entry: HolidayEntry | 
         before = _entry_values(entry)
         entry.year = year
     entry.day, entry.kind, entry.name = day, kind, name.strip()
-    entry.save()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:  # the same day added at the same moment by someone else
+        raise ValidationError({"day": f"{day} 刚刚已被录入，请刷新后查看。"}) from None
     action = "catalog.holiday.changed" if before else "catalog.holiday.added"
     record(action, actor=actor, obj=entry, before=before, after=_entry_values(entry))
     return entry
