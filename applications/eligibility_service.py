@@ -22,6 +22,11 @@ def readings_for(campaign: Campaign) -> eligibility.Readings:
     return eligibility.Readings(**{name: getattr(rules, name) for name in _ENGINE_READINGS})
 
 
+def eligibility_allows_submission(campaign: Campaign, decision: eligibility.Decision) -> bool:
+    """Whether this decision lets the application be submitted, as the campaign's rules say."""
+    return decision.eligible or rules_of(campaign).submit_when_ineligible
+
+
 def counting_date(campaign: Campaign):
     """The day years are counted to, as the campaign's rules say."""
     return getattr(campaign, rules_of(campaign).years_counted_to)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.eligibility_service import rules_of
+from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
 from audit.services import record
 
@@ -42,7 +42,7 @@ def require_registration_open(campaign, today=None) -> None:
 
 def _require_eligible(application: Application, eligibility) -> None:
     """Refuse an ineligible application, unless the campaign's rules leave it to the reviewers."""
-    if not eligibility.eligible and not rules_of(application.campaign).submit_when_ineligible:
+    if not eligibility_allows_submission(application.campaign, eligibility):
         raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
 
 

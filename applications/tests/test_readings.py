@@ -170,3 +170,20 @@ def test_the_form_refuses_a_certificate_obtained_both_ways(people, draft):
     assert not form.is_valid()
     assert "一种方式" in form.errors["prior_via_veteran"][0]
     assert "不能晚于证书的发证年份" in form.errors["prior_wage_granted_year"][0]
+
+
+@pytest.mark.django_db
+def test_the_check_page_lets_an_ineligible_application_be_submitted_only_when_the_rules_allow(
+    people, open_campaign, draft
+):
+    from django.urls import reverse
+
+    from conftest import client_for
+
+    _ineligible(draft)
+    client = client_for(people["applicant"])
+    page = reverse("applications:review", args=[draft.pk])
+    assert client.get(page).context["eligibility_allows"] is False
+    rules.update_rules(people["association"], open_campaign, {"submit_when_ineligible": True})
+    body = client.get(page).content.decode()
+    assert "本批次仍可提交，由协办单位审核决定" in body
