@@ -61,11 +61,6 @@ TRANSFER_HIGHEST_LEVEL = 2  # 平转 only up to 二级/技师
 # 平转 and veterans apply for "与现岗位相关相近职业（工种）": the current post is not a fact we hold.
 CURRENT_POST_NOTE = "申报职业须与现岗位相关相近，由审核人员核实。"
 
-# What "平转/退役军人申报合格后于次年可晋级申报" counts from (Readings.promotion_wait).
-PROMOTION_WAITS = {
-    "calendar_year": "取得证书的下一个自然年（1 月 1 日）起",
-    "twelve_months": "取得证书满一年起",
-}
 WAGE_TITLES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
 
 _REQUIRED = {
@@ -102,7 +97,7 @@ class Readings:
     transfer_years_from_original: bool = True
     # 二.(二).4 "累计从事本职业（工种）年限可从兑现……待遇当年起算" (from 1 January of that year).
     veteran_years_from_wage_year: bool = True
-    # 二.(二).2/4 "合格后于次年可晋级申报": a key of PROMOTION_WAITS.
+    # 二.(二).2/4 "合格后于次年可晋级申报": "calendar_year" (from 1 January after) or "twelve_months".
     promotion_wait: str = "calendar_year"
     # National standards: years "取得……证书后，累计从事本职业……": never more than the years worked.
     years_capped_by_occupation_years: bool = True
@@ -477,7 +472,7 @@ def _transfer(facts: Facts, conditions: StandardConditions, readings: Readings) 
     ]
     if cert is None:  # only when the campaign's readings do not require the certificate as a fact
         checks.append((True, "", "未填写所持证书：证书的等级和职业由审核人员核对。"))
-        return _all_of(checks, "transfer.certificate_checked_by_reviewers")
+        return _with_current_post_note(_all_of(checks, "transfer.certificate_checked_by_reviewers"))
     same = cert.occupation_code == facts.occupation_code
     checks += [
         (
@@ -498,7 +493,13 @@ def _transfer(facts: Facts, conditions: StandardConditions, readings: Readings) 
             cert.related or same or not readings.transfer_requires_related_certificate,
             "transfer.unrelated",
             f"所持证书的职业（{cert.occupation_code}）与申报职业"
-            f"{'相关' if cert.related or same else '不相关；平转须在相关职业之间'}。",
+            + (
+                "相关。"
+                if cert.related or same
+                else "不相关；本批次不要求与所持证书的职业相关。"
+                if not readings.transfer_requires_related_certificate
+                else "不相关；平转须在相关职业之间。"
+            ),
         ),
     ]
     return _with_current_post_note(_all_of(checks, "transfer.same_level_related"))
