@@ -116,6 +116,8 @@ def delete_entry(actor, entry: HolidayEntry) -> None:
 def mark_year(actor, year: int, *, complete: bool, source: str = "") -> HolidayYear:
     """Mark a year's schedule complete (its other days follow the ordinary week) or not yet."""
     require(actor, "catalog.manage")
+    if not complete and not source.strip() and not HolidayYear.objects.filter(year=year).exists():
+        return HolidayYear(year=year)  # nothing to mark: no empty year is created
     row = _year(year)
     before = {"complete": row.complete, "source": row.source}
     if complete and not row.entries.exists():
