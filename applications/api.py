@@ -11,6 +11,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
 from applications import eligibility
+from applications.eligibility_service import counting_date, readings_for
 from applications.standards import default_conditions
 from catalog import selectors
 from catalog.models import Campaign, CampaignOccupation, Occupation
@@ -57,6 +58,7 @@ _MESSAGES = {
     "as_of": f"核算日期{_DATE}",
     "issued_on": f"发证日期{_DATE}",
     "original_issued_on": f"原证书发证日期{_DATE}",
+    "wage_granted_year": "兑现工资待遇年份须是 1950–2100 之间的整数，或 null。",
     "occupation_years": "从事本职业或相关职业的年限须是不小于 0 的数。",
     "education": f"文化程度只能是 {'、'.join(get_args(Education))} 之一，或 null。",
     "field": f"职称系列只能是 {'、'.join(get_args(TitleField))} 之一。",
@@ -108,6 +110,10 @@ class PriorCertificateIn(Schema):
     related: bool = Field(False, description="证书的职业与申报职业相关（同一职业不必填）")
     via_transfer: bool = Field(False, description="平转取得的证书；年限从原证书起算")
     original_issued_on: date | None = Field(None, description="平转前原证书的发证日期（via_transfer 时必填）")
+    via_veteran: bool = Field(False, description="退役军人申报取得的证书；合格后于次年可晋级")
+    wage_granted_year: int | None = Field(
+        None, ge=1950, le=2100, description="兑现技能工资待遇的年份（via_veteran 时年限从该年起算）"
+    )
 
 
 class ProfessionalTitleIn(Schema):
@@ -166,12 +172,16 @@ def check_eligibility(request, payload: EligibilityIn):
     campaign = _campaign(payload.campaign)
     if not Occupation.objects.filter(code=payload.occupation_code).exists():
         raise _invalid("occupation_code", "unknown_occupation", f"职业目录中没有职业编码 {payload.occupation_code}。")
-    facts = _facts(payload, as_of=payload.as_of or campaign.exam_date)
-    problems = eligibility.fact_problems(facts)
+    facts = _facts(payload, as_of=payload.as_of or counting_date(campaign))
+    readings = readings_for(campaign)
+    problems = eligibility.fact_problems(facts, readings)
     if problems:
         raise ValidationError([_error(p.field, "missing" if p.missing else "invalid", p.message) for p in problems])
     decision = eligibility.decide(
-        facts, offered_levels=_offered_levels(campaign, payload.occupation_code), conditions=default_conditions()
+        facts,
+        offered_levels=_offered_levels(campaign, payload.occupation_code),
+        conditions=default_conditions(),
+        readings=readings,
     )
     return {"eligible": decision.eligible, "rule": decision.rule, "reasons": list(decision.reasons)}
 

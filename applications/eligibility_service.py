@@ -3,7 +3,33 @@
 from applications import eligibility
 from applications.models import Application, Category
 from applications.standards import default_conditions
-from catalog.models import CampaignOccupation
+from catalog.models import Campaign, CampaignOccupation, CampaignRules
+
+# CampaignRules fields that the engine reads (the rest are read here and by the lifecycle).
+_ENGINE_READINGS = tuple(field for field in eligibility.Readings.__dataclass_fields__)
+
+
+def rules_of(campaign: Campaign) -> CampaignRules:
+    """The campaign's readings; today's defaults (unsaved) until the association changes one."""
+    try:
+        return campaign.rules
+    except CampaignRules.DoesNotExist:
+        return CampaignRules(campaign=campaign)
+
+
+def readings_for(campaign: Campaign) -> eligibility.Readings:
+    rules = rules_of(campaign)
+    return eligibility.Readings(**{name: getattr(rules, name) for name in _ENGINE_READINGS})
+
+
+def eligibility_allows_submission(campaign: Campaign, decision: eligibility.Decision) -> bool:
+    """Whether this decision lets the application be submitted, as the campaign's rules say."""
+    return decision.eligible or rules_of(campaign).submit_when_ineligible
+
+
+def counting_date(campaign: Campaign):
+    """The day years are counted to, as the campaign's rules say."""
+    return getattr(campaign, rules_of(campaign).years_counted_to)
 
 
 def offered_levels(campaign_id: int, occupation_id: int) -> frozenset[int] | None:
@@ -28,6 +54,8 @@ FACT_FIELDS = (
     "prior_related",
     "prior_via_transfer",
     "prior_original_issued_on",
+    "prior_via_veteran",
+    "prior_wage_granted_year",
     "title_field",
     "title_rank",
     "veteran_wage_level",
@@ -46,6 +74,8 @@ def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) ->
             related=bool(values.get("prior_related")) or prior_code == occupation_code,
             via_transfer=bool(values.get("prior_via_transfer")),
             original_issued_on=values.get("prior_original_issued_on"),
+            via_veteran=bool(values.get("prior_via_veteran")),
+            wage_granted_year=values.get("prior_wage_granted_year"),
         )
     title = None
     if category == Category.THROUGH and values.get("title_field") and values.get("title_rank"):
@@ -70,7 +100,10 @@ def facts_for(application: Application) -> eligibility.Facts:
     values = {name: getattr(application, name) for name in FACT_FIELDS} | {"level": application.level_id}
     prior_code = application.prior_occupation.code if application.prior_occupation_id else ""
     return facts_from(
-        values, occupation_code=application.occupation.code, prior_code=prior_code, as_of=application.campaign.exam_date
+        values,
+        occupation_code=application.occupation.code,
+        prior_code=prior_code,
+        as_of=counting_date(application.campaign),
     )
 
 
@@ -79,21 +112,26 @@ def decide_for(application: Application) -> eligibility.Decision:
     if not (application.occupation_id and application.level_id and application.category):
         return eligibility.Decision(False, "facts.incomplete", ("请先在第 2 步选择申报职业、等级和类别。",))
     facts = facts_for(application)
-    problems = eligibility.fact_problems(facts)
+    readings = readings_for(application.campaign)
+    problems = eligibility.fact_problems(facts, readings)
     if problems:
         return eligibility.Decision(False, "facts.incomplete", tuple(p.message for p in problems))
     offered = offered_levels(application.campaign_id, application.occupation_id)
-    return eligibility.decide(facts, offered_levels=offered, conditions=default_conditions())
+    return eligibility.decide(facts, offered_levels=offered, conditions=default_conditions(), readings=readings)
 
 
 def self_check(campaign, data: dict) -> eligibility.Decision:
     """The engine on facts typed into the public self-check form (nothing stored)."""
     occupation = data["occupation"]
     prior_code = data["prior_occupation"].code if data.get("prior_occupation") else ""
-    facts = facts_from(data, occupation_code=occupation.code, prior_code=prior_code, as_of=campaign.exam_date)
-    problems = eligibility.fact_problems(facts)
+    facts = facts_from(data, occupation_code=occupation.code, prior_code=prior_code, as_of=counting_date(campaign))
+    readings = readings_for(campaign)
+    problems = eligibility.fact_problems(facts, readings)
     if problems:
         return eligibility.Decision(False, "facts.invalid", tuple(p.message for p in problems))
     return eligibility.decide(
-        facts, offered_levels=offered_levels(campaign.pk, occupation.pk), conditions=default_conditions()
+        facts,
+        offered_levels=offered_levels(campaign.pk, occupation.pk),
+        conditions=default_conditions(),
+        readings=readings,
     )

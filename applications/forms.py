@@ -126,6 +126,8 @@ CATEGORY_STEP_FIELDS = {
         "prior_related",
         "prior_via_transfer",
         "prior_original_issued_on",
+        "prior_via_veteran",
+        "prior_wage_granted_year",
     ],
     Category.THROUGH: ["title_field", "title_rank", "title_obtained_on"],
     Category.VETERAN: ["veteran_wage_level", "veteran_wage_since_year"],
@@ -147,6 +149,8 @@ class CategoryForm(StepForm):
         help_texts = {
             "prior_occupation_name": _("证书职业不在目录中时填写。"),
             "prior_original_issued_on": _("证书由平转取得时填写原证书的发证日期，工龄从该日期起算。"),
+            "prior_via_veteran": _("退役军人申报取得的证书，合格后于次年可晋级申报。"),
+            "prior_wage_granted_year": _("证书由退役军人申报取得时填写，工龄可从兑现待遇当年起算。"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -174,10 +178,10 @@ class CategoryForm(StepForm):
         return _not_in_future(self.cleaned_data.get("title_obtained_on"))
 
     def clean_veteran_wage_since_year(self):
-        year = self.cleaned_data.get("veteran_wage_since_year")
-        if year is not None and not 1950 <= year <= timezone.localdate().year:
-            raise forms.ValidationError(_("年份不合理，请核对。"))
-        return year
+        return _plausible_year(self.cleaned_data.get("veteran_wage_since_year"))
+
+    def clean_prior_wage_granted_year(self):
+        return _plausible_year(self.cleaned_data.get("prior_wage_granted_year"))
 
     def clean(self):
         data = super().clean()
@@ -187,7 +191,24 @@ class CategoryForm(StepForm):
             self.add_error("prior_occupation", _("请选择证书上的职业，或在下面填写目录外的职业名称。"))
         if data.get("prior_via_transfer") and not data.get("prior_original_issued_on"):
             self.add_error("prior_original_issued_on", _("平转取得的证书须填写原证书发证日期。"))
+        _how_obtained_problems(self, data)
         return data
+
+
+def _plausible_year(year: int | None) -> int | None:
+    if year is not None and not 1950 <= year <= timezone.localdate().year:
+        raise forms.ValidationError(_("年份不合理，请核对。"))
+    return year
+
+
+def _how_obtained_problems(form: forms.Form, data: dict) -> None:
+    """A certificate came by 平转 or by a veteran's application, never both."""
+    via_transfer, via_veteran = data.get("prior_via_transfer"), data.get("prior_via_veteran")
+    year, issued = data.get("prior_wage_granted_year"), data.get("prior_issued_on")
+    if via_transfer and via_veteran:
+        form.add_error("prior_via_veteran", _("一张证书只能由平转或退役军人申报中的一种方式取得。"))
+    if via_veteran and year and issued and year > issued.year:
+        form.add_error("prior_wage_granted_year", _("兑现工资待遇的年份不能晚于证书的发证年份。"))
 
 
 def _levels():
@@ -250,6 +271,10 @@ class SelfCheckForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    prior_via_veteran = forms.BooleanField(label=_("该证书由退役军人申报取得"), required=False)
+    prior_wage_granted_year = forms.IntegerField(
+        label=_("兑现工资待遇年份"), required=False, min_value=1950, max_value=2100
+    )
     title_field = forms.ChoiceField(
         label=_("职称领域（贯通填写）"), choices=[("", "—"), *TitleField.choices], required=False
     )
@@ -284,4 +309,5 @@ class SelfCheckForm(forms.Form):
             self.add_error("veteran_wage_level", _("退役军人申报须选择工资待遇等级。"))
         if data.get("prior_via_transfer") and not data.get("prior_original_issued_on"):
             self.add_error("prior_original_issued_on", _("平转取得的证书须填写原证书发证日期。"))
+        _how_obtained_problems(self, data)
         return data

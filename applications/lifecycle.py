@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
 from audit.services import record
 
@@ -39,6 +40,12 @@ def require_registration_open(campaign, today=None) -> None:
         )
 
 
+def _require_eligible(application: Application, eligibility) -> None:
+    """Refuse an ineligible application, unless the campaign's rules leave it to the reviewers."""
+    if not eligibility_allows_submission(application.campaign, eligibility):
+        raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
+
+
 @transaction.atomic
 def submit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
     """draft → submitted, when eligible and complete (both computed by the caller's service)."""
@@ -51,8 +58,7 @@ def submit(actor, application: Application, *, eligibility, missing: tuple[str, 
     require_registration_open(application.campaign)
     if missing:
         raise TransitionRefused(_("还有 %(n)d 项未完成，请补齐后再提交。") % {"n": len(missing)})
-    if not eligibility.eligible:
-        raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
+    _require_eligible(application, eligibility)
     application.status = Status.SUBMITTED
     application.submitted_at = timezone.now()
     application.eligibility_rule = eligibility.rule
@@ -219,8 +225,7 @@ def resubmit(actor, application: Application, *, eligibility, missing: tuple[str
     require_review_open(application.campaign)
     if missing:
         raise TransitionRefused(_("还有 %(n)d 项未完成，请补齐后再提交。") % {"n": len(missing)})
-    if not eligibility.eligible:
-        raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
+    _require_eligible(application, eligibility)
     tier = application.returned_tier or CITY_TIER
     application.status = TIER_STATE[tier]
     application.returned_tier = ""

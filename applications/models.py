@@ -141,6 +141,8 @@ class Application(LookupHashesMixin, models.Model):
     prior_related = models.BooleanField(_("与申报职业相同或相关"), default=False)
     prior_via_transfer = models.BooleanField(_("该证书由平转取得"), default=False)
     prior_original_issued_on = models.DateField(_("平转前原证书发证日期"), null=True, blank=True)
+    prior_via_veteran = models.BooleanField(_("该证书由退役军人申报取得"), default=False)
+    prior_wage_granted_year = models.PositiveSmallIntegerField(_("兑现工资待遇年份"), null=True, blank=True)
 
     # Professional title (贯通)
     title_field = models.CharField(_("职称领域"), max_length=30, choices=TitleField.choices, blank=True)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import has_capability
 from applications import documents as printed
 from applications import downloads, selectors, services
-from applications.eligibility_service import decide_for
+from applications.eligibility_service import decide_for, eligibility_allows_submission
 from applications.eligibility_service import self_check as self_check_decision
 from applications.forms import CategoryForm, DocumentForm, PersonForm, RecordForm, SelfCheckForm, TargetForm
 from applications.lifecycle import WITHDRAWABLE, TransitionRefused
@@ -197,7 +197,8 @@ def review(request, pk: int):
     context = {
         "application": application,
         "ready": services.readiness(application),
-        "decision": decide_for(application),
+        "decision": (decision := decide_for(application)),
+        "eligibility_allows": eligibility_allows_submission(application.campaign, decision),
         "slots": _slots(application),
         "steps": _steps_nav("review"),
         "step": "review",

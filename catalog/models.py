@@ -106,6 +106,12 @@ FEE_BASIS_2023 = (
 )
 
 
+def _holiday_data() -> workdays.HolidayData:
+    from catalog.holidays import holiday_data  # it reads the models below
+
+    return holiday_data()
+
+
 class CampaignQuerySet(models.QuerySet):
     def open_for_registration(self, today: date) -> "CampaignQuerySet":
         return self.filter(registration_opens__lte=today, registration_closes__gte=today)
@@ -165,13 +171,19 @@ class Campaign(models.Model):
 
     @property
     def handbook_due(self) -> date:
-        """《考务手册》 is due this many working days before the exam."""
-        return workdays.working_days_before(self.exam_date, self.handbook_working_days)
+        """《考务手册》 is due this many working days before the exam (raises CalendarNotCovered)."""
+        return self.compute_handbook_due(_holiday_data())
 
     @property
     def results_due(self) -> date:
-        """Scores published (公示) and entered within N working days after the exam."""
-        return workdays.working_days_after(self.exam_date, self.results_working_days)
+        """Scores published (公示) and entered within N working days after the exam (raises CalendarNotCovered)."""
+        return self.compute_results_due(_holiday_data())
+
+    def compute_handbook_due(self, data: workdays.HolidayData) -> date:
+        return workdays.working_days_before(self.exam_date, self.handbook_working_days, data)
+
+    def compute_results_due(self, data: workdays.HolidayData) -> date:
+        return workdays.working_days_after(self.exam_date, self.results_working_days, data)
 
     def registration_is_open(self, today: date) -> bool:
         return self.registration_opens <= today <= self.registration_closes
@@ -274,3 +286,97 @@ class FeeRule(models.Model):
     def __str__(self) -> str:
         target = self.occupation.name if self.occupation_id else _("全部职业")
         return f"{self.campaign.slug} {self.level} {target} {self.amount}元"
+
+
+class CampaignRules(models.Model):
+    """The association's readings of the notice for one campaign (申报条件的解释口径).
+
+    Each field is a legal decision the notice's words leave open; the defaults are the
+    readings the platform was built on. `catalog.readings` explains each one and quotes
+    the sentence it interprets; `applications.eligibility_service` hands them to the
+    eligibility engine, which stays pure.
+    """
+
+    class YearsCountedTo(models.TextChoices):
+        EXAM_DATE = "exam_date", _("考试日期")
+        REGISTRATION_CLOSES = "registration_closes", _("报名截止日期")
+
+    class PromotionWait(models.TextChoices):
+        CALENDAR_YEAR = "calendar_year", _("取得证书的下一个自然年起（1 月 1 日起）")
+        TWELVE_MONTHS = "twelve_months", _("取得证书满一年起")
+
+    campaign = models.OneToOneField(Campaign, models.CASCADE, related_name="rules", verbose_name=_("认定批次"))
+    years_counted_to = models.CharField(
+        _("工作年限和取证年限计算至"),
+        max_length=30,
+        choices=YearsCountedTo.choices,
+        default=YearsCountedTo.EXAM_DATE,
+    )
+    submit_when_ineligible = models.BooleanField(_("不符合申报条件的也可以提交，由审核人员决定"), default=False)
+    transfer_requires_certificate = models.BooleanField(_("平转申报须填写所持证书"), default=True)
+    transfer_allows_same_occupation = models.BooleanField(_("平转可以申报与所持证书相同的职业"), default=False)
+    transfer_requires_related_certificate = models.BooleanField(_("平转须申报与所持证书职业相关的职业"), default=True)
+    transfer_years_from_original = models.BooleanField(_("平转取得的证书，年限从平转前原证书起算"), default=True)
+    veteran_years_from_wage_year = models.BooleanField(
+        _("退役军人申报取得的证书，年限从兑现工资待遇当年起算"), default=True
+    )
+    promotion_wait = models.CharField(
+        _("平转、退役军人申报合格后可晋级的时间"),
+        max_length=20,
+        choices=PromotionWait.choices,
+        default=PromotionWait.CALENDAR_YEAR,
+    )
+    years_capped_by_occupation_years = models.BooleanField(
+        _("取得证书后的年限不超过从事本职业或相关职业的年限"), default=True
+    )
+    through_junior_title_counts = models.BooleanField(_("员级职称可以贯通申报三级/高级工"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("申报条件解释口径")
+        verbose_name_plural = _("申报条件解释口径")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 申报条件解释口径"
+
+
+class HolidayYear(models.Model):
+    """One year of China's holiday schedule (放假安排) as entered by the association.
+
+    Its entries override the holiday package; a year marked complete is answered from its
+    entries and ordinary weekends, even where the package has no data for it.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    complete = models.BooleanField(_("本年度放假和调休安排已录入完整"), default=False)
+    source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("例如国务院办公厅通知的文号。"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class HolidayEntry(models.Model):
+    """A dated exception to the week: a holiday (放假) or a make-up working day (调休上班)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    year = models.ForeignKey(HolidayYear, models.CASCADE, related_name="entries", verbose_name=_("年度"))
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=30, help_text=_("例如：元旦、春节、国庆节。"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}"

@@ -50,35 +50,40 @@ def association() -> Organisation | None:
     return Organisation.objects.filter(kind=Organisation.Kind.ASSOCIATION).first()
 
 
-def key_dates(campaign: Campaign) -> list[dict]:
+def key_dates(campaign: Campaign, *, for_staff: bool = False) -> list[dict]:
     """The notice's dates in order, with the working-day deadlines computed.
 
-    A deadline the holiday calendar cannot answer is shown with the reason
-    instead of a guessed date.
+    A deadline in a year whose holiday schedule is not known yet is `pending` (the
+    year): the public sees "待公布", staff see which year's schedule is missing.
+    Staff labels say how a deadline is counted; public ones only what happens.
     """
     from django.utils.translation import gettext as _
 
+    from catalog.holidays import holiday_data
     from skillcert.lib.workdays import CalendarNotCovered
+
+    data = holiday_data()
 
     def deadline(compute):
         try:
-            return {"date": compute(), "error": ""}
+            return {"date": compute(data), "pending": None}
         except CalendarNotCovered as error:
-            return {"date": None, "error": str(error)}
+            return {"date": None, "pending": error.year}
 
+    def dated(label, day, end=None):
+        return {"label": label, "date": day, "end": end, "pending": None}
+
+    if for_staff:
+        handbook = _("提交《考务手册》（考前 %(n)d 个工作日）") % {"n": campaign.handbook_working_days}
+        results = _("成绩公示并录入（考后 %(n)d 个工作日内）") % {"n": campaign.results_working_days}
+    else:
+        handbook, results = _("提交《考务手册》"), _("成绩公示")
     return [
-        {"label": _("报名"), "date": campaign.registration_opens, "end": campaign.registration_closes, "error": ""},
-        {
-            "label": _("资格审核（初审、复审）"),
-            "date": campaign.review_opens,
-            "end": campaign.review_closes,
-            "error": "",
-        },
-        {"label": _("缴费"), "date": campaign.payment_opens, "end": campaign.payment_closes, "error": ""},
-        {"label": _("完成考场编排"), "date": campaign.arrangement_due, "end": None, "error": ""},
-        {"label": _("提交《考务手册》（考前 %(n)d 个工作日）") % {"n": campaign.handbook_working_days}, "end": None}
-        | deadline(lambda: campaign.handbook_due),
-        {"label": _("考试"), "date": campaign.exam_date, "end": None, "error": ""},
-        {"label": _("成绩公示并录入（考后 %(n)d 个工作日内）") % {"n": campaign.results_working_days}, "end": None}
-        | deadline(lambda: campaign.results_due),
+        dated(_("报名"), campaign.registration_opens, campaign.registration_closes),
+        dated(_("资格审核（初审、复审）"), campaign.review_opens, campaign.review_closes),
+        dated(_("缴费"), campaign.payment_opens, campaign.payment_closes),
+        dated(_("完成考场编排"), campaign.arrangement_due),
+        {"label": handbook, "end": None} | deadline(campaign.compute_handbook_due),
+        dated(_("考试"), campaign.exam_date),
+        {"label": results, "end": None} | deadline(campaign.compute_results_due),
     ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/review/", include("review.urls")),
     path("staff/payments/", include("payments.staff_urls")),
     path("staff/catalog/import/", catalog_views.import_catalog_view, name="catalog_import"),
+    path("staff/", include("catalog.staff_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     # One login for everyone, with its lockout: the admin's own form would bypass it.

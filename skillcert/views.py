@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.permissions import require
 from catalog import selectors
+from catalog.holidays import missing_years
 
 
 def healthz(request):
@@ -25,5 +26,9 @@ def admin_login(request):
 def staff_home(request):
     require(request.user, "staff.dashboard")
     campaign = selectors.featured_campaign(timezone.localdate())
-    context = {"campaign": campaign, "key_dates": selectors.key_dates(campaign) if campaign else []}
+    context = {
+        "campaign": campaign,
+        "key_dates": selectors.key_dates(campaign, for_staff=True) if campaign else [],
+        "missing_years": missing_years([campaign]) if campaign else [],
+    }
     return render(request, "staff/home.html", context)

@@ -241,3 +241,27 @@ def test_the_api_enums_are_the_engines():
     assert get_args(api.Education) == tuple(standards.EDUCATIONS)
     assert get_args(api.TitleField) == tuple(eligibility.TITLE_FIELDS)
     assert get_args(api.TitleRank) == tuple(eligibility.TITLE_RANKS)
+
+
+def test_the_api_takes_how_the_certificate_was_obtained_and_the_campaigns_rules(client, people, catalog_2023):
+    from catalog import rules
+
+    body = {
+        "occupation_code": "4-12-01-01",
+        "level": 3,
+        "category": "promotion",
+        "campaign": "2023",
+        "occupation_years": 8,
+        "prior_certificate": {
+            "occupation_code": "4-12-01-01",
+            "level": 4,
+            "issued_on": "2023-03-01",
+            "via_veteran": True,
+            "wage_granted_year": 2016,
+        },
+    }
+    assert decision(client, **body)["rule"] == "promotion.too_soon_after_veteran"
+    rules.update_rules(people["association"], catalog_2023, {"promotion_wait": "twelve_months"})
+    assert "2024-03-01" in " ".join(decision(client, **body)["reasons"])
+    bad = post(client, body | {"prior_certificate": body["prior_certificate"] | {"wage_granted_year": 1800}})
+    assert bad.status_code == 422 and "兑现工资待遇年份" in bad.json()["detail"][0]["msg"]
