@@ -42,7 +42,7 @@ The figure for the closing note: `test_the_number_of_requests_asserted` prints
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -268,6 +268,13 @@ EXPECT: dict[str, Row] = {
         ASSOCIATION, lambda o: {"provider": "offline", "day": o.yesterday}, objects=("none",)
     ),
     "catalog_import": Row(ASSOCIATION),
+    # The notice's readings and the holiday schedule: the association (catalog.manage).
+    "catalog_staff:rules": Row(ASSOCIATION, lambda o: {"key": "demo"}, objects=("none",)),
+    "catalog_staff:calendar": Row(ASSOCIATION),
+    "catalog_staff:calendar_year": Row(ASSOCIATION, lambda o: {"year": 2027}, objects=("none",)),
+    "catalog_staff:calendar_entry": Row(
+        ASSOCIATION, lambda o: {"year": 2027, "pk": o.holiday_entry.pk}, objects=("none",)
+    ),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -434,7 +441,7 @@ def _build_world() -> dict[str, Any]:
     from applications import services as applying
     from applications.tests import uploadfixtures as fx
     from applications.tests.fixtures import attach_documents, fill
-    from catalog.models import Campaign, City, FeeRule, Level
+    from catalog.models import Campaign, City, FeeRule, HolidayEntry, HolidayYear, Level
     from catalog.services import ensure_demo_campaign
     from notifications.models import Message
     from payments import invoicing
@@ -499,6 +506,10 @@ def _build_world() -> dict[str, Any]:
     objects["other_person"] = Obj(owner="other_applicant", city=None, values={"person": users["other_applicant"]})
     objects["colleague"] = Obj(owner="hohhot_expert", city="hohhot", values={"person": users["hohhot_expert"]})
     Group.objects.create(name="演示")
+    holiday_year = HolidayYear.objects.create(year=2027)
+    holiday_entry = HolidayEntry.objects.create(
+        year=holiday_year, day=date(2027, 1, 1), kind=HolidayEntry.Kind.HOLIDAY, name="元旦"
+    )
     # One row of each admin model that the flows above leave empty.
     ProviderNotification.objects.create(provider="wechat", outcome=ProviderNotification.Outcome.values[0])
     ReconciliationReport.objects.create(provider="offline", day=today - timedelta(days=1), generated_at=timezone.now())
@@ -521,6 +532,7 @@ def _build_world() -> dict[str, Any]:
             "yesterday": f"{today - timedelta(days=1):%Y-%m-%d}",
             "application_ids": [objects["mine"].application.pk, objects["theirs"].application.pk],
             "content_type_id": ContentType.objects.get_for_model(Group).pk,
+            "holiday_entry": holiday_entry,
         },
     )
     return {"users": users, "objects": objects}
