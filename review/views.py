@@ -23,6 +23,7 @@ from review import selectors, services
 from review.forms import ExtendReviewForm, PaperFormForm, QueueFilterForm, ReturnForm
 from review.models import item_label
 from review.reasons import reasons_for
+from skillcert.redirects import next_or
 
 
 def _campaign(request):
@@ -165,7 +166,7 @@ def bulk_approve(request):
     messages.success(request, _("已批量通过 %(n)d 份。") % {"n": len(result.approved)})
     for pk, reason in result.skipped.items():
         messages.warning(request, _("第 %(pk)d 号未通过：%(reason)s") % {"pk": pk, "reason": reason})
-    return redirect(request.POST.get("next") or "review:queue")
+    return redirect(next_or(request, request.POST.get("next"), "review:queue"))
 
 
 @require_POST
