@@ -22,6 +22,7 @@ from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected, photo_export_name
 from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
+from review import selectors as review_selectors
 
 STEPS = [
     ("person", _("基本信息"), PersonForm),
@@ -229,6 +230,7 @@ def detail(request, pk: int):
         "timeline": timeline,
         "can_withdraw": can_withdraw,
         "returned": _returned_items(application) if application.status == Status.RETURNED else [],
+        "review_note": review_selectors.note_for_applicant(application),
     }
     return render(request, "applications/detail.html", context)
 

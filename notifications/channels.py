@@ -90,6 +90,20 @@ def plain_text(message: Message) -> str:
     return "\n".join(lines)
 
 
+# An SMS carries the start of a long message and the link; the inbox has all of it.
+SMS_MAX_CHARACTERS = 200
+
+
+def sms_text(message: Message) -> str:
+    """What an SMS says: like `plain_text`, with a long title and body shortened."""
+    text = f"{message.title}：{message.body}"
+    if len(text) > SMS_MAX_CHARACTERS:
+        text = text[: SMS_MAX_CHARACTERS - 1].rstrip() + "…（全文见站内消息）"
+    if url := link(message):
+        text += f"\n详情：{url}"
+    return text
+
+
 def _reference(delivery: Delivery) -> str:
     """Stable over retries, so a gateway that deduplicates sends once."""
     return f"skillcert-delivery-{delivery.pk}"
@@ -119,7 +133,7 @@ class ConsoleSMS(_Outbox):
 
     def send(self, delivery: Delivery, to: str) -> str:
         at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
-        self.write(f"--- 短信 {at} → {mask_phone(to)} ({_reference(delivery)})\n{plain_text(delivery.message)}\n\n")
+        self.write(f"--- 短信 {at} → {mask_phone(to)} ({_reference(delivery)})\n{sms_text(delivery.message)}\n\n")
         return _reference(delivery)
 
 
@@ -145,7 +159,7 @@ class HttpSMSGateway:
         self.timeout = timeout or setting("NOTIFICATIONS_HTTP_TIMEOUT")
 
     def send(self, delivery: Delivery, to: str) -> str:
-        payload = {"to": to, "text": plain_text(delivery.message), "reference": _reference(delivery)}
+        payload = {"to": to, "text": sms_text(delivery.message), "reference": _reference(delivery)}
         if self.sign:
             payload["sign"] = self.sign
         headers = {

@@ -82,6 +82,16 @@ def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
     return rows.order_by(SORTS.get(f.sort, "submitted_at"), "pk")
 
 
+def note_for_applicant(application: Application) -> str:
+    """The reviewer's note ("给申报人的说明") of the decision that put the application where it
+    is now: the latest return while it is returned, the latest approval while approved."""
+    latest = application.review_rounds.order_by("-decided_at", "-pk").first()
+    if latest is None:
+        return ""
+    current = {"returned": [Status.RETURNED], "approved": [Status.CITY_APPROVED, Status.APPROVED]}
+    return latest.comment.strip() if application.status in current.get(latest.decision, []) else ""
+
+
 AFTER_APPROVAL = [Status.APPROVED, Status.PAID, Status.SCHEDULED, Status.EXAMINED, Status.PASSED, Status.FAILED]
 
 

@@ -37,9 +37,8 @@ def approve(actor, application: Application, *, comment: str = "") -> Applicatio
     tier = tier_of(actor)
     application = lifecycle.approve(actor, application, tier=tier, comment=comment)
     kind = "application.approved" if application.status == Status.APPROVED else "application.city_approved"
-    notify(
-        application.applicant, kind, context={"application": application, "url": _link(application)}, obj=application
-    )
+    context = {"application": application, "url": _link(application), "note": comment.strip()}
+    notify(application.applicant, kind, context=context, obj=application)
     return application
 
 
@@ -54,6 +53,7 @@ def return_for_changes(
         context={
             "application": application,
             "url": _link(application),
+            "note": comment.strip(),
             "items": [{"label": item_label(item), "reason": reason} for item, _code, reason in items],
         },
         obj=application,
