@@ -299,3 +299,34 @@ def test_the_regulator_only_reads_and_another_city_cannot_open_it(desk, submitte
     expect(queue_row(baotou, "王小明")).to_have_count(0)
     baotou.goto("/staff/review/?status=&text=王小明")
     expect(baotou.locator("#results tbody tr")).to_have_text("没有符合条件的申报。")
+
+
+def test_the_reviewers_note_reaches_the_applicant(phone: Page, desk, submitted, shot):
+    note = "照片背景偏蓝，请到照相馆重新拍摄白底证件照。"
+    city = desk()
+    log_in(city, "hohhot-co")
+    city.goto(f"/staff/review/{submitted.pk}/")
+    city.locator("#decide summary").click()
+    city.get_by_label("白底证件照", exact=True).check()
+    city.get_by_label("白底证件照 常用原因").select_option(label="照片不是白底")
+    city.get_by_label("给申报人的说明（可选）").fill(note)
+    city.get_by_role("button", name="退回修改", exact=True).click()
+    expect(city.get_by_role("status")).to_have_text("已退回申报人修改。")
+
+    # The applicant's application page says it, beside the item to fix.
+    log_in(phone, "13800000001")
+    phone.goto(f"/applications/{submitted.pk}/")
+    returned = phone.get_by_role("alert")
+    expect(returned).to_contain_text("审核人的说明")
+    expect(returned).to_contain_text(note)
+    expect(returned.locator("li")).to_have_text("白底证件照：照片不是白底")
+    shot(phone, "review-applicant-note")
+    assert_fits_phone(phone)
+
+    # And so does the inbox message.
+    main_nav(phone).get_by_role("link", name=re.compile(r"^消息")).click()
+    phone.locator("article.card").first.get_by_role("link", name="申报被退回，请修改").click()
+    message = phone.locator("main .card")
+    expect(message).to_contain_text(f"审核说明：{note}")
+    expect(message).to_contain_text("1. 白底证件照：照片不是白底")
+    assert_fits_phone(phone)
