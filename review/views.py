@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from review import selectors, services
 from review.forms import ExtendReviewForm, PaperFormForm, QueueFilterForm, ReturnForm
 from review.models import item_label
 from review.reasons import reasons_for
+from skillcert import exports
 from skillcert.redirects import next_or
 
 
@@ -36,17 +37,23 @@ def _campaign(request):
     return campaign
 
 
+def _queue_rows(request, campaign):
+    default = selectors.default_status(request.user)
+    bound = "status" in request.GET or "text" in request.GET
+    form = QueueFilterForm(request.GET if bound else None, initial={"status": default})
+    return form, selectors.queue(request.user, campaign, form.to_filter(default))
+
+
 @login_required
 def queue(request):
     require(request.user, "review.view")
     campaign = _campaign(request)
-    default = selectors.default_status(request.user)
-    bound = "status" in request.GET or "text" in request.GET
-    form = QueueFilterForm(request.GET if bound else None, initial={"status": default})
-    rows = selectors.queue(request.user, campaign, form.to_filter(default))
+    form, rows = _queue_rows(request, campaign)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "campaign": campaign,
+        "campaigns": selectors.campaign_choices(),
+        "can_export_personal_data": exports.can_export_personal_data(request.user),
         "form": form,
         "page": page,
         "counts": selectors.status_counts(request.user, campaign),
@@ -58,6 +65,43 @@ def queue(request):
     }
     template = "review/queue.html#results" if request.htmx else "review/queue.html"
     return render(request, template, context)
+
+
+QUEUE_COLUMNS = [
+    exports.Column(_("申报编号"), lambda a: a.pk, 10),
+    exports.Column(_("姓名"), lambda a: a.full_name, 12),
+    exports.Column(_("身份证号码"), lambda a: a.id_number, 22, personal="id_number"),
+    exports.Column(_("联系电话"), lambda a: a.phone, 15, personal="phone"),
+    exports.Column(_("盟市"), lambda a: a.city.name if a.city else "", 12),
+    exports.Column(_("职业编码"), lambda a: a.occupation.code if a.occupation else "", 12),
+    exports.Column(_("职业"), lambda a: a.occupation.name if a.occupation else "", 18),
+    exports.Column(_("等级"), lambda a: str(a.level or ""), 14),
+    exports.Column(_("类别"), lambda a: a.get_category_display(), 10),
+    exports.Column(_("首次提交时间"), lambda a: a.submitted_at, 17),
+    exports.Column(_("重新提交时间"), lambda a: a.resubmitted_at, 17),
+    exports.Column(_("状态"), lambda a: a.get_status_display(), 16),
+    exports.Column(_("风险提示"), lambda a: a.flag_count, 9),
+    exports.Column(_("纸质申报表"), lambda a: _paper_form_received(a), 11),
+]
+
+
+def _paper_form_received(application) -> bool:
+    try:
+        return application.paper_form is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+@require_POST
+@login_required
+def export(request):
+    """The filtered queue (the page's query string) as xlsx; numbers in clear only on request."""
+    require(request.user, "review.view")
+    campaign = _campaign(request)
+    _form, rows = _queue_rows(request, campaign)
+    return exports.export_list(
+        request, name="review_queue", title=_("资格审核列表"), columns=QUEUE_COLUMNS, rows=rows.iterator(), obj=campaign
+    )
 
 
 def _tier(user) -> str | None:
@@ -138,7 +182,13 @@ def decide(request, pk: int):
     require(request.user, "review.decide")
     try:
         if request.POST.get("decision") == "approve":
-            services.approve(request.user, application, comment=request.POST.get("comment", "")[:500])
+            verified = request.POST.getlist("flag") if request.POST.get("flags_verified") == "on" else []
+            services.approve(
+                request.user,
+                application,
+                comment=request.POST.get("comment", "")[:500],
+                verified_flags=[int(v) for v in verified if v.isdigit()],
+            )
             messages.success(request, _("已审核通过。"))
         else:
             form = ReturnForm(request.POST, items=_items(application))
