@@ -3,7 +3,7 @@
 from applications import eligibility
 from applications.models import Application, Category
 from applications.standards import default_conditions
-from catalog.models import CampaignOccupation
+from catalog.models import CampaignOccupation, Occupation
 
 
 def offered_levels(campaign_id: int, occupation_id: int) -> frozenset[int] | None:
@@ -32,6 +32,25 @@ FACT_FIELDS = (
     "title_rank",
     "veteran_wage_level",
 )
+
+
+def prior_code(prior_occupation, prior_name: str) -> str:
+    """The held certificate's occupation code: picked from the catalog, or typed (目录外) as
+    the name of a catalog occupation, which is then that occupation."""
+    if prior_occupation is not None:
+        return prior_occupation.code
+    name = "".join((prior_name or "").split())
+    if not name:
+        return ""
+    return Occupation.objects.filter(name=name).values_list("code", flat=True).first() or ""
+
+
+def prior_is_related(application: Application) -> bool:
+    """与申报职业相同或相关, as the engine reads it: ticked, or the same occupation."""
+    if application.prior_related:
+        return True
+    code = prior_code(application.prior_occupation, application.prior_occupation_name)
+    return bool(code) and application.occupation_id is not None and code == application.occupation.code
 
 
 def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) -> eligibility.Facts:
@@ -68,9 +87,11 @@ def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) ->
 
 def facts_for(application: Application) -> eligibility.Facts:
     values = {name: getattr(application, name) for name in FACT_FIELDS} | {"level": application.level_id}
-    prior_code = application.prior_occupation.code if application.prior_occupation_id else ""
     return facts_from(
-        values, occupation_code=application.occupation.code, prior_code=prior_code, as_of=application.campaign.exam_date
+        values,
+        occupation_code=application.occupation.code,
+        prior_code=prior_code(application.prior_occupation, application.prior_occupation_name),
+        as_of=application.campaign.exam_date,
     )
 
 
@@ -89,8 +110,8 @@ def decide_for(application: Application) -> eligibility.Decision:
 def self_check(campaign, data: dict) -> eligibility.Decision:
     """The engine on facts typed into the public self-check form (nothing stored)."""
     occupation = data["occupation"]
-    prior_code = data["prior_occupation"].code if data.get("prior_occupation") else ""
-    facts = facts_from(data, occupation_code=occupation.code, prior_code=prior_code, as_of=campaign.exam_date)
+    code = prior_code(data.get("prior_occupation"), data.get("prior_occupation_name") or "")
+    facts = facts_from(data, occupation_code=occupation.code, prior_code=code, as_of=campaign.exam_date)
     problems = eligibility.fact_problems(facts)
     if problems:
         return eligibility.Decision(False, "facts.invalid", tuple(p.message for p in problems))

@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
 from applications import lifecycle
-from applications.eligibility_service import decide_for
+from applications.eligibility_service import decide_for, prior_is_related
+from applications.forms import CATEGORY_STEP_FIELDS, WAGE_LEVELS, CategoryForm
 from applications.lifecycle import TransitionRefused
 from applications.models import Application, DocumentSlot, Status
 from applications.requirements import required_slots
-from applications.views import STEPS, TIMELINE_LABELS
+from applications.views import STEPS, timeline_of
 from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
+from catalog.models import Level
 from review import selectors, services
 from review.forms import ExtendReviewForm, PaperFormForm, QueueFilterForm, ReturnForm
 from review.models import item_label
@@ -144,29 +146,45 @@ def screen(request, pk: int):
         "slots": slots,
         "flags": application.flags.select_related("other", "other__city"),
         "rounds": application.review_rounds.select_related("reviewer").prefetch_related("items"),
-        "timeline": [
-            {"at": e.at, "label": TIMELINE_LABELS.get(e.action, e.action), "who": e.actor_label} for e in events
-        ],
+        "timeline": timeline_of(events),
         "can_decide": can_decide,
         "return_items": [{"name": n, "label": label, "reasons": reasons_for(n)} for n, label in items],
         "return_form": ReturnForm(items=items),
         "paper_form": getattr(application, "paper_form", None),
         "paper_form_form": PaperFormForm(initial={"received_on": timezone.localdate()}),
-        "fields": [(f.verbose_name, value) for f in _shown_fields() if (value := _display(application, f))],
+        "fields": _filled_fields(application),
     }
     return render(request, "review/screen.html", context)
 
 
-def _shown_fields():
-    names = [name for _step, _label, form in STEPS for name in form._meta.fields]
+def _shown_fields(application: Application):
+    """The form's fields, with only the category's own (a 初次 application has no prior certificate)."""
+    other_categories = set(CategoryForm._meta.fields) - set(CATEGORY_STEP_FIELDS.get(application.category, []))
+    names = [name for _step, _label, form in STEPS for name in form._meta.fields if name not in other_categories]
     return [Application._meta.get_field(name) for name in names]
 
 
-def _display(application: Application, field) -> str:
+def _filled_fields(application: Application) -> list[tuple[str, str]]:
+    """(label, value) of every filled field the reviewer reads."""
+    levels = {level.number: str(level) for level in Level.objects.all()}
+    shown = [(f.verbose_name, _display(application, f, levels)) for f in _shown_fields(application)]
+    return [(label, value) for label, value in shown if value]
+
+
+def _display(application: Application, field, levels: dict[int, str]) -> str:
+    """A field as the applicant chose it: names, not the numbers stored for levels."""
     if field.name == "phone":
         from skillcert.lib.masking import mask_phone
 
         return mask_phone(application.phone)
+    if field.name == "prior_level" and application.prior_level:
+        return levels.get(application.prior_level, str(application.prior_level))
+    if field.name == "veteran_wage_level" and application.veteran_wage_level:
+        return str(dict(WAGE_LEVELS).get(application.veteran_wage_level, application.veteran_wage_level))
+    if field.name == "prior_related":
+        if application.prior_related:
+            return _("是")
+        return _("是（证书职业与申报职业相同）") if prior_is_related(application) else _("否")
     if field.choices:
         return getattr(application, f"get_{field.name}_display")()
     value = getattr(application, field.name)
