@@ -51,7 +51,7 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return value.replace(tzinfo=None)  # Excel has no time zones: Beijing wall-clock time
+        return value.replace(tzinfo=None, microsecond=0)  # Excel has no time zones: Beijing wall-clock time
     if isinstance(value, bool):
         return "是" if value else "否"
     if value is None or isinstance(value, int | float | Decimal | date):
