@@ -6,7 +6,6 @@ from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,14 +13,14 @@ from accounts import codes, devices, services
 from accounts.forms import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, UnlockRequestForm
 from accounts.models import User
 from accounts.permissions import has_capability, require, scope_by_city
+from audit.services import record
+from skillcert.redirects import next_or
 
 
 def _next_url(request):
     """Where to go after logging in: the page asked for, else the role's home."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return "staff_home" if has_capability(request.user, "staff.dashboard") else "accounts:me"
+    home = "staff_home" if has_capability(request.user, "staff.dashboard") else "accounts:me"
+    return next_or(request, request.POST.get("next") or request.GET.get("next"), home)
 
 
 def _code_minutes() -> int:

@@ -3,7 +3,7 @@
 from applications import eligibility
 from applications.models import Application, Category
 from applications.standards import default_conditions
-from catalog.models import Campaign, CampaignOccupation, CampaignRules
+from catalog.models import Campaign, CampaignOccupation, CampaignRules, Occupation
 
 # CampaignRules fields that the engine reads (the rest are read here and by the lifecycle).
 _ENGINE_READINGS = tuple(field for field in eligibility.Readings.__dataclass_fields__)
@@ -62,6 +62,25 @@ FACT_FIELDS = (
 )
 
 
+def prior_code(prior_occupation, prior_name: str) -> str:
+    """The held certificate's occupation code: picked from the catalog, or typed (目录外) as
+    the name of a catalog occupation, which is then that occupation."""
+    if prior_occupation is not None:
+        return prior_occupation.code
+    name = "".join((prior_name or "").split())
+    if not name:
+        return ""
+    return Occupation.objects.filter(name=name).values_list("code", flat=True).first() or ""
+
+
+def prior_is_related(application: Application) -> bool:
+    """与申报职业相同或相关, as the engine reads it: ticked, or the same occupation."""
+    if application.prior_related:
+        return True
+    code = prior_code(application.prior_occupation, application.prior_occupation_name)
+    return bool(code) and application.occupation_id is not None and code == application.occupation.code
+
+
 def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) -> eligibility.Facts:
     """Facts from field values named as on the application (a stored one or the self-check form)."""
     category = values["category"]
@@ -98,11 +117,10 @@ def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) ->
 
 def facts_for(application: Application) -> eligibility.Facts:
     values = {name: getattr(application, name) for name in FACT_FIELDS} | {"level": application.level_id}
-    prior_code = application.prior_occupation.code if application.prior_occupation_id else ""
     return facts_from(
         values,
         occupation_code=application.occupation.code,
-        prior_code=prior_code,
+        prior_code=prior_code(application.prior_occupation, application.prior_occupation_name),
         as_of=counting_date(application.campaign),
     )
 
@@ -123,8 +141,8 @@ def decide_for(application: Application) -> eligibility.Decision:
 def self_check(campaign, data: dict) -> eligibility.Decision:
     """The engine on facts typed into the public self-check form (nothing stored)."""
     occupation = data["occupation"]
-    prior_code = data["prior_occupation"].code if data.get("prior_occupation") else ""
-    facts = facts_from(data, occupation_code=occupation.code, prior_code=prior_code, as_of=counting_date(campaign))
+    code = prior_code(data.get("prior_occupation"), data.get("prior_occupation_name") or "")
+    facts = facts_from(data, occupation_code=occupation.code, prior_code=code, as_of=counting_date(campaign))
     readings = readings_for(campaign)
     problems = eligibility.fact_problems(facts, readings)
     if problems:

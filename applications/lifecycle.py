@@ -147,8 +147,13 @@ def _decided_by(application: Application, actor, tier: str, decision: str) -> bo
 
 
 @transaction.atomic
-def approve(actor, application: Application, *, tier: str, comment: str = "") -> Application:
-    """submitted → city_approved (city) or city_approved → approved (association)."""
+def approve(
+    actor, application: Application, *, tier: str, comment: str = "", verified_flags: list[dict] | None = None
+) -> Application:
+    """submitted → city_approved (city) or city_approved → approved (association).
+
+    `verified_flags` are the risk flags the reviewer confirmed having checked; they are
+    recorded with the decision."""
     from review.models import ReviewRound
 
     application = _locked(application)
@@ -163,13 +168,10 @@ def approve(actor, application: Application, *, tier: str, comment: str = "") ->
     application.version += 1
     application.save()
     ReviewRound.objects.create(application=application, tier=tier, decision="approved", reviewer=actor, comment=comment)
-    record(
-        f"review.{tier}.approved",
-        actor=actor,
-        obj=application,
-        before={"status": before},
-        after={"status": application.status},
-    )
+    after = {"status": application.status}
+    if verified_flags:
+        after["verified_flags"] = verified_flags
+    record(f"review.{tier}.approved", actor=actor, obj=application, before={"status": before}, after=after)
     return application
 
 
@@ -231,6 +233,7 @@ def resubmit(actor, application: Application, *, eligibility, missing: tuple[str
     application.returned_tier = ""
     fixed = application.returned_items
     application.returned_items = []
+    application.resubmitted_at = timezone.now()
     application.eligibility_rule = eligibility.rule
     application.eligibility_reasons = list(eligibility.reasons)
     application.version += 1

@@ -165,6 +165,8 @@ class Application(LookupHashesMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # The latest resubmission after a return; reviewers sort by it and see it marked.
+    resubmitted_at = models.DateTimeField(_("重新提交时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,18 +2,20 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability
 from applications import documents as printed
-from applications import downloads, selectors, services
+from applications import downloads, selectors, services, timeline
 from applications.eligibility_service import decide_for, eligibility_allows_submission
 from applications.eligibility_service import self_check as self_check_decision
 from applications.forms import CategoryForm, DocumentForm, PersonForm, RecordForm, SelfCheckForm, TargetForm
@@ -23,6 +25,7 @@ from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected
 from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
+from review import selectors as review_selectors
 
 STEPS = [
     ("person", _("基本信息"), PersonForm),
@@ -45,11 +48,21 @@ TIMELINE_LABELS = {
     "review.city.returned": _("初审退回修改"),
     "review.association.approved": _("复审通过"),
     "review.association.returned": _("复审退回修改"),
+    "review.paper_form_received": _("协办单位收到纸质申报表"),
     "applications.paid": _("缴费成功"),
     "applications.withdrawn_after_approval": _("考前退出"),
     "applications.disqualified": _("取消资格"),
 }
 STEP_NAMES = [name for name, _label, _form in STEPS] + ["documents", "review"]
+
+
+def timeline_of(events) -> list[timeline.Line]:
+    """An application's audit events as 办理记录 lines (routine saves and uploads folded)."""
+    return timeline.grouped(
+        (timeline.Event(e.at, e.action, e.actor_label, e.after) for e in events),
+        labels=TIMELINE_LABELS,
+        slots={value: str(label) for value, label in DocumentSlot.choices},
+    )
 
 
 def _steps_nav(current: str) -> list[dict]:
@@ -180,6 +193,10 @@ def document_file(request, pk: int, slot: str):
     response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    if document.content_type == "application/pdf":
+        # The review screen shows PDFs in place, framed by our own pages; no other site may frame them.
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
     return response
 
 
@@ -236,14 +253,14 @@ def detail(request, pk: int):
         .exclude(action=downloads.DOWNLOADED)  # reads are in the audit trail, not in the 办理记录
         .order_by("at")
     )
-    timeline = [{"at": e.at, "label": TIMELINE_LABELS.get(e.action, e.action)} for e in events]
     can_withdraw = application.applicant_id == request.user.pk and application.status in WITHDRAWABLE
     context = {
         "application": application,
-        "timeline": timeline,
+        "timeline": timeline_of(events),
         "can_withdraw": can_withdraw,
         "returned": _returned_items(application) if application.status == Status.RETURNED else [],
         "can_print": application.applicant_id == request.user.pk or has_capability(request.user, "documents.print"),
+        "review_note": review_selectors.note_for_applicant(application),
     }
     return render(request, "applications/detail.html", context)
 

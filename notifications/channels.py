@@ -96,6 +96,20 @@ def plain_text(message: Message) -> str:
     return "\n".join(lines)
 
 
+# An SMS carries the start of a long message and the link; the inbox has all of it.
+SMS_MAX_CHARACTERS = 200
+
+
+def sms_text(message: Message) -> str:
+    """What an SMS says: like `plain_text`, with a long title and body shortened."""
+    text = f"{message.title}：{message.body}"
+    if len(text) > SMS_MAX_CHARACTERS:
+        text = text[: SMS_MAX_CHARACTERS - 1].rstrip() + "…（全文见站内消息）"
+    if url := link(message):
+        text += f"\n详情：{url}"
+    return text
+
+
 def _reference(delivery: Delivery) -> str:
     """Stable over retries, so a gateway that deduplicates sends once."""
     return f"skillcert-delivery-{delivery.pk}"
@@ -124,7 +138,7 @@ class ConsoleSMS(_Outbox):
     """The default SMS backend: writes the text a person would receive (number masked)."""
 
     def send(self, delivery: Delivery, to: str) -> str:
-        return self.send_text(to, plain_text(delivery.message), _reference(delivery))
+        return self.send_text(to, sms_text(delivery.message), _reference(delivery))
 
     def send_text(self, to: str, text: str, reference: str) -> str:
         """A text that is no inbox message (one-time codes: they never enter an inbox)."""
@@ -155,7 +169,7 @@ class HttpSMSGateway:
         self.timeout = timeout or setting("NOTIFICATIONS_HTTP_TIMEOUT")
 
     def send(self, delivery: Delivery, to: str) -> str:
-        return self.send_text(to, plain_text(delivery.message), _reference(delivery))
+        return self.send_text(to, sms_text(delivery.message), _reference(delivery))
 
     def send_text(self, to: str, text: str, reference: str) -> str:
         payload = {"to": to, "text": text, "reference": reference}

@@ -8,6 +8,7 @@ app_name = "payments_staff"
 
 urlpatterns = [
     path("", staff.orders, name="orders"),
+    path("export/", staff.export, name="export"),
     path("orders/<str:code>/", staff.order, name="order"),
     path("orders/<str:code>/offline/", staff.record_offline, name="record_offline"),
     path("orders/<str:code>/refund/", staff.refund, name="refund"),

@@ -8,7 +8,6 @@ from django.core import signing as django_signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +16,7 @@ from paysim import services, signing
 from paysim.keys import get_keys
 from paysim.models import SimNotification, SimTransaction
 from paysim.services import SimError
+from skillcert.redirects import safe_target
 
 OAUTH_SALT = "paysim.oauth"
 OPENID_COOKIE = "paysim_openid"
@@ -25,8 +25,7 @@ JSAPI_FIELDS = ("appId", "timeStamp", "nonceStr", "package", "signType", "paySig
 
 def _return_url(request: HttpRequest, value: str) -> str:
     # Only links back into this site: the page must not become an open redirect.
-    ok = url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False)
-    return value if value and ok else ""
+    return safe_target(request, value)
 
 
 def _amount(txn: SimTransaction) -> Decimal:

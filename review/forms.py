@@ -8,8 +8,8 @@ from review.reasons import STANDARD_REASONS, reason_text
 from review.selectors import QueueFilter
 
 SORT_CHOICES = [
-    ("submitted", _("提交时间（早→晚）")),
-    ("-submitted", _("提交时间（晚→早）")),
+    ("submitted", _("最近提交时间（早→晚）")),
+    ("-submitted", _("最近提交时间（晚→早）")),
     ("name", _("姓名")),
     ("occupation", _("职业")),
 ]

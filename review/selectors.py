@@ -4,15 +4,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from accounts.permissions import scope_by_city
 from applications.models import Application, Status
 from review.models import Flag
 
+# "submitted" is the latest submission: a resubmission after a return counts from when it came back.
 SORTS = {
-    "submitted": "submitted_at",
-    "-submitted": "-submitted_at",
+    "submitted": "last_submitted_at",
+    "-submitted": "-last_submitted_at",
     "name": "full_name",
     "occupation": "occupation__code",
 }
@@ -51,6 +53,7 @@ def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
     rows = reviewable(user, campaign).select_related("occupation", "level", "city", "paper_form")
     rows = rows.annotate(
         flag_count=Count("flags", distinct=True),
+        last_submitted_at=Coalesce("resubmitted_at", "submitted_at"),
     )
     if f.status:
         rows = rows.filter(status=f.status)
@@ -63,9 +66,9 @@ def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
     if f.city_id:
         rows = rows.filter(city_id=f.city_id)
     if f.submitted_from:
-        rows = rows.filter(submitted_at__date__gte=f.submitted_from)
+        rows = rows.filter(last_submitted_at__date__gte=f.submitted_from)
     if f.submitted_to:
-        rows = rows.filter(submitted_at__date__lte=f.submitted_to)
+        rows = rows.filter(last_submitted_at__date__lte=f.submitted_to)
     if f.flagged is not None:
         has_flags = Exists(Flag.objects.filter(application=OuterRef("pk")))
         rows = rows.filter(has_flags) if f.flagged else rows.exclude(has_flags)
@@ -79,7 +82,24 @@ def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
             if len(text) >= 4
             else Q(full_name__icontains=text)
         )
-    return rows.order_by(SORTS.get(f.sort, "submitted_at"), "pk")
+    return rows.order_by(SORTS.get(f.sort, "last_submitted_at"), "pk")
+
+
+def campaign_choices() -> QuerySet:
+    """The campaigns a reviewer can switch between, newest exam first (one light query)."""
+    from catalog.models import Campaign
+
+    return Campaign.objects.order_by("-exam_date").only("pk", "slug", "title")
+
+
+def note_for_applicant(application: Application) -> str:
+    """The reviewer's note ("给申报人的说明") of the decision that put the application where it
+    is now: the latest return while it is returned, the latest approval while approved."""
+    latest = application.review_rounds.order_by("-decided_at", "-pk").first()
+    if latest is None:
+        return ""
+    current = {"returned": [Status.RETURNED], "approved": [Status.CITY_APPROVED, Status.APPROVED]}
+    return latest.comment.strip() if application.status in current.get(latest.decision, []) else ""
 
 
 AFTER_APPROVAL = [Status.APPROVED, Status.PAID, Status.SCHEDULED, Status.EXAMINED, Status.PASSED, Status.FAILED]

@@ -1,6 +1,7 @@
 """Use cases of reviewing: decide (approve or return), bulk approve, paper-form receipt,
 extending the review window. Status changes happen in applications.lifecycle."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,13 +34,22 @@ def _link(application: Application) -> str:
 
 
 @transaction.atomic
-def approve(actor, application: Application, *, comment: str = "") -> Application:
+def approve(actor, application: Application, *, comment: str = "", verified_flags: Collection[int] = ()) -> Application:
+    """Approve at the actor's tier. An application with risk flags is approved only when
+    the reviewer confirms having checked every one of them (`verified_flags`: their ids,
+    as shown on the screen); a flag raised since then must be looked at first."""
     tier = tier_of(actor)
-    application = lifecycle.approve(actor, application, tier=tier, comment=comment)
+    flags = list(Flag.objects.filter(application=application).order_by("pk"))
+    unchecked = [flag for flag in flags if flag.pk not in set(verified_flags)]
+    if unchecked and application.status == lifecycle.TIER_STATE[tier]:
+        raise TransitionRefused(
+            _("这份申报有 %(n)d 条风险提示未核实：请逐条核对后勾选“已核实风险提示”再通过。") % {"n": len(unchecked)}
+        )
+    verified = [{"id": f.pk, "kind": f.kind, "detail": f.detail, "other": f.other_id} for f in flags]
+    application = lifecycle.approve(actor, application, tier=tier, comment=comment, verified_flags=verified)
     kind = "application.approved" if application.status == Status.APPROVED else "application.city_approved"
-    notify(
-        application.applicant, kind, context={"application": application, "url": _link(application)}, obj=application
-    )
+    context = {"application": application, "url": _link(application), "note": comment.strip()}
+    notify(application.applicant, kind, context=context, obj=application)
     return application
 
 
@@ -54,6 +64,7 @@ def return_for_changes(
         context={
             "application": application,
             "url": _link(application),
+            "note": comment.strip(),
             "items": [{"label": item_label(item), "reason": reason} for item, _code, reason in items],
         },
         obj=application,

@@ -6,6 +6,7 @@ app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk-approve/", views.bulk_approve, name="bulk_approve"),
+    path("export/", views.export, name="export"),
     path("extend/", views.extend, name="extend"),
     path("<int:pk>/", views.screen, name="screen"),
     path("<int:pk>/decide/", views.decide, name="decide"),

@@ -220,8 +220,11 @@ def test_city_returns_the_photo_the_applicant_fixes_it_and_both_tiers_approve(
     expect(phone.locator("ol.timeline")).to_contain_text("初审退回修改")
     expect(phone.locator("ol.timeline")).to_contain_text("修改后重新提交")
 
-    # Back at the city: the new photo is white; approve.
-    city.reload()
+    # Back at the city: the queue marks the resubmission; the new photo is white; approve.
+    city.goto("/staff/review/")
+    expect(queue_row(city, "王小明")).to_contain_text("重新提交")
+    shot(city, "review-queue-resubmitted")
+    queue_row(city, "王小明").get_by_role("link", name="王小明").click()
     expect(status_of(city)).to_have_text("已提交，待初审")
     assert_colour(pixel_at(city.get_by_role("img", name="白底证件照"), 3, 3), WHITE)
     city.get_by_role("button", name="审核通过").click()
@@ -302,3 +305,67 @@ def test_the_regulator_only_reads_and_another_city_cannot_open_it(desk, submitte
     expect(queue_row(baotou, "王小明")).to_have_count(0)
     baotou.goto("/staff/review/?status=&text=王小明")
     expect(baotou.locator("#results tbody tr")).to_have_text("没有符合条件的申报。")
+
+
+def test_the_reviewers_note_reaches_the_applicant(phone: Page, desk, submitted, shot):
+    note = "照片背景偏蓝，请到照相馆重新拍摄白底证件照。"
+    city = desk()
+    log_in(city, "hohhot-co")
+    city.goto(f"/staff/review/{submitted.pk}/")
+    city.locator("#decide summary").click()
+    city.get_by_label("白底证件照", exact=True).check()
+    city.get_by_label("白底证件照 常用原因").select_option(label="照片不是白底")
+    city.get_by_label("给申报人的说明（可选）", exact=True).fill(note)
+    city.get_by_role("button", name="退回修改", exact=True).click()
+    expect(city.get_by_role("status")).to_have_text("已退回申报人修改。")
+
+    # The applicant's application page says it, beside the item to fix.
+    log_in(phone, "13800000001")
+    phone.goto(f"/applications/{submitted.pk}/")
+    returned = phone.get_by_role("alert")
+    expect(returned).to_contain_text("审核人的说明")
+    expect(returned).to_contain_text(note)
+    expect(returned.locator("li")).to_have_text("白底证件照：照片不是白底")
+    shot(phone, "review-applicant-note")
+    assert_fits_phone(phone)
+
+    # And so does the inbox message.
+    main_nav(phone).get_by_role("link", name=re.compile(r"^消息")).click()
+    phone.locator("article.card").first.get_by_role("link", name="申报被退回，请修改").click()
+    message = phone.locator("main .card")
+    expect(message).to_contain_text(f"审核说明：{note}")
+    expect(message).to_contain_text("1. 白底证件照：照片不是白底")
+    assert_fits_phone(phone)
+
+
+def test_a_pdf_opens_in_place_on_the_review_screen(desk, people, open_campaign, shot):
+    from applications import services
+    from applications.tests.fixtures import fill
+    from applications.tests.uploadfixtures import text_pdf
+
+    applicant = people["applicant"]
+    application = fill(services.start_application(applicant, open_campaign))
+    services.upload_document(applicant, application, "photo", tinted_photo(WHITE), "证件照.jpg")
+    for shade, slot in enumerate(("id_front", "id_back", "diploma"), start=1):
+        services.upload_document(applicant, application, slot, tinted_photo((250 - shade, 250, 250)), f"{slot}.jpg")
+    services.upload_document(
+        applicant, application, "pledge", text_pdf("本人承诺所填信息真实有效。" * 20), "承诺书.pdf"
+    )
+    application = services.submit_application(applicant, application)
+
+    city = desk()
+    log_in(city, "hohhot-co")
+    pdf_url = f"/applications/{application.pk}/documents/pledge/"
+    refused = []
+    city.on("console", lambda m: refused.append(m.text) if "Refused to display" in m.text else None)
+    with city.expect_response(lambda r: r.url.split("#")[0].endswith(pdf_url)) as framed:
+        city.goto(f"/staff/review/{application.pk}/")
+    assert framed.value.status == 200 and framed.value.headers["x-frame-options"] == "SAMEORIGIN"
+    frame = city.locator("iframe[title='诚信承诺书（签字）']")
+    expect(frame).to_be_visible()
+    assert frame.bounding_box()["height"] > 300
+    expect(city).to_have_url(re.compile(rf"/staff/review/{application.pk}/$"))  # still on the screen
+    new_tab = city.get_by_role("link", name="在新窗口打开")
+    expect(new_tab).to_have_attribute("target", "_blank")
+    assert refused == []
+    shot(city, "review-screen-pdf")
