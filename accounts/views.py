@@ -13,7 +13,6 @@ from accounts import codes, devices, services
 from accounts.forms import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, UnlockRequestForm
 from accounts.models import User
 from accounts.permissions import has_capability, require, scope_by_city
-from audit.services import record
 from skillcert.redirects import next_or
 
 
