@@ -250,9 +250,12 @@ EXPECT: dict[str, Row] = {
         {**ASSOCIATION, "association": 302}, method="POST", data={"campaign": "demo", "until": "2099-12-31"}
     ),
     "review:screen": Row(REVIEW, APP),
+    # The filtered list as xlsx (numbers masked unless asked for with the unmask permission).
+    "review:export": Row(REVIEWERS, method="POST", query="campaign=demo"),
     "review:decide": Row(DECIDE, APP, method="POST", data={"decision": "approve"}),
     "review:paper_form": Row(DECIDE, APP, method="POST", data=lambda o: {"received_on": str(timezone.localdate())}),
     "payments_staff:orders": Row(REVIEWERS),
+    "payments_staff:export": Row(REVIEWERS, method="POST", query="campaign=demo"),
     "payments_staff:order": Row(ORDER_PAGE, ORDER),
     "payments_staff:record_offline": Row(MONEY, ORDER, method="POST"),
     "payments_staff:refund": Row(MONEY, ORDER, method="POST", data=lambda o: {"payment": o.payment.pk}),
