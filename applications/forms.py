@@ -39,7 +39,6 @@ class PersonForm(StepForm):
             "full_name",
             "ethnicity",
             "education",
-            "education_related",
             "preparatory_technician",
             "phone",
             "work_started_on",
@@ -81,10 +80,20 @@ class PersonForm(StepForm):
 class TargetForm(StepForm):
     class Meta:
         model = Application
-        fields = ["occupation", "level", "work_type", "category", "occupation_years", "apprenticeship_completed"]
+        # The major is judged against the occupation, so it is asked here, once the occupation is chosen.
+        fields = [
+            "occupation",
+            "level",
+            "work_type",
+            "category",
+            "occupation_years",
+            "apprenticeship_completed",
+            "education_related",
+        ]
         help_texts = {
             "work_type": _("没有工种的职业可不填。"),
             "occupation_years": _("从事本职业或相关职业的年数。"),
+            "education_related": _("学历证书上的专业与上面选择的申报职业相同或相关时勾选。"),
         }
 
     def __init__(self, *args, **kwargs):
