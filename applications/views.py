@@ -79,17 +79,28 @@ def start(request, key: str | None = None):
     )
     if campaign is None:
         raise Http404
+    carried = request.session.get(SELF_CHECK_SESSION_KEY)
+    if not carried or carried.get("campaign") != campaign.pk:
+        carried = None
     existing = selectors.current_application(request.user, campaign)
     if existing:
+        if carried:
+            request.session.pop(SELF_CHECK_SESSION_KEY)
+            messages.info(request, _("你在本批次已有申报，自测的条件没有带入；请在申报中修改。"))
         return redirect("applications:detail", existing.pk)
     if request.method == "POST":
         try:
-            application = services.start_application(request.user, campaign)
+            facts = carried["facts"] if carried else None
+            application = services.start_application(request.user, campaign, self_check_facts=facts)
         except TransitionRefused as refusal:
             messages.error(request, str(refusal))
         else:
+            if carried:
+                request.session.pop(SELF_CHECK_SESSION_KEY)
+                messages.success(request, _("已带入自测时填写的申报职业、等级和类别等信息，请逐步核对。"))
             return redirect("applications:step", application.pk, "person")
-    return render(request, "applications/start.html", {"campaign": campaign, "today": timezone.localdate()})
+    context = {"campaign": campaign, "today": timezone.localdate(), "carried": bool(carried)}
+    return render(request, "applications/start.html", context)
 
 
 @login_required
@@ -389,17 +400,39 @@ def withdraw(request, pk: int):
     return redirect("applications:detail", pk)
 
 
+SELF_CHECK_SESSION_KEY = "self_check_facts"
+
+
 def self_check(request, key: str | None = None):
-    """申报条件自测: public, nothing stored; htmx swaps in the result."""
+    """申报条件自测: public, nothing stored in the database.
+
+    The fields follow the chosen category: the server renders them (the category
+    select swaps them in with htmx; without JS the first submit after a change of
+    category only shows the new fields). The facts of the last check are kept in
+    the session, for "按此条件申报" to carry into a new application.
+    """
     campaign = (
         catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
     )
     if campaign is None:
         raise Http404
-    form = SelfCheckForm(request.POST if request.method == "POST" else None, campaign=campaign)
-    decision = (
-        self_check_decision(campaign, form.cleaned_data) if request.method == "POST" and form.is_valid() else None
+    posted = request.method == "POST"
+    category = request.POST.get("category") if posted else request.GET.get("category")
+    if category not in Category.values:
+        category = Category.INITIAL
+    # The facts are judged only when the form showed this category's fields.
+    judge = posted and request.POST.get("shown") == category
+    form = SelfCheckForm(
+        request.POST if judge else None,
+        initial=request.POST.dict() if posted and not judge else None,
+        campaign=campaign,
+        category=category,
     )
-    context = {"campaign": campaign, "form": form, "decision": decision}
-    template = "applications/self_check.html#result" if request.htmx else "applications/self_check.html"
-    return render(request, template, context)
+    decision = self_check_decision(campaign, form.cleaned_data) if judge and form.is_valid() else None
+    if decision is not None:
+        request.session[SELF_CHECK_SESSION_KEY] = {"campaign": campaign.pk, "facts": form.facts()}
+    context = {"campaign": campaign, "form": form, "decision": decision, "category": category}
+    if request.htmx:
+        part = "facts" if request.headers.get("HX-Target") == "facts" else "result"
+        return render(request, f"applications/self_check.html#{part}", context)
+    return render(request, "applications/self_check.html", context)
