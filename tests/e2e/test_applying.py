@@ -213,7 +213,9 @@ def test_a_level_the_campaign_does_not_offer_is_refused_in_place(phone: Page, pe
     expect(phone.locator(".error-summary")).to_contain_text("只开设 3、2、1 级")
     # What was chosen is kept, so only the level needs changing.
     expect(phone.get_by_label("申报职业", exact=True)).to_have_value(re.compile(r"\d+"))
-    expect(phone.get_by_label("申报职业", exact=True).locator("option:checked")).to_have_text("保卫管理员（3-02-02-00）")
+    expect(phone.get_by_label("申报职业", exact=True).locator("option:checked")).to_have_text(
+        "保卫管理员（3-02-02-00）"
+    )
     expect(phone.get_by_label("本职业工龄（年）")).to_have_value("3")
     shot(phone, "apply-level-not-offered")
     assert_fits_phone(phone)
