@@ -267,3 +267,26 @@ def test_without_javascript_one_submit_uploads_every_chosen_file(
         assert_fits_phone(phone)
     finally:
         context.close()
+
+
+def test_withdrawing_asks_first_and_a_no_keeps_the_application(phone: Page, people, complete_draft):
+    log_in(phone, "13800000001")
+    expect(phone).to_have_url(re.compile(r"/accounts/me/$"))
+    phone.goto(f"/applications/{complete_draft.pk}/")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    posted = []
+    phone.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    phone.once("dialog", lambda dialog: answer(dialog, False))
+    phone.get_by_role("button", name="撤回申报").click()
+    expect(phone.locator("dl.summary")).to_contain_text("草稿")
+    assert asked == ["确定撤回这份申报吗？"] and posted == []
+
+    phone.once("dialog", lambda dialog: answer(dialog, True))
+    phone.get_by_role("button", name="撤回申报").click()
+    expect(phone.get_by_role("status")).to_contain_text("申报已撤回")
+    expect(phone.locator("dl.summary")).to_contain_text("已撤回")
