@@ -140,6 +140,7 @@ def test_applicant_fills_six_steps_uploads_submits_and_downloads_the_form(
 
     photo_slot = upload(phone, "photo", id_photo(tmp_path / "证件照.jpg"))
     expect(photo_slot.locator(".tag")).to_have_text("已上传")
+    expect(photo_slot.get_by_role("status")).to_contain_text("“白底证件照”已上传")
     expect(photo_slot.locator(".error-message")).to_have_count(0)
     for shade, slot in enumerate(IMAGE_SLOTS, start=1):  # chosen one after another, sent in turn
         upload(phone, slot, scan(tmp_path / f"{slot}.png", shade * 40))
