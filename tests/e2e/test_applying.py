@@ -291,3 +291,31 @@ def test_withdrawing_asks_first_and_a_no_keeps_the_application(phone: Page, peop
     phone.get_by_role("button", name="撤回申报").click()
     expect(phone.get_by_role("status")).to_contain_text("申报已撤回")
     expect(phone.locator("dl.summary")).to_contain_text("已撤回")
+
+
+def test_each_chosen_file_shows_its_progress_and_waits_its_turn(phone: Page, people, open_campaign, tmp_path):
+    start_applying(phone)
+    pk = application_pk(phone)
+    phone.goto(f"/applications/{pk}/documents/")
+    sent, held = [], []
+
+    def hold_the_first(route):  # the first upload waits until the test lets it go
+        sent.append(route.request.url)
+        if len(sent) == 1:
+            held.append(route)
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r"/documents/$"), hold_the_first)
+    photo = upload(phone, "photo", id_photo(tmp_path / "证件照.jpg"))
+    front = upload(phone, "id_front", scan(tmp_path / "front.png", 40))
+    expect(photo.locator(".upload-state")).to_contain_text("正在上传")
+    expect(photo.locator("progress")).to_be_visible()
+    expect(front.locator(".upload-state")).to_have_text("等待上传…")  # one upload at a time
+    assert len(sent) == 1
+
+    held.pop().continue_()
+    expect(photo.locator(".tag")).to_have_text("已上传")
+    expect(front.locator(".tag")).to_have_text("已上传")
+    expect(phone.locator("#upload-count")).to_have_text("已上传 2 / 5 项")
+    assert len(sent) == 2
