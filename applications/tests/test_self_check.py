@@ -197,3 +197,13 @@ def test_facts_checked_for_another_campaign_are_not_carried(people, open_campaig
     client.force_login(people["applicant"])
     client.post(reverse("applications:start_in", args=[open_campaign.slug]))
     assert Application.objects.get().category == ""
+
+
+def test_facts_are_not_poured_into_an_application_that_already_exists(people, draft, client):
+    url = reverse("applications:self_check_in", args=[draft.campaign.slug])
+    client.force_login(people["applicant"])
+    client.post(url, facts(occupation=Occupation.objects.get(code="4-12-01-01").pk))
+    response = client.get(reverse("applications:start_in", args=[draft.campaign.slug]), follow=True)
+    assert "自测的条件没有带入" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.category == "" and draft.occupation_id is None
