@@ -77,13 +77,15 @@ class User(LookupHashesMixin, AbstractBaseUser, PermissionsMixin):
     )
     full_name = models.CharField(_("姓名"), max_length=50)
     id_number = EncryptedTextField(_("身份证号码"), blank=True, normaliser=normalise_id_number)
-    id_number_hash = LookupHashField(source="id_number", unique=True)
+    id_number_hash = LookupHashField(source="id_number", unique=True, verbose_name=_("身份证号码查询摘要"))
     phone = EncryptedTextField(_("手机号码"), blank=True, normaliser=normalise_mobile)
-    phone_hash = LookupHashField(source="phone", unique=True)
+    phone_hash = LookupHashField(source="phone", unique=True, verbose_name=_("手机号码查询摘要"))
     is_active = models.BooleanField(_("启用"), default=True)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
     # Part of the session hash: changing it ends every session of the user.
-    session_salt = models.CharField(max_length=32, default=new_session_salt, editable=False)
+    session_salt = models.CharField(
+        max_length=32, default=new_session_salt, editable=False, verbose_name=_("会话密钥盐")
+    )
     # Set when a code sent to the phone came back (registration, password reset).
     phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
     # A password set by the association: the user must choose their own before anything else.
@@ -151,10 +153,10 @@ class LoginFailure(models.Model):
     """One failed login. The identifier is kept only as a keyed hash; `known_device` when the
     browser had logged in to that account before (see accounts.devices)."""
 
-    identifier_hash = models.CharField(max_length=64, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    known_device = models.BooleanField(default=False)
+    identifier_hash = models.CharField(max_length=64, db_index=True, verbose_name=_("账号查询摘要"))
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True, verbose_name=_("IP 地址"))
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("时间"))
+    known_device = models.BooleanField(default=False, verbose_name=_("已知设备"))
 
     class Meta:
         verbose_name = _("登录失败记录")

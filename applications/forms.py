@@ -40,7 +40,6 @@ class PersonForm(StepForm):
             "full_name",
             "ethnicity",
             "education",
-            "education_related",
             "preparatory_technician",
             "phone",
             "work_started_on",
@@ -82,10 +81,20 @@ class PersonForm(StepForm):
 class TargetForm(StepForm):
     class Meta:
         model = Application
-        fields = ["occupation", "level", "work_type", "category", "occupation_years", "apprenticeship_completed"]
+        # The major is judged against the occupation, so it is asked here, once the occupation is chosen.
+        fields = [
+            "occupation",
+            "level",
+            "work_type",
+            "category",
+            "occupation_years",
+            "apprenticeship_completed",
+            "education_related",
+        ]
         help_texts = {
             "work_type": _("没有工种的职业可不填。"),
             "occupation_years": _("从事本职业或相关职业的年数。"),
+            "education_related": _("学历证书上的专业与上面选择的申报职业相同或相关时勾选。"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -242,6 +251,26 @@ class DocumentForm(forms.Form):
         return upload
 
 
+SELF_CHECK_BASE = ("occupation", "level", "category")
+_PRIOR_CERTIFICATE = (
+    "prior_level",
+    "prior_occupation",
+    "prior_related",
+    "prior_issued_on",
+    "prior_via_transfer",
+    "prior_original_issued_on",
+)
+_SCHOOLING = ("education", "education_related", "preparatory_technician")
+# What each category's conditions read (eligibility.decide), in the order a person answers.
+SELF_CHECK_FIELDS: dict[str, tuple[str, ...]] = {
+    Category.INITIAL: ("occupation_years", "apprenticeship_completed", *_SCHOOLING),
+    Category.PROMOTION: (*_PRIOR_CERTIFICATE, "occupation_years", *_SCHOOLING),
+    Category.TRANSFER: _PRIOR_CERTIFICATE,
+    Category.THROUGH: ("title_field", "title_rank"),
+    Category.VETERAN: ("veteran_wage_level",),
+}
+
+
 class SelfCheckForm(forms.Form):
     """申报条件自测: the facts the engine needs, for anyone, nothing stored."""
 
@@ -249,14 +278,14 @@ class SelfCheckForm(forms.Form):
     level = forms.TypedChoiceField(label=_("申报等级"), coerce=int, choices=[])
     category = forms.ChoiceField(label=_("申报类别"), choices=Category.choices)
     occupation_years = forms.DecimalField(
-        label=_("从事本职业或相关职业的年限"), min_value=0, max_value=60, max_digits=4, decimal_places=1
+        label=_("从事本职业或相关职业的年限"), min_value=0, max_value=60, max_digits=4, decimal_places=1, required=False
     )
     apprenticeship_completed = forms.BooleanField(label=_("已完成学徒期"), required=False)
     education = forms.ChoiceField(label=_("文化程度"), choices=[("", "—"), *Education.choices], required=False)
     education_related = forms.BooleanField(label=_("所学专业与申报职业相同或相关"), required=False)
     preparatory_technician = forms.BooleanField(label=_("持有预备技师证书（技师学院）"), required=False)
     prior_level = forms.TypedChoiceField(
-        label=_("所持证书等级（晋级、平转填写）"), coerce=int, empty_value=None, required=False, choices=[]
+        label=_("所持证书等级"), coerce=int, empty_value=None, required=False, choices=[]
     )
     prior_occupation = forms.ModelChoiceField(
         label=_("所持证书职业"), queryset=Occupation.objects.order_by("code"), required=False
@@ -275,26 +304,51 @@ class SelfCheckForm(forms.Form):
     prior_wage_granted_year = forms.IntegerField(
         label=_("兑现工资待遇年份"), required=False, min_value=1950, max_value=2100
     )
-    title_field = forms.ChoiceField(
-        label=_("职称领域（贯通填写）"), choices=[("", "—"), *TitleField.choices], required=False
-    )
+    title_field = forms.ChoiceField(label=_("职称领域"), choices=[("", "—"), *TitleField.choices], required=False)
     title_rank = forms.ChoiceField(label=_("职称等级"), choices=[("", "—"), *TitleRank.choices], required=False)
     veteran_wage_level = forms.TypedChoiceField(
-        label=_("退役军人工资待遇（退役军人填写）"),
+        label=_("服役期间的工资待遇"),
         coerce=int,
         empty_value=None,
         required=False,
         choices=[("", "—"), *WAGE_LEVELS],
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, category: str = Category.INITIAL, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        # Only what the chosen category needs: the rest is not shown and not read.
+        self.category_fields = SELF_CHECK_FIELDS.get(category, SELF_CHECK_FIELDS[Category.INITIAL])
+        for name in list(self.fields):
+            if name not in SELF_CHECK_BASE and name not in self.category_fields:
+                del self.fields[name]
+        if "occupation_years" in self.fields:
+            self.fields["occupation_years"].required = True
         self.fields["occupation"].queryset = Occupation.objects.filter(offerings__campaign=campaign).order_by("code")
         self.fields["occupation"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
         level_choices = [(level.number, str(level)) for level in Level.objects.all()]
         self.fields["level"].choices = level_choices
-        self.fields["prior_level"].choices = [("", "—"), *level_choices]
+        if "prior_level" in self.fields:
+            self.fields["prior_level"].choices = [("", "—"), *level_choices]
+
+    def base_fields_shown(self):
+        return [self[name] for name in SELF_CHECK_BASE]
+
+    def category_fields_shown(self):
+        return [self[name] for name in self.category_fields]
+
+    def facts(self) -> dict:
+        """The cleaned facts in plain JSON values, to carry into an application (the session stores them)."""
+        facts = {}
+        for name, value in self.cleaned_data.items():
+            if isinstance(value, Occupation):
+                value = value.pk
+            elif isinstance(value, date):
+                value = value.isoformat()
+            elif value is not None and name == "occupation_years":
+                value = str(value)
+            facts[name] = value
+        return facts
 
     def clean(self):
         data = super().clean()

@@ -89,29 +89,34 @@ def private_files() -> _PrivateStorage:
 
 
 class Application(LookupHashesMixin, models.Model):
-    campaign = models.ForeignKey("catalog.Campaign", models.PROTECT, related_name="applications")
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="applications")
+    campaign = models.ForeignKey(
+        "catalog.Campaign", models.PROTECT, related_name="applications", verbose_name=_("认定批次")
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="applications", verbose_name=_("申报人")
+    )
     # The co-organizer that handles it: where the employer is; 自治区直属单位 go to 呼和浩特.
     city = models.ForeignKey(
         "catalog.City", models.PROTECT, null=True, blank=True, related_name="applications", verbose_name=_("盟市")
     )
     is_direct_unit = models.BooleanField(_("自治区直属单位"), default=False)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    version = models.PositiveIntegerField(default=0, editable=False)  # optimistic lock for concurrent edits
+    # optimistic lock for concurrent edits
+    version = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("版本"))
     # While returned: which tier returned it (resubmission goes back there) and what to fix.
-    returned_tier = models.CharField(max_length=20, blank=True)
-    returned_items = models.JSONField(default=list, blank=True)
+    returned_tier = models.CharField(max_length=20, blank=True, verbose_name=_("退回环节"))
+    returned_items = models.JSONField(default=list, blank=True, verbose_name=_("退回项目"))
     # Last four digits, for staff searching a queue ("尾号"); the masks show them anyway.
-    id_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
-    phone_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    id_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False, verbose_name=_("身份证号尾号"))
+    phone_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False, verbose_name=_("手机号尾号"))
 
     # Annex 2 — the person
     full_name = models.CharField(_("姓名"), max_length=50)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     id_number = EncryptedTextField(_("身份证号码"), normaliser=normalise_id_number)
-    id_number_hash = LookupHashField(source="id_number")
+    id_number_hash = LookupHashField(source="id_number", verbose_name=_("身份证号码查询摘要"))
     phone = EncryptedTextField(_("联系电话"), normaliser=normalise_mobile)
-    phone_hash = LookupHashField(source="phone")
+    phone_hash = LookupHashField(source="phone", verbose_name=_("联系电话查询摘要"))
     education = models.CharField(_("文化程度"), max_length=30, choices=Education.choices, blank=True)
     education_related = models.BooleanField(_("所学专业与申报职业相关"), default=False)
     preparatory_technician = models.BooleanField(_("持有预备技师证书（技师学院）"), default=False)
@@ -159,11 +164,11 @@ class Application(LookupHashesMixin, models.Model):
     specialties = models.TextField(_("技术特长与业绩"), blank=True)
 
     # Snapshot of the engine's decision when submitted
-    eligibility_rule = models.CharField(max_length=80, blank=True)
-    eligibility_reasons = models.JSONField(default=list, blank=True)
+    eligibility_rule = models.CharField(max_length=80, blank=True, verbose_name=_("资格判定规则"))
+    eligibility_reasons = models.JSONField(default=list, blank=True, verbose_name=_("资格判定理由"))
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     # The latest resubmission after a return; reviewers sort by it and see it marked.
     resubmitted_at = models.DateTimeField(_("重新提交时间"), null=True, blank=True)
@@ -213,20 +218,20 @@ def _document_path(instance, filename: str) -> str:  # services name files thems
 
 
 class ApplicationDocument(models.Model):
-    application = models.ForeignKey(Application, models.CASCADE, related_name="documents")
+    application = models.ForeignKey(Application, models.CASCADE, related_name="documents", verbose_name=_("申报"))
     slot = models.CharField(_("材料"), max_length=30, choices=DocumentSlot.choices)
-    file = models.FileField(storage=private_files, upload_to=_document_path, max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64, db_index=True)
-    pages = models.PositiveSmallIntegerField(null=True, blank=True)
-    text_characters = models.PositiveIntegerField(null=True, blank=True)
-    flags = models.JSONField(default=list, blank=True)
+    file = models.FileField(storage=private_files, upload_to=_document_path, max_length=200, verbose_name=_("文件"))
+    content_type = models.CharField(max_length=50, verbose_name=_("文件类型"))
+    size = models.PositiveIntegerField(verbose_name=_("大小（字节）"))
+    sha256 = models.CharField(max_length=64, db_index=True, verbose_name=_("SHA-256 摘要"))
+    pages = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("页数"))
+    text_characters = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("字数"))
+    flags = models.JSONField(default=list, blank=True, verbose_name=_("检查提示"))
     # The text layer of summaries and papers, for the similarity check of reviewers.
-    text = models.TextField(blank=True, editable=False)
+    text = models.TextField(blank=True, editable=False, verbose_name=_("文字内容"))
     # MinHash signature of `text` (review.similarity.Signature.to_bytes()), for the similarity check.
-    minhash = models.BinaryField(null=True, blank=True, editable=False)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    minhash = models.BinaryField(null=True, blank=True, editable=False, verbose_name=_("相似度签名"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("上传时间"))
     # Not stored: what the upload service did to the file ("照片已从 … 压缩为 …"), to tell the applicant.
     notes: tuple[str, ...] = ()
 

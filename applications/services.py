@@ -44,8 +44,9 @@ def _require_editable(application: Application, items: set[str]) -> None:
 
 
 @transaction.atomic
-def start_application(actor, campaign) -> Application:
-    """The applicant's draft in this campaign: the live one if it exists, else a new one."""
+def start_application(actor, campaign, *, self_check_facts: dict | None = None) -> Application:
+    """The applicant's draft in this campaign: the live one if it exists, else a new one
+    (pre-filled from the self-check's facts when given)."""
     if actor.role != Role.APPLICANT:
         raise PermissionDenied("only applicants apply")
     existing = selectors.current_application(actor, campaign)
@@ -64,6 +65,8 @@ def start_application(actor, campaign) -> Application:
     except IntegrityError:  # the same ID number already applied in this campaign
         raise TransitionRefused(_("该身份证号码在本批次已有申报，不能重复申报。")) from None
     record("applications.started", actor=actor, obj=application)
+    if self_check_facts:
+        application = prefill_from_self_check(actor, application, self_check_facts)
     return application
 
 
@@ -90,6 +93,45 @@ def save_step(actor, application: Application, values: dict, *, expected_version
     if changed:
         record("applications.draft_saved", actor=actor, obj=application, after={"fields": sorted(changed)})
     return application
+
+
+# The self-check's facts that are fields of the application under the same name.
+SELF_CHECK_CARRIED = (
+    "category",
+    "apprenticeship_completed",
+    "education",
+    "education_related",
+    "preparatory_technician",
+    "prior_level",
+    "prior_related",
+    "prior_via_transfer",
+    "title_field",
+    "title_rank",
+    "veteran_wage_level",
+)
+
+
+def prefill_from_self_check(actor, application: Application, facts: dict) -> Application:
+    """Start a fresh draft from the facts of the self-check (kept in the session, never
+    read from the query). Occupations and levels are looked up again; an occupation the
+    campaign does not offer is left out. Saved like any step: audited, editable after."""
+    from catalog.models import Level, Occupation
+
+    values = {name: facts[name] for name in SELF_CHECK_CARRIED if facts.get(name) not in (None, "")}
+    offered = Occupation.objects.filter(offerings__campaign=application.campaign)
+    if facts.get("occupation"):
+        values["occupation"] = offered.filter(pk=facts["occupation"]).first()
+    if facts.get("level"):
+        values["level"] = Level.objects.filter(number=facts["level"]).first()
+    if facts.get("prior_occupation"):
+        values["prior_occupation"] = Occupation.objects.filter(pk=facts["prior_occupation"]).first()
+    if facts.get("occupation_years") not in (None, ""):
+        values["occupation_years"] = int(float(facts["occupation_years"]))  # whole years on the form
+    for name in ("prior_issued_on", "prior_original_issued_on"):
+        if facts.get(name):
+            values[name] = date.fromisoformat(facts[name])
+    values = {name: value for name, value in values.items() if value is not None}
+    return save_step(actor, application, values, expected_version=application.version)
 
 
 def _check(slot: str, data: bytes, name: str) -> uploads.CheckedUpload:

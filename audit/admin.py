@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from audit.services import record
 
@@ -36,11 +38,28 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """The role stored with each event is a plain code: filter and show it by its Chinese name."""
+
+    title = _("角色")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(role=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "role", "city", "action", "object_repr", "ip"]
-    list_filter = ["role", "city"]
+    list_display = ["at", "actor_label", "role_name", "city", "action", "object_repr", "ip"]
+    list_filter = [RoleFilter, "city"]
     search_fields = ["action", "actor_label", "object_repr", "object_id"]
+
+    @admin.display(description=_("角色"), ordering="role")
+    def role_name(self, obj):
+        return obj.role_label
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff

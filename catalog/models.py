@@ -201,7 +201,7 @@ class ExamSession(models.Model):
         THEORY = "theory", _("理论知识考试")
         SKILL = "skill", _("技能考核")
 
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="sessions")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="sessions", verbose_name=_("认定批次"))
     kind = models.CharField(_("科目"), max_length=10, choices=Kind.choices)
     date = models.DateField(_("日期"))
     starts_at = models.TimeField(_("开始时间"))
@@ -227,8 +227,8 @@ class ExamSession(models.Model):
 class CampaignOccupation(models.Model):
     """An occupation a campaign offers (a row of annex 1) and the levels offered."""
 
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="offerings")
-    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="offerings")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="offerings", verbose_name=_("认定批次"))
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="offerings", verbose_name=_("职业"))
     position = models.PositiveSmallIntegerField(_("序号"))
     levels = models.ManyToManyField(Level, related_name="offerings", verbose_name=_("等级"))
 
@@ -254,7 +254,7 @@ class FeeRule(models.Model):
     An occupation's own rule wins over its level's rule (`catalog.fees.fee_for`).
     """
 
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="fee_rules")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="fee_rules", verbose_name=_("认定批次"))
     level = models.ForeignKey(Level, models.PROTECT, related_name="+", verbose_name=_("等级"))
     occupation = models.ForeignKey(
         Occupation,

@@ -23,9 +23,11 @@ class Order(models.Model):
         REFUNDED = "refunded", _("已退费")
 
     code = models.CharField(_("订单号"), max_length=24, unique=True)
-    application = models.OneToOneField("applications.Application", models.PROTECT, related_name="order")
-    campaign = models.ForeignKey("catalog.Campaign", models.PROTECT, related_name="orders")
-    city = models.ForeignKey("catalog.City", models.PROTECT, related_name="orders")
+    application = models.OneToOneField(
+        "applications.Application", models.PROTECT, related_name="order", verbose_name=_("申报")
+    )
+    campaign = models.ForeignKey("catalog.Campaign", models.PROTECT, related_name="orders", verbose_name=_("认定批次"))
+    city = models.ForeignKey("catalog.City", models.PROTECT, related_name="orders", verbose_name=_("盟市"))
     amount = models.DecimalField(_("应缴金额（元）"), max_digits=8, decimal_places=2)
     currency = models.CharField(_("币种"), max_length=3, default="CNY")
     description = models.CharField(_("收费项目"), max_length=120)
@@ -60,7 +62,7 @@ class Payment(models.Model):
         CANCELED = "canceled", _("已关闭")
         REFUNDED = "refunded", _("已全额退款")
 
-    order = models.ForeignKey(Order, models.PROTECT, related_name="payments")
+    order = models.ForeignKey(Order, models.PROTECT, related_name="payments", verbose_name=_("缴费订单"))
     provider = models.CharField(_("支付方式"), max_length=20)  # a key of payments.providers.PROVIDERS
     channel = models.CharField(_("渠道"), max_length=20)  # native / jsapi / bank_transfer / cash
     out_trade_no = models.CharField(_("商户订单号"), max_length=32, unique=True)
@@ -120,7 +122,7 @@ class Refund(models.Model):
         DUPLICATE = "duplicate", _("重复缴费")
         OTHER = "other", _("其他")
 
-    payment = models.ForeignKey(Payment, models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(Payment, models.PROTECT, related_name="refunds", verbose_name=_("支付记录"))
     out_refund_no = models.CharField(_("退款单号"), max_length=64, unique=True)
     amount = models.DecimalField(_("退款金额（元）"), max_digits=8, decimal_places=2)
     reason = models.CharField(_("退款原因"), max_length=20, choices=Reason.choices)
@@ -182,7 +184,7 @@ class InvoiceRequest(models.Model):
         REQUESTED = "requested", _("待开具")
         ISSUED = "issued", _("已开具")
 
-    order = models.OneToOneField(Order, models.PROTECT, related_name="invoice")
+    order = models.OneToOneField(Order, models.PROTECT, related_name="invoice", verbose_name=_("缴费订单"))
     kind = models.CharField(_("发票类型"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("发票抬头"), max_length=100)
     tax_number = models.CharField(_("纳税人识别号"), max_length=20, blank=True)

@@ -19,7 +19,9 @@ class Decision(models.TextChoices):
 class ReviewRound(models.Model):
     """One decision of one tier on one application. Rounds are kept: the history."""
 
-    application = models.ForeignKey("applications.Application", models.CASCADE, related_name="review_rounds")
+    application = models.ForeignKey(
+        "applications.Application", models.CASCADE, related_name="review_rounds", verbose_name=_("申报")
+    )
     tier = models.CharField(_("审核环节"), max_length=20, choices=Tier.choices)
     decision = models.CharField(_("结论"), max_length=20, choices=Decision.choices)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("审核人"))
@@ -38,7 +40,7 @@ class ReviewRound(models.Model):
 class ReturnItem(models.Model):
     """One thing to fix: a field of the form or a document slot, with the reason."""
 
-    round = models.ForeignKey(ReviewRound, models.CASCADE, related_name="items")
+    round = models.ForeignKey(ReviewRound, models.CASCADE, related_name="items", verbose_name=_("审核记录"))
     item = models.CharField(_("项目"), max_length=40)  # an Application field name or a DocumentSlot value
     reason_code = models.CharField(_("常用原因"), max_length=40, blank=True)
     reason = models.CharField(_("原因"), max_length=300)
@@ -74,14 +76,16 @@ class FlagKind(models.TextChoices):
 class Flag(models.Model):
     """A signal for reviewers; it never blocks anything by itself."""
 
-    application = models.ForeignKey("applications.Application", models.CASCADE, related_name="flags")
+    application = models.ForeignKey(
+        "applications.Application", models.CASCADE, related_name="flags", verbose_name=_("申报")
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=FlagKind.choices)
     detail = models.CharField(_("说明"), max_length=300, blank=True)
     other = models.ForeignKey(
         "applications.Application", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("相关申报")
     )
     score = models.FloatField(_("相似度"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("风险提示")
@@ -97,12 +101,14 @@ class Flag(models.Model):
 class PaperFormReceipt(models.Model):
     """The signed original 申报表 reached the co-organizer (报名流程 四(一))."""
 
-    application = models.OneToOneField("applications.Application", models.CASCADE, related_name="paper_form")
+    application = models.OneToOneField(
+        "applications.Application", models.CASCADE, related_name="paper_form", verbose_name=_("申报")
+    )
     received_on = models.DateField(_("收到日期"))
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("经办人")
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("登记时间"))
 
     class Meta:
         verbose_name = _("纸质申报表签收")

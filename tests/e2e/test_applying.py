@@ -47,9 +47,9 @@ def scan(path: Path, shade: int) -> Path:
 
 
 def upload(page: Page, slot: str, path: Path):
+    """Choose a file for a slot: the page's script sends it at once and redraws the slot."""
     section = page.locator(f"#slot-{slot}")
     section.locator("input[type=file]").set_input_files(path)
-    section.get_by_role("button", name="上传", exact=True).click()
     return section
 
 
@@ -83,7 +83,7 @@ def test_applicant_fills_six_steps_uploads_submits_and_downloads_the_form(
     expect(phone.get_by_label("联系电话")).to_have_value("13800000001")
     phone.get_by_label("民族", exact=True).fill("蒙古族")
     phone.get_by_label("文化程度").select_option(label="技工学校")
-    phone.get_by_label("所学专业与申报职业相关").check()
+    expect(phone.get_by_label("所学专业与申报职业相关")).to_have_count(0)  # asked with the occupation
     phone.get_by_label("参加工作时间").fill("2005-07-01")
     phone.get_by_label("工作单位", exact=True).fill("呼和浩特市公路养护中心")
     phone.get_by_label("盟市", exact=True).select_option(label="呼和浩特市")
@@ -94,10 +94,11 @@ def test_applicant_fills_six_steps_uploads_submits_and_downloads_the_form(
     # 2. 申报职业与等级
     expect(phone).to_have_url(re.compile(r"/step/target/$"))
     expect(current_step(phone)).to_have_text("2. 申报职业与等级")
-    phone.get_by_label("申报职业").select_option(label="汽车维修工（4-12-01-01）")
+    phone.get_by_label("申报职业", exact=True).select_option(label="汽车维修工（4-12-01-01）")
     phone.get_by_label("申报等级").select_option(label="四级/中级工")
     phone.get_by_label("申报类别").select_option(label="初次申报")
     phone.get_by_label("本职业工龄（年）").fill("12")
+    phone.get_by_label("所学专业与申报职业相关").check()
     shot(phone, "apply-2-target")
     assert_fits_phone(phone)
     phone.get_by_role("button", name="保存并继续").click()
@@ -121,30 +122,31 @@ def test_applicant_fills_six_steps_uploads_submits_and_downloads_the_form(
     phone.get_by_role("button", name="保存并继续").click()
     expect(phone).to_have_url(re.compile(rf"/applications/{pk}/documents/$"))
 
-    # 5. 上传材料: a bad photo first, refused in place
+    # 5. 上传材料: one page; each chosen file goes up at once. A bad photo first, refused in place
     expect(current_step(phone)).to_have_text("5. 上传材料")
     expect(phone.locator("section.slot")).to_have_count(5)
     for section in phone.locator("section.slot").all():
         expect(section.locator(".tag")).to_have_text("未上传")
+    expect(phone.get_by_role("button", name="上传所选文件")).to_be_hidden()  # the script uploads on choosing
     not_a_photo = tmp_path / "photo.jpg"
     not_a_photo.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00" + bytes(2000))
-    photo_slot = upload(phone, "photo", not_a_photo)
+    with phone.expect_response(re.compile(r"/documents/$")):
+        photo_slot = upload(phone, "photo", not_a_photo)
     expect(photo_slot.locator(".error-message")).to_contain_text("检测到可执行程序")
     expect(photo_slot).to_have_class(re.compile(r"\bfield-error\b"))
     expect(photo_slot.locator(".tag")).to_have_text("未上传")
-    expect(phone.locator(".error-summary")).to_contain_text("检测到可执行程序")
     shot(phone, "apply-5-upload-error")
     assert_fits_phone(phone)
 
     photo_slot = upload(phone, "photo", id_photo(tmp_path / "证件照.jpg"))
     expect(photo_slot.locator(".tag")).to_have_text("已上传")
+    expect(photo_slot.get_by_role("status")).to_contain_text("“白底证件照”已上传")
     expect(photo_slot.locator(".error-message")).to_have_count(0)
-    expect(phone.get_by_role("status")).to_contain_text("“白底证件照”已上传")
-    for shade, slot in enumerate(IMAGE_SLOTS, start=1):
-        section = upload(phone, slot, scan(tmp_path / f"{slot}.png", shade * 40))
-        expect(section.locator(".tag")).to_have_text("已上传")
+    for shade, slot in enumerate(IMAGE_SLOTS, start=1):  # chosen one after another, sent in turn
+        upload(phone, slot, scan(tmp_path / f"{slot}.png", shade * 40))
     for section in phone.locator("section.slot").all():
         expect(section.locator(".tag")).to_have_text("已上传")
+    expect(phone.locator("#upload-count")).to_have_text("已上传 5 / 5 项")
     shot(phone, "apply-5-documents")
     assert_fits_phone(phone)
     phone.get_by_role("link", name="下一步：核对并提交").click()
@@ -153,12 +155,18 @@ def test_applicant_fills_six_steps_uploads_submits_and_downloads_the_form(
     expect(phone).to_have_url(re.compile(r"/review/$"))
     expect(phone.get_by_text("符合申报条件。")).to_be_visible()
     expect(phone.get_by_text("还缺以下内容")).to_have_count(0)
-    summary = phone.locator("dl.summary")
+    summary = phone.locator("main")
     expect(summary).to_contain_text("王小明")
     expect(summary).to_contain_text("汽车维修工")
     expect(summary).to_contain_text("四级/中级工")
     expect(summary).to_contain_text("2005年7月")
     expect(summary).to_contain_text("138****0001")
+    expect(phone.locator("#review-record")).to_contain_text("维修班班长")
+    expect(phone.locator("#review-documents .tag-ok")).to_have_count(5)
+    phone.locator("#review-target").get_by_role("link", name="修改").click()
+    expect(phone).to_have_url(re.compile(r"/step/target/$"))
+    expect(phone.get_by_label("所学专业与申报职业相关")).to_be_checked()
+    phone.go_back()
     shot(phone, "apply-6-review")
     assert_fits_phone(phone)
     phone.get_by_role("button", name="提交申报").click()
@@ -197,7 +205,7 @@ def test_a_level_the_campaign_does_not_offer_is_refused_in_place(phone: Page, pe
     phone.get_by_role("navigation", name="填写步骤").get_by_role("link", name="2. 申报职业与等级").click()
     expect(phone).to_have_url(re.compile(r"/step/target/$"))
 
-    phone.get_by_label("申报职业").select_option(label="保卫管理员（3-02-02-00）")  # offers 3、2、1 only
+    phone.get_by_label("申报职业", exact=True).select_option(label="保卫管理员（3-02-02-00）")  # offers 3、2、1 only
     phone.get_by_label("申报等级").select_option(label="五级/初级工")
     phone.get_by_label("申报类别").select_option(label="初次申报")
     phone.get_by_label("本职业工龄（年）").fill("3")
@@ -207,8 +215,10 @@ def test_a_level_the_campaign_does_not_offer_is_refused_in_place(phone: Page, pe
     expect(phone.locator("#id_level-error")).to_have_text("本批次“保卫管理员”只开设 3、2、1 级。")
     expect(phone.locator(".error-summary")).to_contain_text("只开设 3、2、1 级")
     # What was chosen is kept, so only the level needs changing.
-    expect(phone.get_by_label("申报职业")).to_have_value(re.compile(r"\d+"))
-    expect(phone.get_by_label("申报职业").locator("option:checked")).to_have_text("保卫管理员（3-02-02-00）")
+    expect(phone.get_by_label("申报职业", exact=True)).to_have_value(re.compile(r"\d+"))
+    expect(phone.get_by_label("申报职业", exact=True).locator("option:checked")).to_have_text(
+        "保卫管理员（3-02-02-00）"
+    )
     expect(phone.get_by_label("本职业工龄（年）")).to_have_value("3")
     shot(phone, "apply-level-not-offered")
     assert_fits_phone(phone)
@@ -232,3 +242,82 @@ def test_the_phone_number_is_a_one_line_field(phone: Page, people, open_campaign
     expect(field).to_have_value("13800000001")
     expect(field).to_have_js_property("tagName", "INPUT", timeout=1_000)
     expect(field).to_have_attribute("inputmode", "tel", timeout=1_000)
+
+
+def test_without_javascript_one_submit_uploads_every_chosen_file(
+    browser, live_server, django_db_serialized_rollback, people, open_campaign, shot, tmp_path
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=live_server.url, java_script_enabled=False
+    )
+    phone = context.new_page()
+    try:
+        start_applying(phone)
+        pk = application_pk(phone)
+        phone.goto(f"/applications/{pk}/documents/")
+        upload(phone, "photo", id_photo(tmp_path / "证件照.jpg"))
+        for shade, slot in enumerate(IMAGE_SLOTS[:2], start=1):
+            upload(phone, slot, scan(tmp_path / f"{slot}.png", shade * 40))
+        phone.get_by_role("button", name="上传所选文件").click()
+
+        expect(phone).to_have_url(re.compile(rf"/applications/{pk}/documents/#slot-"))
+        for slot in ("photo", *IMAGE_SLOTS[:2]):
+            expect(phone.locator(f"#slot-{slot} .tag")).to_have_text("已上传")
+        expect(phone.locator(f"#slot-{IMAGE_SLOTS[2]} .tag")).to_have_text("未上传")
+        expect(phone.get_by_role("status").first).to_contain_text("已上传")
+        expect(phone.locator("#upload-count")).to_have_text("已上传 3 / 5 项")
+        shot(phone, "apply-5-documents-without-js")
+        assert_fits_phone(phone)
+    finally:
+        context.close()
+
+
+def test_withdrawing_asks_first_and_a_no_keeps_the_application(phone: Page, people, complete_draft):
+    log_in(phone, "13800000001")
+    expect(phone).to_have_url(re.compile(r"/accounts/me/$"))
+    phone.goto(f"/applications/{complete_draft.pk}/")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    posted = []
+    phone.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    phone.once("dialog", lambda dialog: answer(dialog, False))
+    phone.get_by_role("button", name="撤回申报").click()
+    expect(phone.locator("dl.summary")).to_contain_text("草稿")
+    assert asked == ["确定撤回这份申报吗？"] and posted == []
+
+    phone.once("dialog", lambda dialog: answer(dialog, True))
+    phone.get_by_role("button", name="撤回申报").click()
+    expect(phone.get_by_role("status")).to_contain_text("申报已撤回")
+    expect(phone.locator("dl.summary")).to_contain_text("已撤回")
+
+
+def test_each_chosen_file_shows_its_progress_and_waits_its_turn(phone: Page, people, open_campaign, tmp_path):
+    start_applying(phone)
+    pk = application_pk(phone)
+    phone.goto(f"/applications/{pk}/documents/")
+    sent, held = [], []
+
+    def hold_the_first(route):  # the first upload waits until the test lets it go
+        sent.append(route.request.url)
+        if len(sent) == 1:
+            held.append(route)
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r"/documents/$"), hold_the_first)
+    photo = upload(phone, "photo", id_photo(tmp_path / "证件照.jpg"))
+    front = upload(phone, "id_front", scan(tmp_path / "front.png", 40))
+    expect(photo.locator(".upload-state")).to_contain_text("正在上传")
+    expect(photo.locator("progress")).to_be_visible()
+    expect(front.locator(".upload-state")).to_have_text("等待上传…")  # one upload at a time
+    assert len(sent) == 1
+
+    held.pop().continue_()
+    expect(photo.locator(".tag")).to_have_text("已上传")
+    expect(front.locator(".tag")).to_have_text("已上传")
+    expect(phone.locator("#upload-count")).to_have_text("已上传 2 / 5 项")
+    assert len(sent) == 2
