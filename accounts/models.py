@@ -186,19 +186,19 @@ class PhoneCode(models.Model):
         User, models.CASCADE, null=True, blank=True, related_name="phone_codes", verbose_name=_("账号")
     )
     # Hash of the phone typed or of the account's phone: the per-phone rate limit.
-    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_hash = models.CharField(_("手机号摘要"), max_length=64, db_index=True)
     # The identifier typed (unlock: failure key; reset: phone hash), to match the later step.
-    subject_hash = models.CharField(max_length=64, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    code_hash = models.CharField(max_length=100)
-    to = EncryptedTextField(blank=True, normaliser=normalise_mobile)
-    outgoing = EncryptedTextField(blank=True)
+    subject_hash = models.CharField(_("对象摘要"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True, db_index=True)
+    code_hash = models.CharField(_("验证码摘要"), max_length=100)
+    to = EncryptedTextField(_("发送到"), blank=True, normaliser=normalise_mobile)
+    outgoing = EncryptedTextField(_("待发短信"), blank=True)
     # Registration: the account to create, as encrypted JSON, until the code comes back.
-    payload = EncryptedTextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
+    payload = EncryptedTextField(_("待建账号"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("短信验证码")

@@ -288,9 +288,10 @@ EXPECT: dict[str, Row] = {
     "api:get_campaign": Row(PUBLIC, lambda o: {"key": "2023"}, objects=("none",)),
     "api:check_eligibility": Row(every(400), method="POST"),  # no body
     # --- the admin (models: ADMIN_MODELS below) ------------------------------------------
-    "admin/login/": Row(every(302)),  # our login with its lockout, not the admin's form
+    # Our login with its lockout, not the admin's form; signed-in staff without admin rights: 403.
+    "admin/login/": Row({**every(403), "anon": 302, "association": 302}),
     "admin:index": Row(ADMIN),
-    "admin:login": Row(every(302)),
+    "admin:login": Row({**every(403), "anon": 302, "association": 302}),
     "admin:logout": Row(every(302), method="POST", logs_out=True),
     "admin:password_change": Row(ADMIN),
     "admin:password_change_done": Row(ADMIN),
