@@ -35,8 +35,8 @@ from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected
 from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
-from review import selectors as review_selectors
 from catalog.models import Level
+from review import selectors as review_selectors
 from skillcert.lib.masking import mask_id_number, mask_phone
 
 STEPS = [
