@@ -24,12 +24,10 @@ def test_a_camera_photo_is_taken_and_the_applicant_is_told_how_it_was_compressed
     phone.goto(f"/applications/{application.pk}/documents/")
 
     section = phone.locator("#slot-photo")
-    section.locator("input[type=file]").set_input_files(camera)
-    section.get_by_role("button", name="上传", exact=True).click()
+    section.locator("input[type=file]").set_input_files(camera)  # sent as soon as it is chosen
 
-    expect(phone.locator(".notice").filter(has_text="照片已从 3024 × 4032 像素")).to_contain_text(
-        "压缩为 1200 × 1600 像素"
-    )
+    expect(section.locator(".upload-note")).to_contain_text("照片已从 3024 × 4032 像素")
+    expect(section.locator(".upload-note")).to_contain_text("压缩为 1200 × 1600 像素")
     expect(phone.locator("#slot-photo")).to_contain_text("已上传")
     assert_fits_phone(phone)
     shot(phone, "upload-phone-photo-compressed")
@@ -40,9 +38,8 @@ def test_a_camera_photo_is_taken_and_the_applicant_is_told_how_it_was_compressed
     download.value.save_as(unsigned)
     pledge = phone.locator("#slot-pledge")
     pledge.locator("input[type=file]").set_input_files(unsigned)
-    pledge.get_by_role("button", name="上传", exact=True).click()
 
-    expect(phone.locator(".error-summary")).to_contain_text("这是系统生成的未签字诚信承诺书")
+    expect(pledge.locator(".error-message")).to_contain_text("这是系统生成的未签字诚信承诺书")
     expect(phone.locator("#slot-pledge")).to_contain_text("未上传")
     assert_fits_phone(phone)
     shot(phone, "upload-unsigned-pledge-refused")
