@@ -312,9 +312,7 @@ PAYMENTS_QUERY_AFTER = env_int("PAYMENTS_QUERY_AFTER", 120)
 PAYMENTS_SWEEP_INTERVAL = env_int("PAYMENTS_SWEEP_INTERVAL", 60)
 PAYMENTS_RECONCILE_AT = env_str("PAYMENTS_RECONCILE_AT", "10:30")
 # Paying inside WeChat posts a form whose answer redirects to WeChat's OAuth page.
-SECURE_CSP["form-action"].append(
-    _origin(WECHATPAY_GATEWAY) if WECHATPAY_SIMULATOR else "https://open.weixin.qq.com"
-)
+SECURE_CSP["form-action"].append(_origin(WECHATPAY_GATEWAY) if WECHATPAY_SIMULATOR else "https://open.weixin.qq.com")
 if WECHATPAY_SIMULATOR:
     INSTALLED_APPS.append("paysim")
     # The simulator's generated merchant and platform keys.

@@ -27,8 +27,15 @@ def pytest_collection_modifyitems(config, items):
 
 @dataclass
 class Burst:
-    statuses: list[int]
-    bodies: list[str]
+    responses: list[requests.Response]
+
+    @property
+    def statuses(self) -> list[int]:
+        return [response.status_code for response in self.responses]
+
+    @property
+    def bodies(self) -> list[str]:
+        return [response.text for response in self.responses]
 
     @property
     def server_errors(self) -> int:
@@ -50,8 +57,7 @@ class Parallel:
             cookies[settings.SESSION_COOKIE_NAME] = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
         send_headers = {"X-CSRFToken": cookies[settings.CSRF_COOKIE_NAME], **(headers or {})}
         barrier = threading.Barrier(PARALLEL)
-        statuses: list[int] = [0] * PARALLEL
-        bodies: list[str] = [""] * PARALLEL
+        responses: list[requests.Response | None] = [None] * PARALLEL
 
         def one(index: int) -> None:
             with requests.Session() as session:
@@ -66,7 +72,7 @@ class Parallel:
                     allow_redirects=False,
                     timeout=90,
                 )
-                statuses[index], bodies[index] = response.status_code, response.text
+                responses[index] = response
 
         threads = [threading.Thread(target=one, args=(index,)) for index in range(PARALLEL)]
         for thread in threads:
@@ -74,7 +80,8 @@ class Parallel:
         for thread in threads:
             thread.join(timeout=120)
         assert not any(thread.is_alive() for thread in threads), "a request never finished"
-        burst = Burst(statuses, bodies)
+        assert None not in responses, "a request failed without an answer"
+        burst = Burst(responses)
         Parallel.tried += PARALLEL
         Parallel.errors += burst.server_errors
         return burst

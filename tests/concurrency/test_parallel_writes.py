@@ -37,6 +37,17 @@ def submitted(people, complete_draft):
 # --- the applicant -----------------------------------------------------------------------------
 
 
+def test_starting_an_application_ten_times_at_once_starts_one(parallel, people, open_campaign):
+    burst = parallel.post(people["applicant"], reverse("applications:start_in", args=[open_campaign.slug]))
+    assert_no_server_error(burst)
+    application = Application.objects.get(applicant=people["applicant"])
+    # Every tap lands on the one draft (its first step or its page), none on an error.
+    assert {response.headers["Location"] for response in burst.responses} <= {
+        reverse("applications:step", args=[application.pk, "person"]),
+        reverse("applications:detail", args=[application.pk]),
+    }
+
+
 def test_saving_a_step_ten_times_at_once(parallel, people, draft):
     data = {
         "version": draft.version,
@@ -300,6 +311,27 @@ def test_logging_in_ten_times_at_once(parallel, people):
     burst = parallel.post(None, reverse("accounts:login"), data)
     assert_no_server_error(burst)
     assert set(burst.statuses) == {302}
+
+
+def test_revealing_an_id_number_ten_times_at_once_audits_each_reveal(parallel, people):
+    subject = people["applicant"]
+    url = reverse("accounts:reveal", args=[subject.pk, "id_number"])
+    burst = parallel.post(people["association"], url)
+    assert_no_server_error(burst)
+    assert set(burst.statuses) == {200}
+    assert AuditEvent.objects.filter(object_id=str(subject.pk), action="personal_data.unmasked").count() == 10
+
+
+def test_changing_the_password_ten_times_at_once(parallel, people):
+    data = {
+        "old_password": "Correct-horse-42",
+        "new_password1": "Another-horse-43",
+        "new_password2": "Another-horse-43",
+    }
+    burst = parallel.post(people["applicant"], reverse("accounts:password_change"), data)
+    assert_no_server_error(burst)
+    people["applicant"].refresh_from_db()
+    assert people["applicant"].check_password("Another-horse-43")
 
 
 def test_logging_out_everywhere_ten_times_at_once(parallel, people):
