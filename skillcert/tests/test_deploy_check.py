@@ -31,7 +31,7 @@ def test_the_documented_production_environment_passes_the_deploy_check(tmp_path)
         "SKILLCERT_STATE_DIR": str(tmp_path),
         **documented_production_environment(),
     }
-    result = subprocess.run(  # noqa: S603 - our own manage.py with a fixed argument list
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         env=environment,
