@@ -228,6 +228,22 @@ def test_refreshing_a_payment_ten_times_at_once_pays_once(parallel, people, appr
     assert events("applications.paid", approved) == 1
 
 
+def test_ten_copies_of_a_wechat_notification_at_once_pay_once(parallel, people, approved, wechat_sim):
+    from payments import services as paying
+    from payments.models import Payment
+
+    order = paying.open_order(people["applicant"], approved)
+    payment = paying.start_payment(people["applicant"], order, channel="native").payment
+    headers, body = wechat_sim.notification(payment)
+    burst = parallel.post(None, reverse("payments:notify", args=["wechat"]), body, headers=headers)
+    assert_no_server_error(burst)
+    assert set(burst.statuses) <= {200, 204}  # a success answer: WeChat stops retrying
+    assert Payment.objects.get(pk=payment.pk).state == "confirmed"
+    approved.refresh_from_db()
+    assert approved.status == Status.PAID
+    assert events("applications.paid", approved) == 1
+
+
 def test_recording_an_offline_payment_ten_times_at_once_records_one(parallel, people, order):
     from payments.models import Payment
 
