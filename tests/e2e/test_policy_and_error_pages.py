@@ -19,9 +19,14 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def watch(page: Page) -> list[str]:
     console: list[str] = []
     page.add_init_script(WATCH_POLICY)
-    page.on(
-        "console", lambda message: console.append(message.text) if "Content Security Policy" in message.text else None
-    )
+    # Blocked by the policy, or a frame refused by X-Frame-Options (the review screen's PDFs).
+    blocked = ("Content Security Policy", "X-Frame-Options", "Refused")
+
+    def keep(message) -> None:
+        if any(word in message.text for word in blocked):
+            console.append(message.text)
+
+    page.on("console", keep)
     return console
 
 
@@ -74,6 +79,12 @@ def test_staff_pages_and_the_admin_work_under_the_policy(desk, people, complete_
         page.goto(url)
         page.wait_for_load_state("networkidle")
         assert_no_violation(page, console)
+    # The review screen frames the applicant's PDFs: our own pages may frame our documents.
+    page.goto(f"/staff/review/{application.pk}/")
+    expect(page.locator("iframe.doc-view").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    framed = [frame.url for frame in page.main_frame.child_frames]  # a refused frame is chrome-error://
+    assert framed and all(f"/applications/{application.pk}/documents/" in url for url in framed), framed
 
 
 def test_a_missing_page_on_a_phone_says_what_to_do_next(phone: Page, catalog_2023, live_server, shot):
