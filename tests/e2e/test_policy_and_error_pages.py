@@ -98,3 +98,18 @@ def test_a_missing_page_on_a_phone_says_what_to_do_next(phone: Page, catalog_202
     shot(phone, "error-404-phone")
     main.get_by_role("link", name="返回首页").click()
     expect(phone.get_by_role("heading", level=1)).not_to_have_text("页面不存在")
+
+
+def test_an_expired_form_leads_back_to_a_fresh_one(phone: Page, people, shot):
+    phone.goto("/accounts/login/")
+    phone.get_by_label("身份证号 / 手机号 / 用户名").fill("13800000001")
+    phone.get_by_label("密码", exact=True).fill(PASSWORD)
+    phone.context.clear_cookies()  # as if the session and its token ran out while the form was open
+    phone.get_by_role("button", name="登录", exact=True).click()
+    main = phone.locator("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text("表单已过期，请重新提交")
+    assert_fits_phone(phone)
+    shot(phone, "error-csrf-phone")
+    main.get_by_role("link", name="重新打开表单").click()
+    log_in(phone, "13800000001")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("我的账户")
