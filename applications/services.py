@@ -63,6 +63,10 @@ def start_application(actor, campaign, *, self_check_facts: dict | None = None) 
                 phone=actor.phone,
             )
     except IntegrityError:  # the same ID number already applied in this campaign
+        # A double tap: the other request just started this applicant's draft; that is it.
+        existing = selectors.current_application(actor, campaign)
+        if existing:
+            return existing
         raise TransitionRefused(_("该身份证号码在本批次已有申报，不能重复申报。")) from None
     record("applications.started", actor=actor, obj=application)
     if self_check_facts:

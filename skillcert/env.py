@@ -1,6 +1,7 @@
 """Typed readers for settings from the environment that fail loudly on bad values."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -26,14 +27,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -41,6 +45,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def env_header(name: str) -> tuple[str, str] | None:
+    """A request header and the value that marks it, written as it arrives: "X-Forwarded-Proto: https".
+
+    Returned in Django's META spelling, ("HTTP_X_FORWARDED_PROTO", "https"); unset or empty is None.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, colon, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not colon or not _HEADER_NAME.match(header) or not value:
+        raise ImproperlyConfigured(f'{name} must look like "X-Forwarded-Proto: https", got {raw!r}')
+    return "HTTP_" + header.upper().replace("-", "_"), value
 
 
 def env_secret(name: str, state_dir: Path, *, production: bool, nbytes: int = 32) -> str:

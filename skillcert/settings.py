@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from skillcert.env import env_bool, env_int, env_list, env_secret, env_str
+from skillcert.env import env_bool, env_header, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(env_str("SKILLCERT_STATE_DIR", str(BASE_DIR / "var")))
@@ -54,12 +54,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "skillcert.middleware.PrivatePagesNotCachedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -78,6 +80,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
@@ -95,9 +98,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web process and the worker share the file.
+    # Writers wait their turn instead of failing with "database is locked": a transaction
+    # takes the write lock when it begins (a deferred one that read first cannot wait for
+    # it), the busy timeout is how long it waits, and WAL lets readers go on meanwhile.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -150,8 +159,45 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+X_FRAME_OPTIONS = "DENY"  # old browsers; current ones follow the policy's frame-ancestors
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- HTTPS and headers (docs/operations.md, "HTTPS and headers") ------------------------
+# Production is served over HTTPS only: redirect plain HTTP and tell browsers to remember
+# it. Preload and subdomains reach beyond this host, so they are the operator's choice.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check speaks plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# "X-Forwarded-Proto: https" when a proxy terminates TLS and overwrites that header.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+CSRF_FAILURE_VIEW = "skillcert.errors.csrf_failure"
+
+# Content-Security-Policy on every response: scripts only from here or with the request's
+# nonce, no plugins, no inline styles. Forms post here, except the JSAPI payment's
+# redirect to WeChat's OAuth page (the simulator's own origin in the embedded default).
+from urllib.parse import urlsplit  # noqa: E402
+
+from django.utils.csp import CSP  # noqa: E402
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],  # the review screen shows our own PDFs in a frame
+    "form-action": [CSP.SELF],  # the WeChat OAuth origin is added in the payments block
+}
+# --- end HTTPS and headers --------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]  # source strings are Chinese; add a language with makemessages -l
@@ -237,9 +283,16 @@ NOTIFICATIONS_WECHAT_TEMPLATES = _notifications_env_json("NOTIFICATIONS_WECHAT_T
 # E-mail goes through Django's mailers (Django 6.1 replaces EMAIL_BACKEND/EMAIL_HOST… with
 # MAILERS). EMAIL_OPTIONS is the backend's OPTIONS as JSON, e.g. for smtp
 # {"host": "smtp.example.cn", "port": 465, "username": "…", "password": "…", "use_ssl": true}.
+# Production sends through SMTP (default: the local MTA on localhost:25); the console
+# backend would drop every message, which `check --deploy` reports as mail.E001.
 MAILERS = {
     "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": env_str(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
+        ),
         "OPTIONS": _notifications_env_json("EMAIL_OPTIONS", "{}"),
     }
 }
@@ -283,6 +336,8 @@ PAYMENTS_QUERY_AFTER = env_int("PAYMENTS_QUERY_AFTER", 120)
 # How often `run_periodic` enqueues the payment sweep (seconds); the daily reconciliation time.
 PAYMENTS_SWEEP_INTERVAL = env_int("PAYMENTS_SWEEP_INTERVAL", 60)
 PAYMENTS_RECONCILE_AT = env_str("PAYMENTS_RECONCILE_AT", "10:30")
+# Paying inside WeChat posts a form whose answer redirects to WeChat's OAuth page.
+SECURE_CSP["form-action"].append(_origin(WECHATPAY_GATEWAY) if WECHATPAY_SIMULATOR else "https://open.weixin.qq.com")
 if WECHATPAY_SIMULATOR:
     INSTALLED_APPS.append("paysim")
     # The simulator's generated merchant and platform keys.

@@ -31,5 +31,7 @@ urlpatterns = [
 if settings.WECHATPAY_SIMULATOR:  # the local stand-in for api.mch.weixin.qq.com; never in production
     urlpatterns.append(path("paysim/", include("paysim.urls")))
 
+handler400 = "skillcert.errors.bad_request"
 handler403 = "skillcert.errors.forbidden"
 handler404 = "skillcert.errors.not_found"
+handler500 = "skillcert.errors.server_error"

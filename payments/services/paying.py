@@ -2,8 +2,10 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +29,8 @@ from payments.services.common import ATTEMPT_LIFETIME, OPEN_PAYMENT_STATES, REUS
 from payments.services.orders import require_payment_open
 
 logger = logging.getLogger(__name__)
+# How long an attempt may sit in "created" while its request waits for WeChat's answer.
+IN_FLIGHT_FOR = timedelta(seconds=settings.WECHATPAY_TIMEOUT + 5)
 
 
 # --- Paying online ---------------------------------------------------------------------------
@@ -76,17 +80,27 @@ def start_payment(actor, order: Order, *, channel: str, client_ip: str = "", ope
         if order.application.applicant_id != actor.pk:
             raise PermissionDenied("not the applicant")
         _require_payable(order)
+        # One query, so a parallel request that moves its attempt from created to pending
+        # between two reads cannot slip through both.
         recent = (
             order.payments.filter(
                 provider="wechat",
                 channel=channel,
-                state=Payment.State.PENDING,
+                state__in=OPEN_PAYMENT_STATES,
                 created_at__gte=timezone.now() - REUSE_ATTEMPT_FOR,
             )
             .order_by("-created_at")
             .first()
         )
-        if recent and (channel == "native" or recent.info.get("openid") == openid):
+        if recent and recent.state == Payment.State.CREATED and recent.created_at >= timezone.now() - IN_FLIGHT_FOR:
+            # A double tap: another request is asking WeChat for this attempt's code (outside
+            # the lock). Wait for that one rather than open a second attempt.
+            raise TransitionRefused(_("正在生成支付信息，请稍候刷新本页。"))
+        if (
+            recent
+            and recent.state == Payment.State.PENDING
+            and (channel == "native" or recent.info.get("openid") == openid)
+        ):
             return Started(recent, _instructions_of(recent))
         attempt = order.payments.count() + 1
         payment = Payment.objects.create(

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from skillcert.env import env_bool, env_int, env_list, env_secret
+from skillcert.env import env_bool, env_header, env_int, env_list, env_secret
 
 
 def test_booleans_read_common_spellings(monkeypatch):
@@ -62,3 +62,23 @@ def test_select_boxes_prompt_in_chinese(people):
 
     body = client_for(people["applicant"]).get("/self-check/").content.decode()
     assert "- 请选择 -" in body and "Select an option" not in body
+
+
+def test_a_header_is_written_as_it_arrives_and_read_in_djangos_spelling(monkeypatch):
+    monkeypatch.setenv("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    assert env_header("SECURE_PROXY_SSL_HEADER") == ("HTTP_X_FORWARDED_PROTO", "https")
+    monkeypatch.setenv("SECURE_PROXY_SSL_HEADER", "")
+    assert env_header("SECURE_PROXY_SSL_HEADER") is None
+
+
+@pytest.mark.parametrize("raw", ["X-Forwarded-Proto", "X-Forwarded-Proto:", "X Forwarded: https", ": https"])
+def test_a_malformed_header_fails_loudly_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("SECURE_PROXY_SSL_HEADER", raw)
+    with pytest.raises(ImproperlyConfigured, match="SECURE_PROXY_SSL_HEADER"):
+        env_header("SECURE_PROXY_SSL_HEADER")
+
+
+def test_an_integer_below_its_minimum_fails_loudly(monkeypatch):
+    monkeypatch.setenv("SECURE_HSTS_SECONDS", "-1")
+    with pytest.raises(ImproperlyConfigured, match="SECURE_HSTS_SECONDS must be at least 0"):
+        env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
