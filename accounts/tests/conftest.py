@@ -6,6 +6,12 @@ from pathlib import Path
 import pytest
 
 
+def without_tokens(html: str) -> str:
+    """A page without what differs per session or response (CSRF tokens, CSP nonces), to
+    compare what two visitors see."""
+    return re.sub(r'nonce="[^"]*"', "", re.sub(r"[A-Za-z0-9]{64}", "", html))
+
+
 class Outbox:
     def __init__(self, path: Path, capture):
         self.path = path

@@ -32,3 +32,9 @@ def test_every_page_names_a_favicon_that_exists(catalog_2023, client):
     body = client.get("/").content.decode()
     assert 'rel="icon"' in body and "favicon.svg" in body and "favicon-32.png" in body
     assert finders.find("favicon.svg") and finders.find("favicon-32.png") and finders.find("apple-touch-icon.png")
+
+
+def test_the_admin_pages_name_the_favicon_too(people):
+    """Without it the browser asks every admin page for /favicon.ico, which does not exist."""
+    body = client_for(people["association"]).get("/admin/").content.decode()
+    assert 'rel="icon"' in body and "favicon.svg" in body and "职业技能等级认定 管理后台" in body

@@ -51,10 +51,13 @@ class Parallel:
     def __init__(self, base_url: str):
         self.base_url = base_url
 
-    def post(self, user, path: str, data=None, *, files=None, headers=None, json=None) -> Burst:
+    def post(self, user, path: str, data=None, *, files=None, headers=None, json=None, session=None) -> Burst:
+        """`user`'s session, or `session` (a session key: e.g. a visitor's registration in progress)."""
         cookies = {settings.CSRF_COOKIE_NAME: _get_new_csrf_string()}
         if user is not None:
             cookies[settings.SESSION_COOKIE_NAME] = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+        elif session is not None:
+            cookies[settings.SESSION_COOKIE_NAME] = session
         send_headers = {"X-CSRFToken": cookies[settings.CSRF_COOKIE_NAME], **(headers or {})}
         barrier = threading.Barrier(PARALLEL)
         responses: list[requests.Response | None] = [None] * PARALLEL

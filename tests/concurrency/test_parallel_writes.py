@@ -308,10 +308,15 @@ def test_editing_a_fee_ten_times_at_once_keeps_one_rule(parallel, people, open_c
 # --- accounts and notifications ----------------------------------------------------------------
 
 
-def test_registering_the_same_person_ten_times_at_once_makes_one_account(parallel, catalog_2023):
+def test_registering_the_same_person_ten_times_at_once_makes_one_account(parallel, catalog_2023, settings, tmp_path):
+    import re
+
+    from django.test import Client
+
     from accounts.demo import demo_id_number
     from accounts.models import User
 
+    settings.NOTIFICATIONS_OUTBOX_FILE = str(tmp_path / "sms.txt")
     data = {
         "full_name": "赵六",
         "id_number": demo_id_number("15010219900101003"),
@@ -319,7 +324,17 @@ def test_registering_the_same_person_ten_times_at_once_makes_one_account(paralle
         "password1": "Correct-horse-42",
         "password2": "Correct-horse-42",
     }
+    # Ten visitors ask for a code for one phone at once: no error, and no account before a code.
     burst = parallel.post(None, reverse("accounts:register"), data)
+    assert_no_server_error(burst)
+    assert not User.objects.filter(full_name="赵六").exists()
+    # One visitor's registration, its code typed ten times at once: one account.
+    visitor = Client()
+    data["phone"] = "13800008888"
+    assert visitor.post(reverse("accounts:register"), data).status_code == 302
+    code = re.findall(r"验证码 (\d{6})", (tmp_path / "sms.txt").read_text(encoding="utf-8"))[-1]
+    session = visitor.cookies[settings.SESSION_COOKIE_NAME].value
+    burst = parallel.post(None, reverse("accounts:register_verify"), {"code": code}, session=session)
     assert_no_server_error(burst)
     assert User.objects.filter(full_name="赵六").count() == 1
 
