@@ -12,6 +12,10 @@ pytest_plugins = ["applications.tests.fixtures", "paysim.tests.fixtures"]
 
 PASSWORD = "Correct-horse-42"  # noqa: S105
 
+# Every transactional test is marked `serialized_rollback=True`: a flush without it emits
+# post_migrate, which recreates the content types under new ids, and the next serialized
+# test (browser, parallel writes) then fails to restore the migrations' rows.
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

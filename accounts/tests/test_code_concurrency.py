@@ -41,7 +41,7 @@ def race(*calls) -> list[str]:
     return sorted(outcomes)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_reset_code_sets_one_password(postgres_only, people, monkeypatch, settings):
     settings.NOTIFICATIONS_SMS_BACKEND = ""
     monkeypatch.setattr(codes, "new_code", lambda: "246810")
@@ -57,7 +57,7 @@ def test_one_reset_code_sets_one_password(postgres_only, people, monkeypatch, se
     assert owner.check_password("First-choice-1") != owner.check_password("Second-choice-2")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_registration_code_creates_one_account(postgres_only, catalog_2023, monkeypatch, settings):
     import json
 
@@ -76,7 +76,7 @@ def test_one_registration_code_creates_one_account(postgres_only, catalog_2023, 
     assert User.objects.filter(role="applicant").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_password_guesses_get_no_more_checks_than_the_limit(postgres_only, people, monkeypatch, settings):
     from django.test import Client
 

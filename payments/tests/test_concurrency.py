@@ -37,7 +37,7 @@ def _race(calls) -> list[str]:
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_simultaneous_notifications_pay_the_order_once(postgres_only, people, approved, scripted_wechat):
     order = services.open_order(people["applicant"], approved)
     payment = services.start_payment(people["applicant"], order, channel="native").payment
@@ -49,7 +49,7 @@ def test_eight_simultaneous_notifications_pay_the_order_once(postgres_only, peop
     assert Payment.objects.filter(state=Payment.State.CONFIRMED).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_attempts_paid_at_once_pay_the_order_once_and_refund_the_other(
     postgres_only, people, approved, scripted_wechat
 ):
@@ -67,7 +67,7 @@ def test_two_attempts_paid_at_once_pay_the_order_once_and_refund_the_other(
     assert Refund.objects.get().reason == Refund.Reason.DUPLICATE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_signed_notification_posted_eight_times_at_once_pays_once(postgres_only, people, approved, wechat_sim):
     from payments.models import ProviderNotification
 

@@ -19,7 +19,7 @@ def postgres_only():
         pytest.skip("needs PostgreSQL row locks (make test runs this file on PostgreSQL too)")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_exactly_one_of_two_simultaneous_decisions_wins(postgres_only, people, open_campaign):
     from applications import services as applying
     from applications.tests.fixtures import attach_documents, fill

@@ -19,7 +19,7 @@ from applications.tests.fixtures import attach_documents, fill
 from applications.tests.uploadfixtures import photo
 from audit.models import AuditEvent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def assert_no_server_error(burst) -> None:
