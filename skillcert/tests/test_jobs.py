@@ -38,10 +38,9 @@ def test_work_is_enqueued_only_once_the_transaction_commits(db, django_capture_o
 
 
 def test_a_rolled_back_transaction_enqueues_nothing(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            enqueue_on_commit(remember, 1)
-            raise RuntimeError("the use case failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_on_commit(remember, 1)
+        raise RuntimeError("the use case failed")
     assert ran == []
 
 
@@ -63,9 +62,7 @@ def test_each_failed_attempt_waits_its_own_delay_and_the_last_one_gives_up():
     assert policy.delay_after(0) is None
 
 
-def test_a_retry_is_enqueued_after_commit_with_run_after_the_delay(
-    database_queue, django_capture_on_commit_callbacks
-):
+def test_a_retry_is_enqueued_after_commit_with_run_after_the_delay(database_queue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         due = RetryPolicy([60, 300]).retry_on_commit(remember, 3, attempts=2)
         assert not database_queue.exists()

@@ -1,5 +1,6 @@
 """The registry of periodic jobs, their rhythm, the claim and the `run_periodic` command."""
 
+import contextlib
 import threading
 from datetime import datetime, time, timedelta
 
@@ -97,10 +98,8 @@ def test_two_schedulers_at_once_run_a_due_job_once(registry, catalog_2023):
         # Read after the due row and before the claim's update: where the database lets both
         # schedulers read (PostgreSQL), both have read the same due time before either writes.
         # SQLite's IMMEDIATE transactions let one in at a time; the barrier then gives up.
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_read.wait(timeout=2)
-        except threading.BrokenBarrierError:
-            pass
         return timedelta(minutes=1)
 
     registry.register("sweep", task=remember, every=interval)
@@ -141,5 +140,5 @@ def test_the_command_reconciles_yesterday_on_request(db, settings, monkeypatch):
 
 
 def test_the_command_names_the_jobs_when_asked_for_an_unknown_one(db):
-    with pytest.raises(CommandError, match="payments.sweep"):
+    with pytest.raises(CommandError, match=r"payments\.sweep"):
         call_command("run_periodic", "--run", "nothing.here")
