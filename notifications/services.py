@@ -1,13 +1,12 @@
 """Telling people: store the inbox message, send it outside after the caller's commit."""
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from notifications import channels, kinds, tasks
 from notifications.models import Channel, Delivery, Message
+from skillcert.jobs import enqueue_on_commit
 
 
 def notify(recipient, kind: str, *, context: dict, obj: models.Model | None = None) -> Message:
@@ -35,7 +34,7 @@ def notify(recipient, kind: str, *, context: dict, obj: models.Model | None = No
         for channel in Channel:
             if channels.enabled(channel) and channels.address(channel, recipient):
                 delivery = Delivery.objects.create(message=message, channel=channel)
-                transaction.on_commit(partial(tasks.schedule, delivery.pk), robust=True)
+                enqueue_on_commit(tasks.send_delivery, delivery.pk)
     return message
 
 

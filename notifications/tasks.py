@@ -1,14 +1,11 @@
 """Sending a delivery in the background, with retries (Django's tasks API).
 
-`schedule` enqueues `send_delivery` by id; each run makes one attempt. A failure is
-recorded on the delivery and, while attempts remain, the task is enqueued again with
-`send_delivery.using(run_after=now + delay)` (NOTIFICATIONS_RETRY_DELAYS). Backends that
-cannot defer (the immediate backend of the tests) run the retry at once.
+`notify` enqueues `send_delivery` by id after its commit; each run makes one attempt. A
+failure is recorded on the delivery and, while attempts remain, the next one is enqueued by
+`skillcert.jobs.RetryPolicy` after NOTIFICATIONS_RETRY_DELAYS.
 """
 
 import logging
-from datetime import timedelta
-from functools import partial
 
 from django.db import transaction
 from django.tasks import task
@@ -17,15 +14,9 @@ from django.utils import timezone
 from notifications import channels
 from notifications.conf import setting
 from notifications.models import Delivery, DeliveryState
+from skillcert.jobs import RetryPolicy
 
 logger = logging.getLogger(__name__)
-
-
-def schedule(delivery_id: int, *, delay: int = 0) -> None:
-    send = send_delivery
-    if delay and send.get_backend().supports_defer:
-        send = send.using(run_after=timezone.now() + timedelta(seconds=delay))
-    send.enqueue(delivery_id)
 
 
 @task
@@ -42,7 +33,6 @@ def send_delivery(delivery_id: int) -> str:
         if delivery is None or delivery.state != DeliveryState.PENDING:
             return delivery.state if delivery else "missing"
         delivery.attempts += 1
-        delays = setting("NOTIFICATIONS_RETRY_DELAYS")
         try:
             to = channels.address(delivery.channel, delivery.message.recipient)
             if not to:
@@ -50,20 +40,20 @@ def send_delivery(delivery_id: int) -> str:
             provider_id = channels.backend(delivery.channel).send(delivery, to)
         except Exception as error:
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-            retry = not isinstance(error, channels.PermanentError) and delivery.attempts <= len(delays)
-            if retry:
-                delay = int(delays[delivery.attempts - 1])
-                delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-                transaction.on_commit(partial(schedule, delivery.pk, delay=delay), robust=True)
-            else:
+            next_attempt_at = None
+            if not isinstance(error, channels.PermanentError):
+                next_attempt_at = RetryPolicy(setting("NOTIFICATIONS_RETRY_DELAYS")).retry_on_commit(
+                    send_delivery, delivery.pk, attempts=delivery.attempts
+                )
+            delivery.next_attempt_at = next_attempt_at
+            if next_attempt_at is None:
                 delivery.state = DeliveryState.FAILED
-                delivery.next_attempt_at = None
             logger.warning(
                 "notification delivery %s (%s) attempt %s failed%s: %s",
                 delivery.pk,
                 delivery.channel,
                 delivery.attempts,
-                ", will retry" if retry else "",
+                ", will retry" if next_attempt_at else "",
                 delivery.last_error,
             )
         else:

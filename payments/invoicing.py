@@ -31,6 +31,7 @@ from applications.lifecycle import TransitionRefused
 from audit.services import record
 from notifications.services import notify
 from payments.models import InvoiceRequest, Order
+from skillcert.jobs import enqueue_on_commit
 
 REQUESTABLE_STATES = (Order.State.PENDING, Order.State.PAID)
 TITLE_MAX_LENGTH = InvoiceRequest._meta.get_field("title").max_length
@@ -231,9 +232,9 @@ def _issue(actor, invoice: InvoiceRequest, number: str, stored_name: str) -> Inv
         },
         obj=invoice,
     )
-    from payments import tasks_invoices
+    from payments.tasks_invoices import email_invoice
 
-    transaction.on_commit(partial(tasks_invoices.schedule_email, invoice.pk), robust=True)
+    enqueue_on_commit(email_invoice, invoice.pk)
     return invoice
 
 

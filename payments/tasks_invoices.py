@@ -1,14 +1,12 @@
 """E-mailing an issued invoice (Django's tasks API), with retries like notifications.tasks.
 
-`schedule_email` enqueues `email_invoice` after the issuing transaction commits. Each run makes
-one attempt; a failure is retried after NOTIFICATIONS_RETRY_DELAYS (attempts = 1 + len(delays)).
-Backends that cannot defer (the immediate backend of the tests) run the retry at once.
+Issuing enqueues `email_invoice` after its transaction commits. Each run makes one attempt;
+a failure is retried by `skillcert.jobs.RetryPolicy` after NOTIFICATIONS_RETRY_DELAYS
+(attempts = 1 + len(delays)).
 `emailed_at` is set when the mail left; a run for an invoice already e-mailed does nothing.
 """
 
 import logging
-from datetime import timedelta
-from functools import partial
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -17,15 +15,9 @@ from django.utils import timezone
 
 from notifications.conf import setting
 from payments.models import InvoiceRequest
+from skillcert.jobs import RetryPolicy
 
 logger = logging.getLogger(__name__)
-
-
-def schedule_email(invoice_id: int, *, attempt: int = 1, delay: int = 0) -> None:
-    send = email_invoice
-    if delay and send.get_backend().supports_defer:
-        send = send.using(run_after=timezone.now() + timedelta(seconds=delay))
-    send.enqueue(invoice_id, attempt)
 
 
 def invoice_email(invoice: InvoiceRequest) -> EmailMessage:
@@ -67,8 +59,9 @@ def email_invoice(invoice_id: int, attempt: int = 1) -> str:
         try:
             invoice_email(invoice).send(using="default")
         except Exception as error:  # any mailer failure is retried, then logged
-            delays = setting("NOTIFICATIONS_RETRY_DELAYS")
-            retry = attempt <= len(delays)
+            retry = RetryPolicy(setting("NOTIFICATIONS_RETRY_DELAYS")).retry_on_commit(
+                email_invoice, invoice_id, attempt + 1, attempts=attempt
+            )
             logger.warning(
                 "invoice %s e-mail attempt %s failed%s: %s: %s",
                 invoice_id,
@@ -77,13 +70,7 @@ def email_invoice(invoice_id: int, attempt: int = 1) -> str:
                 type(error).__name__,
                 error,
             )
-            if retry:
-                delay = int(delays[attempt - 1])
-                transaction.on_commit(
-                    partial(schedule_email, invoice_id, attempt=attempt + 1, delay=delay), robust=True
-                )
-                return "retry"
-            return "failed"
+            return "failed" if retry is None else "retry"
         invoice.emailed_at = timezone.now()
         invoice.save(update_fields=["emailed_at", "updated_at"])
         return "sent"

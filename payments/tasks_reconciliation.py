@@ -1,14 +1,19 @@
 """Daily reconciliation in the background (Django's tasks API).
 
-The periodic scheduler enqueues `reconcile_day` once a day for yesterday (Beijing time), after
-WeChat Pay publishes the bill (from 10:00 the next day):
-`reconcile_day.enqueue((timezone.localdate() - timedelta(days=1)).isoformat())`.
-Running it again for the same day replaces that day's reports.
+The periodic job "payments.reconcile" (registered in PaymentsConfig.ready) enqueues
+`reconcile_day` once a day for yesterday (Beijing time), after WeChat Pay publishes the bill
+(from 10:00 the next day). Running it again for the same day replaces that day's reports.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.tasks import task
+from django.utils import timezone
+
+
+def the_day_before(due_at: datetime) -> tuple[str]:
+    """The arguments of the run due at `due_at`: the day before, in Beijing time."""
+    return ((timezone.localtime(due_at).date() - timedelta(days=1)).isoformat(),)
 
 
 @task

@@ -14,7 +14,6 @@ import secrets
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from zoneinfo import ZoneInfo
 
 import requests
@@ -27,12 +26,14 @@ from payments.providers.base import BillRow
 from paysim import signing
 from paysim.keys import get_keys
 from paysim.models import SimNotification, SimRefund, SimTransaction
+from skillcert.jobs import RetryPolicy, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 # WeChat retries a notification that got no 2xx answer after 15s, 15s, 30s, 3m, 10m, 20m, 30m…
 RETRY_DELAYS = (15, 15, 30, 180, 600, 1200, 1800)
+RETRY = RetryPolicy(RETRY_DELAYS)
 DELIVERY_TIMEOUT = 5  # seconds WeChat waits for the merchant's answer
 FEE_RATE = Decimal("0.006")  # 0.6%, the common rate, shown in the bill
 OUT_TRADE_NO = re.compile(r"^[0-9A-Za-z_\-|*]{6,32}$")
@@ -446,17 +447,10 @@ def notify(txn: SimTransaction, event_type: str, *, refund: SimRefund | None = N
         url=url,
         body=build_notification(txn, event_type, refund=refund, notification_id=notice_id),
     )
-    transaction.on_commit(partial(schedule_delivery, notice.pk), robust=True)
-    return notice
-
-
-def schedule_delivery(notification_pk: int, *, delay: int = 0) -> None:
     from paysim.tasks import deliver  # tasks imports this module
 
-    send = deliver
-    if delay and send.get_backend().supports_defer:
-        send = send.using(run_after=timezone.now() + timedelta(seconds=delay))
-    send.enqueue(notification_pk)
+    enqueue_on_commit(deliver, notice.pk)
+    return notice
 
 
 def deliver_notification(notification_pk: int) -> str:
@@ -488,13 +482,12 @@ def deliver_notification(notification_pk: int) -> str:
             notice.state = SimNotification.State.DELIVERED
             notice.delivered_at = now
             notice.next_attempt_at = None
-        elif notice.attempts <= len(RETRY_DELAYS):
-            delay = RETRY_DELAYS[notice.attempts - 1]
-            notice.next_attempt_at = now + timedelta(seconds=delay)
-            transaction.on_commit(partial(schedule_delivery, notice.pk, delay=delay), robust=True)
         else:
-            notice.state = SimNotification.State.FAILED
-            notice.next_attempt_at = None
+            from paysim.tasks import deliver
+
+            notice.next_attempt_at = RETRY.retry_on_commit(deliver, notice.pk, attempts=notice.attempts)
+            if notice.next_attempt_at is None:
+                notice.state = SimNotification.State.FAILED
         notice.save()
     if notice.state != SimNotification.State.DELIVERED:
         logger.warning(

@@ -9,7 +9,8 @@ WEB_WORKERS="${WEB_WORKERS:-2}"
 
 "$BIN/python" manage.py db_worker --queue-name default &
 worker=$!
-# The scheduler: payment sweep every minute, yesterday's reconciliation once a day.
+# The scheduler: the periodic jobs the apps register (the payment sweep every minute,
+# yesterday's reconciliation once a day after 10:30); `run_periodic --list` shows them.
 "$BIN/python" manage.py run_periodic &
 periodic=$!
 trap 'kill "$worker" "$periodic" 2>/dev/null || true; wait "$worker" "$periodic" 2>/dev/null || true' EXIT INT TERM

@@ -64,34 +64,67 @@ def _results_by(differences: Iterable[Difference], key) -> dict:
 def report_xlsx(report: "Report") -> bytes:
     """The workbook of a report: 汇总, 订单与支付, 退款, 渠道账单, 差异. No ID or phone numbers."""
     workbook = Workbook()
+    _summary_sheet(workbook, report)
+    _payments_sheet(workbook, report)
+    _refunds_sheet(workbook, report)
+    _bill_sheet(workbook, report)
+    _differences_sheet(workbook, report)
+    workbook.properties.creator = "skillcert"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- 汇总 -----------------------------------------------------------------------------------
+
+
+def _bold_row(sheet, values: Sequence) -> None:
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
+def _bill_status(report: "Report") -> str:
+    if report.bill_error:
+        return report.bill_error
+    if report.note:
+        return report.note
+    return f"已获取，共 {len(report.bill)} 行"
+
+
+def _summary_sheet(workbook, report: "Report") -> None:
+    """Which day and provider, our totals against the bill's, and the differences by kind."""
     summary = workbook.active
     summary.title = "汇总"
-    bold = Font(bold=True)
-    bill = report.bill_totals
-    if report.bill_error:
-        bill_status = report.bill_error
-    elif report.note:
-        bill_status = report.note
-    else:
-        bill_status = f"已获取，共 {len(report.bill)} 行"
     info = [
         ("支付方式", f"{report.provider_name}（{report.provider}）"),
         ("对账日期", report.day),
         ("生成时间", _local(report.generated_at)),
-        ("渠道账单", bill_status),
+        ("渠道账单", _bill_status(report)),
         ("差异笔数", len(report.differences) if report.has_bill else "—"),
     ]
     for label, value in info:
         summary.append([label, value])
-        summary.cell(row=summary.max_row, column=1).font = bold
+        summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
     summary["B2"].number_format = DATE_FORMAT
     summary["B3"].number_format = TIME_FORMAT
     summary.append([])
-    header_row = summary.max_row + 1
-    summary.append(["项目", "我方", "渠道账单", "差额（渠道−我方）"])
-    for cell in summary[header_row]:
-        cell.font = bold
-    ours = report.ours
+    _summary_totals(summary, report)
+    if report.differences:
+        summary.append([])
+        _bold_row(summary, ["差异类型", "笔数"])
+        counts: dict[str, int] = {}
+        for difference in report.differences:
+            counts[difference.label] = counts.get(difference.label, 0) + 1
+        for label, count in counts.items():
+            summary.append([label, count])
+    for column, width in (("A", 22), ("B", 40), ("C", 16), ("D", 18)):
+        summary.column_dimensions[column].width = width
+
+
+def _summary_totals(summary, report: "Report") -> None:
+    _bold_row(summary, ["项目", "我方", "渠道账单", "差额（渠道−我方）"])
+    ours, bill = report.ours, report.bill_totals
 
     def line(label, ours_value, bill_value, number_format):
         gap = None if bill_value is None or ours_value is None else bill_value - ours_value
@@ -106,158 +139,156 @@ def report_xlsx(report: "Report") -> bytes:
     line("净额（元，支付−退款）", ours.net, bill.net if bill else None, MONEY_FORMAT)
     summary.append(["手续费（元）", None, bill.fee if bill else None, None])
     summary.cell(row=summary.max_row, column=3).number_format = MONEY_FORMAT
-    if report.differences:
-        summary.append([])
-        summary.append(["差异类型", "笔数"])
-        for cell in summary[summary.max_row]:
-            cell.font = bold
-        counts: dict[str, int] = {}
-        for difference in report.differences:
-            counts[difference.label] = counts.get(difference.label, 0) + 1
-        for label, count in counts.items():
-            summary.append([label, count])
-    for column, width in (("A", 22), ("B", 40), ("C", 16), ("D", 18)):
-        summary.column_dimensions[column].width = width
 
-    def result(labels: list[str] | None) -> str:
-        if not report.has_bill:
-            return "待人工核对" if not report.bill_error else "未对账"
-        return "、".join(labels) if labels else "一致"
 
+# --- 订单与支付, 退款: each of our records with its result ---------------------------------------
+
+
+def _result(report: "Report", labels: list[str] | None) -> str:
+    """A record's 对账结果: its differences' labels, 一致, or why it was not compared."""
+    if not report.has_bill:
+        return "待人工核对" if not report.bill_error else "未对账"
+    return "、".join(labels) if labels else "一致"
+
+
+PAYMENT_COLUMNS = [
+    ("订单号", 22, None),
+    ("姓名", 12, None),
+    ("盟市", 12, None),
+    ("渠道", 14, None),
+    ("金额（元）", 12, MONEY_FORMAT),
+    ("商户订单号", 26, None),
+    ("交易单号/收据号", 32, None),
+    ("到账时间", 20, TIME_FORMAT),
+    ("状态", 12, None),
+    ("重复缴费", 10, None),
+    ("对账结果", 24, None),
+]
+
+
+def _payments_sheet(workbook, report: "Report") -> None:
     by_payment = _results_by(
         (d for d in report.differences if not d.kind.startswith("refund_")), lambda d: d.out_trade_no
     )
-    _sheet(
-        workbook,
-        "订单与支付",
-        [
-            ("订单号", 22, None),
-            ("姓名", 12, None),
-            ("盟市", 12, None),
-            ("渠道", 14, None),
-            ("金额（元）", 12, MONEY_FORMAT),
-            ("商户订单号", 26, None),
-            ("交易单号/收据号", 32, None),
-            ("到账时间", 20, TIME_FORMAT),
-            ("状态", 12, None),
-            ("重复缴费", 10, None),
-            ("对账结果", 24, None),
-        ],
+    rows = (
         (
-            (
-                p.order_code,
-                p.full_name,
-                p.city,
-                p.channel,
-                p.amount,
-                p.out_trade_no,
-                p.reference,
-                _local(p.confirmed_at),
-                _label(p),
-                "是" if p.is_duplicate else "",
-                result(by_payment.get(p.out_trade_no)),
-            )
-            for p in report.payments
-        ),
+            p.order_code,
+            p.full_name,
+            p.city,
+            p.channel,
+            p.amount,
+            p.out_trade_no,
+            p.reference,
+            _local(p.confirmed_at),
+            _label(p),
+            "是" if p.is_duplicate else "",
+            _result(report, by_payment.get(p.out_trade_no)),
+        )
+        for p in report.payments
     )
+    _sheet(workbook, "订单与支付", PAYMENT_COLUMNS, rows)
+
+
+REFUND_COLUMNS = [
+    ("退款单号", 28, None),
+    ("商户订单号", 26, None),
+    ("订单号", 22, None),
+    ("姓名", 12, None),
+    ("盟市", 12, None),
+    ("退款金额（元）", 14, MONEY_FORMAT),
+    ("退款原因", 12, None),
+    ("渠道退款单号/凭证号", 32, None),
+    ("退款到账时间", 20, TIME_FORMAT),
+    ("状态", 12, None),
+    ("对账结果", 24, None),
+]
+
+
+def _refunds_sheet(workbook, report: "Report") -> None:
     by_refund = _results_by(
         (d for d in report.differences if d.kind.startswith("refund_")), lambda d: (d.out_trade_no, d.out_refund_no)
     )
-    _sheet(
-        workbook,
-        "退款",
-        [
-            ("退款单号", 28, None),
-            ("商户订单号", 26, None),
-            ("订单号", 22, None),
-            ("姓名", 12, None),
-            ("盟市", 12, None),
-            ("退款金额（元）", 14, MONEY_FORMAT),
-            ("退款原因", 12, None),
-            ("渠道退款单号/凭证号", 32, None),
-            ("退款到账时间", 20, TIME_FORMAT),
-            ("状态", 12, None),
-            ("对账结果", 24, None),
-        ],
+    rows = (
         (
-            (
-                r.out_refund_no,
-                r.out_trade_no,
-                r.order_code,
-                r.full_name,
-                r.city,
-                r.amount,
-                r.reason,
-                r.reference,
-                _local(r.done_at),
-                _label(r),
-                result(by_refund.get((r.out_trade_no, r.out_refund_no))),
-            )
-            for r in report.refunds
-        ),
+            r.out_refund_no,
+            r.out_trade_no,
+            r.order_code,
+            r.full_name,
+            r.city,
+            r.amount,
+            r.reason,
+            r.reference,
+            _local(r.done_at),
+            _label(r),
+            _result(report, by_refund.get((r.out_trade_no, r.out_refund_no))),
+        )
+        for r in report.refunds
     )
-    _sheet(
-        workbook,
-        "渠道账单",
-        [
-            ("交易时间", 20, TIME_FORMAT),
-            ("商户订单号", 26, None),
-            ("渠道交易单号", 32, None),
-            ("交易状态", 10, None),
-            ("订单金额（元）", 14, MONEY_FORMAT),
-            ("退款金额（元）", 14, MONEY_FORMAT),
-            ("商户退款单号", 28, None),
-            ("渠道退款单号", 32, None),
-            ("退款状态", 10, None),
-            ("手续费（元）", 12, MONEY_FORMAT),
-        ],
+    _sheet(workbook, "退款", REFUND_COLUMNS, rows)
+
+
+# --- 渠道账单, 差异 -----------------------------------------------------------------------------
+
+BILL_COLUMNS = [
+    ("交易时间", 20, TIME_FORMAT),
+    ("商户订单号", 26, None),
+    ("渠道交易单号", 32, None),
+    ("交易状态", 10, None),
+    ("订单金额（元）", 14, MONEY_FORMAT),
+    ("退款金额（元）", 14, MONEY_FORMAT),
+    ("商户退款单号", 28, None),
+    ("渠道退款单号", 32, None),
+    ("退款状态", 10, None),
+    ("手续费（元）", 12, MONEY_FORMAT),
+]
+
+
+def _bill_sheet(workbook, report: "Report") -> None:
+    rows = (
         (
-            (
-                _local(row.traded_at),
-                row.out_trade_no,
-                row.transaction_id,
-                row.trade_state,
-                row.amount,
-                row.refund_amount,
-                row.out_refund_no,
-                row.refund_id,
-                row.refund_state,
-                row.fee,
-            )
-            for row in report.bill
-        ),
+            _local(row.traded_at),
+            row.out_trade_no,
+            row.transaction_id,
+            row.trade_state,
+            row.amount,
+            row.refund_amount,
+            row.out_refund_no,
+            row.refund_id,
+            row.refund_state,
+            row.fee,
+        )
+        for row in report.bill
     )
-    _sheet(
-        workbook,
-        "差异",
-        [
-            ("类型", 18, None),
-            ("商户订单号", 26, None),
-            ("退款单号", 28, None),
-            ("我方金额（元）", 14, MONEY_FORMAT),
-            ("渠道金额（元）", 14, MONEY_FORMAT),
-            ("我方状态", 12, None),
-            ("渠道状态", 10, None),
-            ("说明", 80, None),
-        ],
+    _sheet(workbook, "渠道账单", BILL_COLUMNS, rows)
+
+
+DIFFERENCE_COLUMNS = [
+    ("类型", 18, None),
+    ("商户订单号", 26, None),
+    ("退款单号", 28, None),
+    ("我方金额（元）", 14, MONEY_FORMAT),
+    ("渠道金额（元）", 14, MONEY_FORMAT),
+    ("我方状态", 12, None),
+    ("渠道状态", 10, None),
+    ("说明", 80, None),
+]
+
+
+def _differences_sheet(workbook, report: "Report") -> None:
+    rows = (
         (
-            (
-                d.label,
-                d.out_trade_no,
-                d.out_refund_no,
-                d.ours_amount,
-                d.bill_amount,
-                d.ours_state,
-                d.bill_state,
-                d.explanation,
-            )
-            for d in report.differences
-        ),
+            d.label,
+            d.out_trade_no,
+            d.out_refund_no,
+            d.ours_amount,
+            d.bill_amount,
+            d.ours_state,
+            d.bill_state,
+            d.explanation,
+        )
+        for d in report.differences
     )
-    workbook.properties.creator = "skillcert"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    _sheet(workbook, "差异", DIFFERENCE_COLUMNS, rows)
 
 
 def xlsx_filename(provider_id: str, day: date) -> str:
