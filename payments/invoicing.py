@@ -26,10 +26,10 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
 from accounts.permissions import require
-from applications import uploads
 from audit.services import record
 from notifications.services import notify
 from payments.models import InvoiceRequest, Order
+from skillcert import uploads
 from skillcert.refusals import TransitionRefused
 
 REQUESTABLE_STATES = (Order.State.PENDING, Order.State.PAID)
