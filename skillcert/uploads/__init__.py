@@ -24,16 +24,19 @@ from skillcert.uploads.files import (
     refuse_type,
 )
 from skillcert.uploads.pdf import PDF_ACCEPT, check_pdf, count_characters, extract_text, inspect_pdf
+from skillcert.uploads.xlsx import XLSX_ACCEPT, check_xlsx
 
 __all__ = [
     "DOCUMENT_MAX_BYTES",
     "MB",
     "NEEDS_MANUAL_LENGTH_CHECK",
     "PDF_ACCEPT",
+    "XLSX_ACCEPT",
     "CheckedUpload",
     "UploadRejected",
     "check_pdf",
     "check_size",
+    "check_xlsx",
     "checked_upload",
     "count_characters",
     "detect_kind",

@@ -21,8 +21,8 @@ class UploadRejected(ValueError):
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    kind: str  # "jpeg" | "png" | "bmp" | "pdf", detected from the content
-    extension: str  # ".jpg" | ".png" | ".bmp" | ".pdf": use this, never the client's name
+    kind: str  # "jpeg" | "png" | "bmp" | "pdf" | "xlsx", detected from the content
+    extension: str  # ".jpg" | ".png" | ".bmp" | ".pdf" | ".xlsx": use this, never the client's name
     content_type: str
     size: int  # bytes
     sha256: str  # hex digest of the bytes, for duplicate detection
@@ -31,6 +31,9 @@ class CheckedUpload:
     flags: tuple[str, ...] = ()
     width: int | None = None  # images, as displayed (EXIF rotation applied for photos)
     height: int | None = None
+    sheets: int | None = None  # workbooks: worksheets, and the most rows and columns of any one
+    rows: int | None = None
+    columns: int | None = None
 
     @property
     def needs_manual_length_check(self) -> bool:
@@ -54,6 +57,7 @@ KINDS = {
     "png": _Kind(".png", "image/png", ("PNG",)),
     "bmp": _Kind(".bmp", "image/bmp", ("BMP",)),
     "pdf": _Kind(".pdf", "application/pdf", ()),
+    "xlsx": _Kind(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ()),
 }
 IMAGE_KINDS = frozenset({"jpeg", "png", "bmp"})
 
