@@ -76,14 +76,12 @@ and fewer than 30 字 is a scan: if the total is short of the minimum and there 
 such a page, the PDF is accepted with NEEDS_MANUAL_LENGTH_CHECK in `flags`.
 """
 
-import hashlib
 import io
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageCms, ImageStat
+from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader, apply_configuration
 
 from skillcert.uploads.files import (
@@ -98,6 +96,19 @@ from skillcert.uploads.files import (
     checked_upload,
     detect_kind,
     refuse_type,
+)
+from skillcert.uploads.images import (
+    CORRUPT_IMAGE,
+    TRANSPOSE,
+    StoredFile,
+    bare,
+    encode_jpeg,
+    exif_orientation,
+    on_white,
+    open_image,
+    reencode_image,
+    shown_size,
+    stored_file,
 )
 from skillcert.uploads.pdf import (
     INLINE_IMAGE,
@@ -119,7 +130,6 @@ PHOTO_MIN_WIDTH, PHOTO_MIN_HEIGHT = 260, 320
 PHOTO_MAX_PIXELS = 50_000_000  # a 48/50-megapixel phone camera (8160 × 6120)
 PHOTO_STORED_WIDTH, PHOTO_STORED_HEIGHT = 1200, 1600  # the box a stored photo is fitted into
 PHOTO_MIN_ASPECT, PHOTO_MAX_ASPECT = 1.1, 1.8  # height / width
-JPEG_QUALITY = 90
 
 WHITE_MIN_MEAN_LUMINANCE = 220
 WHITE_MIN_SHARE = 0.90
@@ -128,7 +138,6 @@ WHITE_PIXEL_MAX_SPREAD = 40
 BORDER_BAND = 0.06
 BACKGROUND_SAMPLE_SIZE = 300
 
-IMAGE_MAX_PIXELS = 40_000_000
 DOCUMENT_MIN_SIDE = 200
 
 
@@ -143,85 +152,6 @@ DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/bmp"
 # ---------------------------------------------------------------------------
 # Images
 
-_CORRUPT_IMAGE = "图片文件已损坏或不完整，无法打开，请重新拍摄或导出后上传。"
-
-_ORIENTATION_TAG = 0x0112
-_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-
-
-def _orientation(image: Image.Image) -> int:
-    try:
-        value = image.getexif().get(_ORIENTATION_TAG, 1)
-    except Exception:  # a broken EXIF block only loses the rotation
-        return 1
-    return value if value in _TRANSPOSE else 1
-
-
-def _open_image(
-    data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS, *, draft: tuple[int, int] | None = None
-) -> tuple[Image.Image, int, tuple[int, int]]:
-    """Decode the image, refusing pixel bombs from the header first.
-
-    Returns (loaded image, EXIF orientation, size in the file's header). Image.open
-    only reads the header, so width × height is known before any pixel is decoded;
-    Pillow itself raises DecompressionBombError above 2 × Image.MAX_IMAGE_PIXELS
-    (≈ 179 megapixels) while opening, which is caught here. `draft` lets a JPEG be
-    decoded at 1/2, 1/4 or 1/8 scale (never below that size): a 48-megapixel phone
-    photo then costs the memory of a few megapixels.
-    """
-    formats = KINDS[kind].pillow_formats
-    too_big = f"图片尺寸过大，请压缩到 {max_pixels // 10_000} 万像素以内后重新上传。"
-    try:
-        with Image.open(io.BytesIO(data), formats=list(formats)) as probe:
-            if probe.format not in formats:
-                raise UploadRejected(_CORRUPT_IMAGE)
-            width, height = probe.size
-            if width < 1 or height < 1:
-                raise UploadRejected(_CORRUPT_IMAGE)
-            if width * height > max_pixels:
-                raise UploadRejected(
-                    f"图片尺寸过大（{width} × {height} 像素），请压缩到 {max_pixels // 10_000} 万像素以内后重新上传。"
-                )
-            probe.verify()  # structure and checksums (PNG CRCs), without decoding
-        image = Image.open(io.BytesIO(data), formats=list(formats))
-        if draft and image.format in {"JPEG", "MPO"}:
-            image.draft(image.mode if image.mode in {"L", "CMYK"} else "RGB", draft)
-        image.load()  # a truncated file fails here (ImageFile.LOAD_TRUNCATED_IMAGES must stay False)
-    except UploadRejected:
-        raise
-    except Image.DecompressionBombError as error:
-        logger.info("image refused as a decompression bomb: %s", error)
-        raise UploadRejected(too_big) from error
-    except Exception as error:  # Pillow raises many types on hostile input; all mean "cannot be read"
-        logger.info("image refused as unreadable: %r", error)
-        raise UploadRejected(_CORRUPT_IMAGE) from error
-    return image, _orientation(image), (width, height)
-
-
-def _shown_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
-    """(width, height) as displayed, after the EXIF rotation."""
-    return (size[1], size[0]) if orientation in {5, 6, 7, 8} else size
-
-
-def _on_white(image: Image.Image) -> Image.Image:
-    """RGB with any transparency composited onto white; no metadata (EXIF, ICC, comments) is carried over."""
-    if image.mode == "RGB" and "transparency" not in image.info:
-        out = Image.new("RGB", image.size)
-        out.paste(image)
-        return out
-    rgba = image.convert("RGBA")
-    out = Image.new("RGB", image.size, (255, 255, 255))
-    out.paste(rgba, mask=rgba.getchannel("A"))
-    return out
-
 
 def _background(image: Image.Image, orientation: int) -> tuple[float, float, float]:
     """(mean luminance, share of white pixels, colour spread of the mean) of the border band."""
@@ -231,9 +161,9 @@ def _background(image: Image.Image, orientation: int) -> tuple[float, float, flo
     if scale < 1:
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.BOX)
-    small = _on_white(image)
-    if orientation in _TRANSPOSE:
-        small = small.transpose(_TRANSPOSE[orientation])
+    small = on_white(image)
+    if orientation in TRANSPOSE:
+        small = small.transpose(TRANSPOSE[orientation])
     width, height = small.size
     band_x = max(1, round(width * BORDER_BAND))
     band_y = max(1, round(height * BORDER_BAND))
@@ -274,9 +204,9 @@ def check_photo(data: bytes, name: str = "") -> CheckedUpload:
     if kind not in IMAGE_KINDS:
         raise refuse_type(kind, expected="图片", accepted="JPG、PNG 或 BMP", noun="照片")
     draft = (BACKGROUND_SAMPLE_SIZE * 2, BACKGROUND_SAMPLE_SIZE * 2)  # the background is judged at 300 px
-    image, orientation, size = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
+    image, orientation, size = open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
     with image:
-        width, height = _shown_size(size, orientation)
+        width, height = shown_size(size, orientation)
         if width < PHOTO_MIN_WIDTH or height < PHOTO_MIN_HEIGHT:
             raise UploadRejected(
                 f"照片分辨率太低（{width} × {height} 像素），"
@@ -297,81 +227,6 @@ def check_photo(data: bytes, name: str = "") -> CheckedUpload:
 # ---------------------------------------------------------------------------
 # What is stored: images re-encoded without metadata, the original is not kept
 
-_METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop", "adobe"})
-_METADATA_NOTE = "已去除图片中的拍摄时间、地点（GPS）、设备等附加信息。"
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """The bytes to store for an upload that passed its check, and what was done to them."""
-
-    data: bytes
-    extension: str
-    content_type: str
-    sha256: str  # of `data`, the stored bytes
-    width: int | None = None
-    height: int | None = None
-    notes: tuple[str, ...] = ()  # in Chinese, for the applicant ("照片已从 … 压缩为 …")
-
-
-def _has_metadata(image: Image.Image) -> bool:
-    if _METADATA_KEYS & image.info.keys() or getattr(image, "text", None):
-        return True
-    try:
-        return len(image.getexif()) > 0
-    except Exception:  # a broken EXIF block is dropped all the same
-        return True
-
-
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """Colours converted from the embedded ICC profile (Display P3, Adobe RGB, CMYK) to sRGB, so dropping it is safe."""
-    icc = image.info.get("icc_profile")
-    if not icc or image.mode not in {"RGB", "RGBA", "CMYK"}:
-        return image.convert("RGB") if image.mode == "CMYK" else image
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        mode = "RGBA" if image.mode == "RGBA" else "RGB"
-        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
-    except Exception as error:  # a broken profile: keep the pixels as they are
-        logger.info("ICC profile not applied: %r", error)
-        return image.convert("RGB") if image.mode == "CMYK" else image
-    return converted or image
-
-
-_SRGB = ImageCms.createProfile("sRGB")
-
-
-def _bare(image: Image.Image, orientation: int) -> Image.Image:
-    """The pixels only, as displayed: EXIF rotation applied, then every metadata entry dropped."""
-    image = _to_srgb(image)
-    image = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image.copy()
-    transparency = image.info.get("transparency")
-    image.info = {} if transparency is None else {"transparency": transparency}
-    return image
-
-
-_PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
-
-
-def _encode_jpeg(image: Image.Image, limit: int) -> bytes:
-    """JPEG at JPEG_QUALITY, lowered (then the size) until it fits in `limit` bytes."""
-    quality = JPEG_QUALITY
-    while True:
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=quality, optimize=True)
-        if buffer.tell() <= limit:
-            return buffer.getvalue()
-        if quality > 60:
-            quality -= 10
-        else:
-            smaller = (max(1, image.width * 4 // 5), max(1, image.height * 4 // 5))
-            image = image.resize(smaller, Image.Resampling.LANCZOS)
-
-
-def _stored(data: bytes, kind: str, **facts) -> StoredFile:
-    info = KINDS[kind]
-    return StoredFile(data, info.extension, info.content_type, hashlib.sha256(data).hexdigest(), **facts)
-
 
 def _size_text(size: int) -> str:
     return f"{size / MB:.1f} MB" if size >= MB else f"{max(1, round(size / 1024))} KB"
@@ -379,17 +234,17 @@ def _size_text(size: int) -> str:
 
 def _prepare_photo(data: bytes, kind: str) -> StoredFile:
     with Image.open(io.BytesIO(data), formats=list(KINDS[kind].pillow_formats)) as probe:
-        orientation = _orientation(probe)
-        width, height = _shown_size(probe.size, orientation)
+        orientation = exif_orientation(probe)
+        width, height = shown_size(probe.size, orientation)
     scale = min(1.0, PHOTO_STORED_WIDTH / width, PHOTO_STORED_HEIGHT / height)
     target = (max(1, round(width * scale)), max(1, round(height * scale)))
     draft = (target[1], target[0]) if orientation in {5, 6, 7, 8} else target  # in the file's own orientation
-    image, orientation, _ = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
+    image, orientation, _ = open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
     with image:
-        clean = _on_white(_bare(image, orientation))
+        clean = on_white(bare(image, orientation))
     if clean.size != target:
         clean = clean.resize(target, Image.Resampling.LANCZOS)
-    jpeg = _encode_jpeg(clean, PHOTO_MAX_BYTES)
+    jpeg = encode_jpeg(clean, PHOTO_MAX_BYTES)
     with Image.open(io.BytesIO(jpeg)) as written:
         stored_size = written.size
     notes = []
@@ -398,29 +253,7 @@ def _prepare_photo(data: bytes, kind: str) -> StoredFile:
             f"照片已从 {width} × {height} 像素、{_size_text(len(data))} "
             f"压缩为 {stored_size[0]} × {stored_size[1]} 像素、{_size_text(len(jpeg))} 的 JPG 图片。"
         )
-    return _stored(jpeg, "jpeg", width=stored_size[0], height=stored_size[1], notes=tuple(notes))
-
-
-def _prepare_document_image(data: bytes, kind: str) -> StoredFile:
-    """JPEG stays JPEG, PNG and BMP become PNG (lossless, and a BMP scan is ten times smaller)."""
-    image, orientation, _ = _open_image(data, kind)
-    with image:
-        had_metadata = _has_metadata(image)
-        clean = _bare(image, orientation)
-    buffer = io.BytesIO()
-    if kind == "jpeg":
-        if clean.mode not in {"L", "RGB"}:
-            clean = clean.convert("RGB")
-        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        stored_kind = "jpeg"
-    else:
-        if clean.mode not in _PNG_MODES:
-            clean = clean.convert("RGBA" if "A" in clean.mode else "RGB")
-        params = {"transparency": clean.info["transparency"]} if "transparency" in clean.info else {}
-        clean.save(buffer, "PNG", **params)  # zlib level 6: optimize=True costs seconds on a scan for a few %
-        stored_kind = "png"
-    notes = (_METADATA_NOTE,) if had_metadata else ()
-    return _stored(buffer.getvalue(), stored_kind, width=clean.width, height=clean.height, notes=notes)
+    return stored_file(jpeg, "jpeg", width=stored_size[0], height=stored_size[1], notes=tuple(notes))
 
 
 def prepare_for_storage(data: bytes, checked: CheckedUpload, *, photo: bool = False) -> StoredFile:
@@ -435,12 +268,12 @@ def prepare_for_storage(data: bytes, checked: CheckedUpload, *, photo: bool = Fa
     * PDFs: stored as uploaded (their checks refuse active content).
     """
     if checked.kind == "pdf":
-        return _stored(data, "pdf", notes=())
+        return stored_file(data, "pdf", notes=())
     if checked.kind not in IMAGE_KINDS:
-        raise UploadRejected(_CORRUPT_IMAGE)
+        raise UploadRejected(CORRUPT_IMAGE)
     if photo:
         return _prepare_photo(data, checked.kind)
-    return _prepare_document_image(data, checked.kind)
+    return reencode_image(data, checked.kind)
 
 
 def export_photo_jpeg(data: bytes) -> bytes:
@@ -481,9 +314,9 @@ def check_document(data: bytes, name: str = "") -> CheckedUpload:
         return checked_upload(data, kind, pages=facts.pages)
     if kind not in IMAGE_KINDS:
         raise refuse_type(kind, expected=" PDF 或图片", accepted="PDF、JPG、PNG 或 BMP")
-    image, orientation, size = _open_image(data, kind)
+    image, orientation, size = open_image(data, kind)
     with image:
-        width, height = _shown_size(size, orientation)
+        width, height = shown_size(size, orientation)
     if min(width, height) < DOCUMENT_MIN_SIDE:
         raise UploadRejected(f"图片分辨率太低（{width} × {height} 像素），请上传清晰的照片或扫描件。")
     return checked_upload(data, kind, width=width, height=height)

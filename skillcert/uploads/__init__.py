@@ -7,6 +7,8 @@ str() is a Chinese message to show next to the field. Rules of one use stay with
 
 * `files`: `detect_kind` (magic bytes), `check_size`, `refuse_type` (the message for a file
   of the wrong type), `checked_upload` (the facts of an accepted file).
+* `images`: `open_image` (pixel bombs refused from the header), `reencode_image` (upright,
+  sRGB, no EXIF/GPS/XMP/ICC/comments; the original never kept), `StoredFile`.
 * `pdf`: `check_pdf` (the safety walk), `inspect_pdf`, `extract_text`, `count_characters`.
 * `xlsx`: `check_xlsx` (a workbook to import: bounded unzip, only an xlsx's parts, no
   macros or external links, bounded rows and columns; opened read-only).
@@ -23,6 +25,7 @@ from skillcert.uploads.files import (
     detect_kind,
     refuse_type,
 )
+from skillcert.uploads.images import StoredFile, open_image, reencode_image
 from skillcert.uploads.pdf import PDF_ACCEPT, check_pdf, count_characters, extract_text, inspect_pdf
 from skillcert.uploads.xlsx import XLSX_ACCEPT, check_xlsx
 
@@ -33,6 +36,7 @@ __all__ = [
     "PDF_ACCEPT",
     "XLSX_ACCEPT",
     "CheckedUpload",
+    "StoredFile",
     "UploadRejected",
     "check_pdf",
     "check_size",
@@ -42,5 +46,7 @@ __all__ = [
     "detect_kind",
     "extract_text",
     "inspect_pdf",
+    "open_image",
+    "reencode_image",
     "refuse_type",
 ]
