@@ -6,6 +6,7 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 import segno
+from PIL import Image
 
 from skillcert.pdf import (
     CONTINUED,
@@ -17,7 +18,10 @@ from skillcert.pdf import (
     continuation_pages,
     fit_text,
     new_canvas,
+    photo_box,
     qr_box,
+    signature_box,
+    stamp_box,
     text_cell,
     title,
 )
@@ -146,3 +150,34 @@ def test_continuation_pages_are_numbered_and_say_whose_they_are():
     for number, text in enumerate(texts, start=1):
         assert "申报表附页" in text and "姓名：王五" in text and "工作简历（续）" in text
         assert f"附页第 {number} 页，共 2 页" in text
+
+
+def image_count(pdf: bytes) -> int:
+    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+    xobjects = page["/Resources"].get("/XObject", {})
+    return sum(1 for item in xobjects.values() if item.get_object()["/Subtype"] == "/Image")
+
+
+def test_a_photo_box_shows_the_photo_or_says_what_belongs_there():
+    buffer = io.BytesIO()
+    Image.new("RGB", (390, 567), "white").save(buffer, format="JPEG")
+    box = Box(400, 600, 99, 128)
+    with_photo = document(
+        lambda canvas: (photo_box(canvas, box, buffer.getvalue(), placeholder="照片"), canvas.showPage())
+    )
+    assert image_count(with_photo) == 1
+    unreadable = document(
+        lambda canvas: (photo_box(canvas, box, b"not a jpeg", placeholder="近期免冠照片"), canvas.showPage())
+    )
+    assert image_count(unreadable) == 0 and "近期免冠照片" in page_texts(unreadable)[0]
+
+
+def test_signature_and_stamp_boxes_leave_room_to_sign_and_seal():
+    def draw(canvas):
+        signature_box(canvas, 300, 200, 520, label="承诺人（签名）：", name="额尔敦巴雅尔", size=14)
+        stamp_box(canvas, Box(300, 300, 200, 100), bottom=300, size=10.5)
+        canvas.showPage()
+
+    text = page_texts(document(draw))[0]
+    assert "承诺人（签名）：" in text and "（额尔敦巴雅尔）" in text
+    assert "（公章）" in text and "年　　月　　日" in text
