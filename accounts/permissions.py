@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CITY_ROLES, STAFF_ROLES, Role
+from skillcert.refusals import Refused
 
 # capability -> roles that have it. City staff hold it for their own city only:
 # that is what `scope_by_city` and `same_city` enforce.
@@ -39,15 +40,6 @@ REFUSALS: dict[str, str] = {
     "documents.view": _("您的角色不能查看申报人上传的材料（身份证、照片、学历证书等）。如确需查阅，请联系就促会。"),
     "documents.print": _("申报表和诚信承诺书印有完整的身份证号和手机号，只有就促会可以下载打印。申报人可自行下载。"),
 }
-
-
-class Refused(PermissionDenied):
-    """A refusal with a message for the user (shown on the 403 page)."""
-
-    def __init__(self, capability: str, message: str) -> None:
-        super().__init__(capability)
-        self.capability = capability
-        self.message = message
 
 
 def has_capability(user, capability: str) -> bool:

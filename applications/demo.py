@@ -7,10 +7,10 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from applications import services
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from applications.requirements import required_slots
 from catalog.models import City, Level, Occupation
+from skillcert.refusals import TransitionRefused
 
 PERSON = {
     "ethnicity": "蒙古族",

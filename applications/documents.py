@@ -1,9 +1,8 @@
 """Printable A4 PDFs of an `ApplicationSheet`: the 申报表 (notice annex 2) and the 诚信承诺书 (annex 3).
 
-Font. Every Chinese glyph is drawn with WenQuanYi Micro Hei (文泉驿微米黑, TrueType outlines, Apache-2.0 or
-GPLv3 with the font-embedding exception), shipped by the PyPI package `paperang-p2-fonts-cjk`, and embedded in
-each PDF as a subset: the documents print the same in any viewer, with no Asian font pack. Nothing is ever
-downloaded at run time; `cjk_font_path()` says what to install when the package is missing.
+Drawn with the project's PDF toolkit (`skillcert.pdf`): the embedded CJK font (WenQuanYi Micro Hei, subset
+into each PDF; `cjk_font_path()` says what to install when the package is missing), fitted text, boxes, the
+photo, signature and stamp boxes, and the numbered 附页. This module holds the two layouts only.
 
 Overflow. The 申报表 is two pages (front and back, printed on both sides of one sheet). Every box fits its text:
 1. wrap (Chinese breaks anywhere except before closing / after opening punctuation; Latin words stay whole);
@@ -20,269 +19,59 @@ document ID), so a caller may cache a PDF by the sheet's content.
 
 import io
 import logging
-import math
-import re
-import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from applications.sheet import ApplicationSheet
+from skillcert.pdf import (
+    CONTINUED,
+    DATE_BLANK,
+    FONT_NAME,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    SEAL,
+    Box,
+    Fitted,
+    FontMissingError,
+    continuation_pages,
+    fit_text,
+    fonts,
+    frame,
+    new_canvas,
+    one_line,
+    photo_box,
+    shrunk,
+    signature_box,
+    stamp_box,
+    title,
+    warn_missing,
+    wrap_lines,
+)
+from skillcert.pdf import draw_lines as _draw_lines
+from skillcert.pdf import text_width as _width  # noqa: F401 (the layout tests measure with it)
 
 logger = logging.getLogger(__name__)
 
-FONT_PACKAGE = "paperang_p2_fonts_cjk"  # PyPI: paperang-p2-fonts-cjk
-FONT_DISTRIBUTION = "paperang-p2-fonts-cjk==0.1.0"
-FONT_RESOURCE = ("fonts", "wqy-microhei.ttc")
-FONT_SUBFONT = 0  # 0: WenQuanYi Micro Hei, 1: its monospaced face
-FONT_NAME = "WenQuanYiMicroHei"
+FONT_PACKAGE = fonts.FONT_PACKAGE
+FONT_DISTRIBUTION = fonts.FONT_DISTRIBUTION
 
-CONTINUED = "（续见附页）"
-DATE_BLANK = "年　　月　　日"  # room to write the date by hand
-SEAL = "（公章）"
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-
-# Vertical metrics of the font, in em (WenQuanYi Micro Hei: ascent 0.765, descent 0.240).
-_ASCENT = 0.78
-_BLOCK = 1.05  # height of one line of text, in em, ascent plus descent
-_LEADING = 1.45  # line pitch, in em
-
-_NO_LINE_START = frozenset("，。、；：！？）》」』】〕〉”’…—·%,.;:!?)]}")
-_NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-class FontMissingError(RuntimeError):
-    """The CJK font package is not installed: PDFs cannot show Chinese."""
+__all__ = [
+    "CONTINUED",
+    "FontMissingError",
+    "cjk_font_path",
+    "fit_text",
+    "pledge_promises",
+    "render_application_form",
+    "render_integrity_pledge",
+    "wrap_lines",
+]
 
 
 def cjk_font_path() -> Path:
-    """The TrueType collection that holds the font, from the installed `paperang-p2-fonts-cjk` package."""
-    hint = (
-        f"the printable documents need the Chinese font package {FONT_DISTRIBUTION} "
-        "(WenQuanYi Micro Hei); install the project's requirements: "
-        "pip install --require-hashes -r requirements.lock"
-    )
-    try:
-        root = resources.files(FONT_PACKAGE)
-    except ModuleNotFoundError as exc:
-        raise FontMissingError(hint) from exc
-    font = root.joinpath(*FONT_RESOURCE)
-    if not isinstance(font, Path) or not font.is_file():
-        raise FontMissingError(f"{hint} (no {'/'.join(FONT_RESOURCE)} in {root})")
-    return font
-
-
-_font_lock = threading.Lock()
-
-
-def _font() -> str:
-    """Register the font with ReportLab once per process; its name for `setFont`."""
-    with _font_lock:
-        if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, str(cjk_font_path()), subfontIndex=FONT_SUBFONT))
-    return FONT_NAME
-
-
-@cache
-def _em(char: str) -> float:
-    """Advance width of one character at size 1."""
-    return pdfmetrics.stringWidth(char, FONT_NAME, 1.0)
-
-
-def _width(text: str, size: float) -> float:
-    return sum(_em(char) for char in text) * size
-
-
-def _missing_glyphs(texts: Iterable[str]) -> set[str]:
-    face = pdfmetrics.getFont(FONT_NAME).face
-    return {char for text in texts for char in text if char > " " and ord(char) not in face.charToGlyph}
-
-
-# --- Line breaking and fitting ---------------------------------------------------------------------------------
-
-
-def _normalize(text: str) -> str:
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
-
-
-def _ascii_word(char: str) -> bool:
-    return "!" <= char <= "~"
-
-
-def _can_break_before(text: str, i: int) -> bool:
-    before, after = text[i - 1], text[i]
-    if after in _NO_LINE_START or before in _NO_LINE_END:
-        return False
-    if before == " " or after == " ":
-        return True
-    return not (_ascii_word(before) and _ascii_word(after))
-
-
-def _break_line(text: str, start: int, size: float, width: float) -> tuple[int, int]:
-    """Greedy break of the line that starts at `start`: (end of what is printed, start of the next line)."""
-    used = 0.0
-    allowed = None
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\n":
-            return i, i + 1
-        if i > start and _can_break_before(text, i):
-            allowed = i
-        used += _em(char) * size
-        if used > width and i > start:
-            end = i if char == " " or allowed is None else allowed
-            shown = end
-            while shown > start and text[shown - 1] == " ":
-                shown -= 1
-            while end < len(text) and text[end] == " ":
-                end += 1
-            return shown, end
-        i += 1
-    return len(text), len(text)
-
-
-def _wrap(text: str, size: float, width: float) -> list[tuple[int, int]]:
-    """Lines of normalized `text` as (start, end) offsets."""
-    lines = []
-    start = 0
-    while start < len(text):
-        end, start_next = _break_line(text, start, size, width)
-        lines.append((start, end))
-        start = start_next
-    return lines
-
-
-def wrap_lines(text: str, size: float, width: float) -> list[str]:
-    """`text` broken into lines no wider than `width` points at `size` points."""
-    _font()
-    text = _normalize(text)
-    return [text[start:end] for start, end in _wrap(text, size, width)]
-
-
-def _capacity(height: float, size: float) -> int:
-    """How many lines of `size` fit in `height`."""
-    if height < _BLOCK * size:
-        return 0
-    return math.floor((height - _BLOCK * size) / (_LEADING * size) + 1e-9) + 1
-
-
-@dataclass(frozen=True)
-class Fitted:
-    size: float
-    lines: tuple[str, ...]
-    rest: str  # what did not fit, for the continuation pages ("" when everything fits)
-
-    @property
-    def leading(self) -> float:
-        return self.size * _LEADING
-
-    @property
-    def height(self) -> float:
-        return (len(self.lines) - 1) * self.leading + _BLOCK * self.size if self.lines else 0.0
-
-
-def fit_text(text: str, width: float, height: float, size: float, floor: float) -> Fitted:
-    """Lay `text` out in a `width` × `height` box: at `size`, else smaller down to `floor`, else truncated
-    at `floor` with the continuation marker and the remainder in `rest`."""
-    _font()
-    text = _normalize(text)
-    current = size
-    while True:
-        lines = _wrap(text, current, width)
-        room = _capacity(height, current)
-        if len(lines) <= room:
-            return Fitted(current, tuple(text[s:e] for s, e in lines), "")
-        if current - 0.5 < floor - 1e-9:
-            break
-        current -= 0.5
-    if room < 1:
-        raise ValueError(f"a {width:.0f}×{height:.0f} pt box cannot hold one line of {current} pt text")
-    kept = [text[s:e] for s, e in lines[: room - 1]]
-    last_start = lines[room - 1][0]
-    # The full marker, or a shorter one in a cell too narrow for it (the 附页 says the rest either way).
-    marker = next(m for m in (CONTINUED, "（续）", "…") if m == "…" or _width(m + "中", current) <= width)
-    end, rest_start = _break_line(text, last_start, current, width - _width(marker, current))
-    kept.append(text[last_start:end] + marker)
-    return Fitted(current, tuple(kept), text[rest_start:].strip("\n "))
-
-
-# --- Drawing helpers --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Box:
-    x: float
-    y: float  # bottom
-    w: float
-    h: float
-
-    @property
-    def top(self) -> float:
-        return self.y + self.h
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    def inset(self, left: float, top: float, right: float | None = None, bottom: float | None = None) -> "Box":
-        right = left if right is None else right
-        bottom = top if bottom is None else bottom
-        return Box(self.x + left, self.y + bottom, self.w - left - right, self.h - top - bottom)
-
-
-def _draw_lines(
-    canvas: Canvas, fitted: Fitted, box: Box, align: str = "left", valign: str = "top", char_space: float = 0.0
-) -> None:
-    """Draw fitted lines inside `box` (which they were fitted to)."""
-    top = box.y + (box.h + fitted.height) / 2 if valign == "middle" else box.top
-    baseline = top - _ASCENT * fitted.size
-    for line in fitted.lines:
-        text = canvas.beginText()
-        text.setFont(FONT_NAME, fitted.size)
-        text.setCharSpace(char_space)
-        width = _width(line, fitted.size) + char_space * max(len(line) - 1, 0)
-        if align == "center":
-            x = box.x + (box.w - width) / 2
-        elif align == "right":
-            x = box.right - width
-        else:
-            x = box.x
-        text.setTextOrigin(x, baseline)
-        text.textOut(line)
-        canvas.drawText(text)
-        baseline -= fitted.leading
-
-
-def _title(canvas: Canvas, text: str, y: float, size: float) -> None:
-    """A centred heading in faux bold (filled and stroked glyphs: the font has one weight)."""
-    obj = canvas.beginText()
-    obj.setFont(FONT_NAME, size)
-    obj.setTextRenderMode(2)
-    obj.setTextOrigin((PAGE_WIDTH - _width(text, size)) / 2, y)
-    obj.textOut(text)
-    canvas.saveState()
-    canvas.setLineWidth(size / 40)
-    canvas.drawText(obj)
-    canvas.restoreState()
-
-
-def _frame(canvas: Canvas, box: Box, width: float = 0.6) -> None:
-    canvas.setLineWidth(width)
-    canvas.rect(box.x, box.y, box.w, box.h, stroke=1, fill=0)
+    """The font the printed documents embed (`skillcert.pdf.fonts`), from the package named here."""
+    return fonts.cjk_font_path(FONT_PACKAGE)
 
 
 LABEL_SIZE = 10.5
@@ -295,26 +84,6 @@ PAD = 5.0
 ONE_LINE_FLOOR = 8.5
 
 
-def _shrunk(text: str, width: float, size: float) -> Fitted:
-    """One line, made as small as it must be to fit `width` (for the few printed values that have no 附页)."""
-    text = _normalize(text).replace("\n", " ")
-    natural = _width(text, 1.0)
-    return Fitted(min(size, width / natural) if natural else size, (text,) if text else (), "")
-
-
-def _one_line(text: str, width: float) -> Fitted | None:
-    """A short value on one line, shrunk a little if need be (a name reads better unbroken), or None."""
-    text = _normalize(text)
-    if "\n" in text:
-        return None
-    size = VALUE_SIZE
-    while size >= ONE_LINE_FLOOR:
-        if _width(text, size) <= width:
-            return Fitted(size, (text,) if text else (), "")
-        size -= 0.5
-    return None
-
-
 class _Form:
     """One document being drawn: the canvas plus what overflowed, for the continuation pages."""
 
@@ -324,7 +93,7 @@ class _Form:
 
     def label(self, box: Box, text: str) -> None:
         """A cell label, centred; two-character labels spread like 姓　名."""
-        _frame(self.canvas, box)
+        frame(self.canvas, box)
         inner = box.inset(3, 2)
         spread = LABEL_SIZE if len(text) == 2 else 0.0
         fitted = fit_text(text, inner.w - spread, inner.h, LABEL_SIZE, CELL_FLOOR)
@@ -332,9 +101,10 @@ class _Form:
 
     def value(self, box: Box, text: str, label: str, align: str = "center") -> None:
         """A filled-in cell: one centred line when it fits, else wrapped and shrunk."""
-        _frame(self.canvas, box)
+        frame(self.canvas, box)
         inner = box.inset(PAD, 2)
-        fitted = _one_line(text, inner.w) or fit_text(text, inner.w, inner.h, VALUE_SIZE, CELL_FLOOR)
+        fitted = one_line(text, inner.w, VALUE_SIZE, ONE_LINE_FLOOR)
+        fitted = fitted or fit_text(text, inner.w, inner.h, VALUE_SIZE, CELL_FLOOR)
         if len(fitted.lines) > 1:
             align = "left"
         _draw_lines(self.canvas, fitted, inner, align=align, valign="middle")
@@ -391,38 +161,13 @@ def _cell(row: int, first: int, last: int, rows: int = 1) -> Box:
 
 
 def _photo(canvas: Canvas, box: Box, jpeg: bytes | None) -> None:
-    _frame(canvas, box)
-    image = _photo_image(jpeg) if jpeg else None
-    if image is None:
-        inner = box.inset(4, 4)
-        fitted = fit_text(PHOTO_PLACEHOLDER, inner.w, inner.h, 10.5, CELL_FLOOR)
-        _draw_lines(canvas, fitted, inner, align="center", valign="middle")
-        return
-    inner = box.inset(3, 3)
-    width, height = image.getSize()
-    scale = min(inner.w / width, inner.h / height)
-    w, h = width * scale, height * scale
-    canvas.drawImage(image, inner.x + (inner.w - w) / 2, inner.y + (inner.h - h) / 2, w, h)
-
-
-def _photo_image(jpeg: bytes) -> ImageReader | None:
-    """The photo upright (EXIF orientation applied), RGB, at most 300 dpi for the box, as JPEG."""
-    try:
-        with Image.open(io.BytesIO(jpeg)) as original:
-            image = ImageOps.exif_transpose(original).convert("RGB")
-    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
-        logger.warning("applicant photo is not a readable image; printing the placeholder")
-        return None
-    image.thumbnail((420, 540))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=90)
-    return ImageReader(io.BytesIO(out.getvalue()))
+    photo_box(canvas, box, jpeg, placeholder=PHOTO_PLACEHOLDER, floor=CELL_FLOOR)
 
 
 def _front(form: _Form, sheet: ApplicationSheet) -> None:
     canvas = form.canvas
-    _title(canvas, FORM_TITLE[0], PAGE_HEIGHT - 60, 18)
-    _title(canvas, FORM_TITLE[1], PAGE_HEIGHT - 90, 20)
+    title(canvas, FORM_TITLE[0], PAGE_HEIGHT - 60, 18)
+    title(canvas, FORM_TITLE[1], PAGE_HEIGHT - 90, 20)
 
     form.label(_cell(0, 0, 0), "姓名")
     form.value(_cell(0, 1, 1), sheet.full_name, "姓名")
@@ -457,13 +202,13 @@ def _front(form: _Form, sheet: ApplicationSheet) -> None:
         form.value(_cell(row, 5, 6), right, right_label.replace("\n", ""))
 
     history = Box(TABLE_LEFT, BOTTOM, TABLE_WIDTH, _cell(8, 0, 0).top - BOTTOM)
-    _frame(canvas, history)
+    frame(canvas, history)
     heading = history.inset(PAD + 1, PAD + 1)
     _draw_lines(canvas, fit_text("工作简历：", heading.w, LABEL_SIZE * 1.2, LABEL_SIZE, LABEL_SIZE), heading)
     form.text_box(history.inset(PAD + 1, PAD + 1 + LABEL_SIZE * 2, PAD + 1, PAD + 1), sheet.work_history, "工作简历")
 
     outer = Box(TABLE_LEFT, BOTTOM, TABLE_WIDTH, FRONT_TOP - BOTTOM)
-    _frame(canvas, outer, width=1.2)
+    frame(canvas, outer, width=1.2)
 
 
 BACK_TOP = PAGE_HEIGHT - 50
@@ -473,19 +218,14 @@ BACK_ROWS = (196.0, 196.0, 110.0, 110.0, 112.0)
 
 def _opinion(form: _Form, box: Box, label: str, stamp_align: str) -> None:
     canvas = form.canvas
-    _frame(canvas, box)
+    frame(canvas, box)
     inner = box.inset(PAD + 1, PAD + 1)
     _draw_lines(canvas, fit_text(label, inner.w, LABEL_SIZE * 3, LABEL_SIZE, CELL_FLOOR), inner)
     if stamp_align == "center":
         stamp = Box(box.x + box.w * 0.45, box.y, box.w * 0.5, box.h)
     else:
         stamp = Box(box.right - 150, box.y, 130, box.h)
-    for text, baseline in ((SEAL, 38), (DATE_BLANK, 16)):
-        obj = canvas.beginText()
-        obj.setFont(FONT_NAME, LABEL_SIZE)
-        obj.setTextOrigin(stamp.x + (stamp.w - _width(text, LABEL_SIZE)) / 2, box.y + baseline)
-        obj.textOut(text)
-        canvas.drawText(obj)
+    stamp_box(canvas, stamp, bottom=box.y, size=LABEL_SIZE, seal=SEAL)
 
 
 def _back(form: _Form, sheet: ApplicationSheet) -> None:
@@ -499,11 +239,11 @@ def _back(form: _Form, sheet: ApplicationSheet) -> None:
     ):
         top, bottom = tops[index], tops[index + 1]
         label_box = Box(TABLE_LEFT, bottom, BACK_LABEL, top - bottom)
-        _frame(canvas, label_box)
+        frame(canvas, label_box)
         inner = label_box.inset(8, 8)
         _draw_lines(canvas, fit_text(label, inner.w, inner.h, LABEL_SIZE, CELL_FLOOR), inner, valign="middle")
         content = Box(TABLE_LEFT + BACK_LABEL, bottom, TABLE_WIDTH - BACK_LABEL, top - bottom)
-        _frame(canvas, content)
+        frame(canvas, content)
         form.text_box(content.inset(PAD + 1, PAD + 1), text, label)
 
     half = TABLE_WIDTH / 2
@@ -513,7 +253,7 @@ def _back(form: _Form, sheet: ApplicationSheet) -> None:
             _opinion(form, Box(TABLE_LEFT + column * half, bottom, half, top - bottom), label, "center")
     _opinion(form, Box(TABLE_LEFT, tops[5], TABLE_WIDTH, tops[4] - tops[5]), ASSOCIATION_OPINION, "right")
 
-    _frame(canvas, Box(TABLE_LEFT, tops[5], TABLE_WIDTH, BACK_TOP - tops[5]), width=1.2)
+    frame(canvas, Box(TABLE_LEFT, tops[5], TABLE_WIDTH, BACK_TOP - tops[5]), width=1.2)
     note = canvas.beginText()
     note.setFont(FONT_NAME, 10)
     note.setTextOrigin(TABLE_LEFT, tops[5] - 20)
@@ -526,76 +266,33 @@ CONTINUATION_SIZE = 10.5
 
 def _continuation(canvas: Canvas, sheet: ApplicationSheet, overflow: list[tuple[str, str]]) -> int:
     """Print what did not fit on the form, on as many 附页 as it takes; how many pages were added."""
-    box = Box(TABLE_LEFT, BOTTOM + 14, TABLE_WIDTH, PAGE_HEIGHT - 110 - (BOTTOM + 14))
-    inner = box.inset(PAD + 3, PAD + 3)
-    pitch = CONTINUATION_SIZE * _LEADING
-    per_page = _capacity(inner.h, CONTINUATION_SIZE)
-
-    rows: list[tuple[str, str]] = []  # (kind, text): kind "heading" | "line" | "gap"
-    for label, rest in overflow:
-        if rows:
-            rows.append(("gap", ""))
-        rows.append(("heading", f"{label}（续）："))
-        rows += [("line", line) for line in wrap_lines(rest, CONTINUATION_SIZE, inner.w)]
-
-    pages: list[list[tuple[str, str]]] = [[]]
-    heading = ""
-    for kind, text in rows:
-        page = pages[-1]
-        if len(page) == per_page or (kind == "heading" and len(page) >= per_page - 1):
-            pages.append(page := [])
-            if kind == "line":  # a box continued from the previous 附页 says again whose text it is
-                page.append(("heading", heading))
-        if kind == "gap" and not page:
-            continue
-        if kind == "heading":
-            heading = text
-        page.append((kind, text))
-
-    for number, page in enumerate(pages, start=1):
-        _title(canvas, "申报表附页", PAGE_HEIGHT - 60, 16)
-        who = f"姓名：{sheet.full_name}　　身份证号码：{sheet.id_number}　　申报职业：{sheet.occupation}"
-        header = Box(TABLE_LEFT, PAGE_HEIGHT - 100, TABLE_WIDTH, 20)
-        _draw_lines(canvas, _shrunk(who, header.w, 10.5), header)
-        _frame(canvas, box, width=1.2)
-        baseline = inner.top - _ASCENT * CONTINUATION_SIZE
-        for _kind, text in page:
-            obj = canvas.beginText()
-            obj.setFont(FONT_NAME, CONTINUATION_SIZE)
-            obj.setTextOrigin(inner.x, baseline)
-            obj.textOut(text)
-            canvas.drawText(obj)
-            baseline -= pitch
-        folio = f"附页第 {number} 页，共 {len(pages)} 页"
-        canvas.setFont(FONT_NAME, 9)
-        canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM - 8, folio)
-        canvas.showPage()
-    return len(pages)
+    return continuation_pages(
+        canvas,
+        overflow,
+        heading="申报表附页",
+        who=f"姓名：{sheet.full_name}　　身份证号码：{sheet.id_number}　　申报职业：{sheet.occupation}",
+        left=TABLE_LEFT,
+        width=TABLE_WIDTH,
+        bottom=BOTTOM,
+        pad=PAD + 3,
+        size=CONTINUATION_SIZE,
+    )
 
 
 def _canvas(buffer: io.BytesIO, title: str, sheet: ApplicationSheet) -> Canvas:
-    _font()
-    canvas = Canvas(
-        buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=FONT_NAME, initialFontSize=VALUE_SIZE
+    return new_canvas(
+        buffer,
+        title=f"{title}（{sheet.full_name}）",
+        subject=f"{sheet.campaign_year} 年机关事业单位技能人员职业技能等级认定",
+        size=VALUE_SIZE,
     )
-    canvas.setTitle(f"{title}（{sheet.full_name}）")
-    canvas.setAuthor("skillcert")
-    canvas.setCreator("skillcert")
-    canvas.setSubject(f"{sheet.campaign_year} 年机关事业单位技能人员职业技能等级认定")
-    return canvas
-
-
-def _warn_missing(texts: Iterable[str]) -> None:
-    missing = _missing_glyphs(texts)
-    if missing:
-        logger.warning("the font has no glyph for %s: printed as empty boxes", "".join(sorted(missing)))
 
 
 def render_application_form(sheet: ApplicationSheet) -> bytes:
     """The 申报表 of annex 2: front and back of one A4 sheet, then 附页 for text that did not fit."""
     buffer = io.BytesIO()
     canvas = _canvas(buffer, "".join(FORM_TITLE), sheet)
-    _warn_missing(
+    warn_missing(
         (
             sheet.full_name,
             sheet.ethnicity,
@@ -645,8 +342,8 @@ def render_integrity_pledge(sheet: ApplicationSheet) -> bytes:
     """The 诚信承诺书 of annex 3, with the applicant's ID number, phone and name printed, signed by hand."""
     buffer = io.BytesIO()
     canvas = _canvas(buffer, PLEDGE_TITLE, sheet)
-    _warn_missing((sheet.full_name,))
-    _title(canvas, PLEDGE_TITLE, PAGE_HEIGHT - 110, 22)
+    warn_missing((sheet.full_name,))
+    title(canvas, PLEDGE_TITLE, PAGE_HEIGHT - 110, 22)
 
     width = PAGE_WIDTH - 2 * PLEDGE_LEFT
     indent = "　　"  # two full-width spaces: the first line of each paragraph
@@ -662,20 +359,13 @@ def render_integrity_pledge(sheet: ApplicationSheet) -> bytes:
     baseline -= 2 * PLEDGE_PITCH
     value_width = PAGE_WIDTH - PLEDGE_LEFT - left
     for label, value in (("身份证号：", sheet.id_number), ("联系电话：", sheet.phone)):
-        line = _shrunk(label + value, value_width, PLEDGE_SIZE)
+        line = shrunk(label + value, value_width, PLEDGE_SIZE)
         canvas.setFont(FONT_NAME, line.size)
         canvas.drawString(left, baseline, label + value)
         baseline -= PLEDGE_PITCH + 4
 
-    label = "承诺人（签名）："
-    canvas.setFont(FONT_NAME, PLEDGE_SIZE)
-    canvas.drawString(left, baseline, label)
-    blank_left = left + _width(label, PLEDGE_SIZE) + 2
     blank_right = PAGE_WIDTH - PLEDGE_LEFT
-    canvas.setLineWidth(0.8)
-    canvas.line(blank_left, baseline - 4, blank_right, baseline - 4)
-    name = _shrunk(f"（{sheet.full_name}）", blank_right - blank_left, 10.5)
-    _draw_lines(canvas, name, Box(blank_left, baseline - 22, blank_right - blank_left, 14), align="center")
+    signature_box(canvas, left, baseline, blank_right, label="承诺人（签名）：", name=sheet.full_name, size=PLEDGE_SIZE)
     baseline -= PLEDGE_PITCH + 24
 
     canvas.setFont(FONT_NAME, PLEDGE_SIZE)

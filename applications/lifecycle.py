@@ -13,10 +13,7 @@ from django.utils.translation import gettext as _
 from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
 from audit.services import record
-
-
-class TransitionRefused(Exception):
-    """str() is the message to show; nothing was changed."""
+from skillcert.refusals import TransitionRefused
 
 
 def _locked(application: Application) -> Application:

@@ -3,13 +3,12 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from skillcert.fields import EncryptedTextField, LookupHashesMixin, LookupHashField
 from skillcert.lib.identity import normalise_id_number, normalise_mobile
+from skillcert.storage import private_files
 
 
 class Status(models.TextChoices):
@@ -71,21 +70,6 @@ class TitleRank(models.TextChoices):
     INTERMEDIATE = "intermediate", _("中级")
     DEPUTY_SENIOR = "deputy_senior", _("副高级")
     SENIOR = "senior", _("正高级")
-
-
-class _PrivateStorage(LazyObject):
-    """Uploaded documents live outside any public URL; views serve them after a check."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
-
-
-private_storage = _PrivateStorage()
-
-
-def private_files() -> _PrivateStorage:
-    """The private storage by reference: migrations name this function, not a machine's path."""
-    return private_storage
 
 
 class Application(LookupHashesMixin, models.Model):

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from applications import lifecycle, requirements, selectors, uploads
 from applications.eligibility_service import decide_for
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, ApplicationDocument, DocumentSlot, Status
 from applications.sheet import ApplicationSheet
 from audit.services import record
 from catalog.models import City
 from skillcert.lib.identity import parse_id_number
+from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
 

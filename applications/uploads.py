@@ -1,5 +1,8 @@
 """Checks on the documents an applicant uploads from a phone, and what is stored of them. Pure module: no Django.
 
+The generic layer (type detection, size, the PDF safety walk, text extraction, 字数) is
+`skillcert.uploads`; this module adds the rules of the applicant's slots on top of it.
+
 Every check takes the raw bytes and the client's file name and either returns a
 `CheckedUpload` or raises `UploadRejected`, whose str() is a Chinese message to
 show next to the field. Nothing is stored on failure: the caller then asks
@@ -19,7 +22,7 @@ Which check for which material:
                               PDF or image (JPEG, PNG, BMP).
 * `check_technical_summary`   技术总结: PDF only, ≥ 1000 字.
 * `check_paper`               论文: PDF only, ≥ 3000 字.
-* `check_pdf`                 专利、项目报告 and any other PDF-only material: no length rule.
+* `skillcert.uploads.check_pdf` 专利、项目报告 and any other PDF-only material: no length rule.
 
 Limits (module constants, chosen for this campaign):
 
@@ -73,36 +76,60 @@ and fewer than 30 字 is a scan: if the total is short of the minimum and there 
 such a page, the PDF is accepted with NEEDS_MANUAL_LENGTH_CHECK in `flags`.
 """
 
-import hashlib
 import io
 import logging
-import math
 import re
-import time
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageCms, ImageStat
+from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader, apply_configuration
-from pypdf.errors import FileNotDecryptedError, LimitReachedError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+from skillcert.uploads.files import (
+    DOCUMENT_MAX_BYTES,
+    IMAGE_KINDS,
+    KINDS,
+    MB,
+    NEEDS_MANUAL_LENGTH_CHECK,
+    CheckedUpload,
+    UploadRejected,
+    check_size,
+    checked_upload,
+    detect_kind,
+    refuse_type,
+)
+from skillcert.uploads.images import (
+    CORRUPT_IMAGE,
+    TRANSPOSE,
+    StoredFile,
+    bare,
+    encode_jpeg,
+    exif_orientation,
+    on_white,
+    open_image,
+    reencode_image,
+    shown_size,
+    stored_file,
+)
+from skillcert.uploads.pdf import (
+    INLINE_IMAGE,
+    PDF_LIMITS,
+    PDF_MAX_PAGES,
+    extract_text,
+    inspect_pdf,
+    page_streams,
+)
 
 logger = logging.getLogger(__name__)
-_clock = time.monotonic  # a module attribute, so tests can drive the text-extraction deadline
 
-MB = 1024 * 1024
 
 PHOTO_UPLOAD_MAX_BYTES = 20 * MB  # what a phone takes; it is downscaled to PHOTO_MAX_BYTES
 PHOTO_MAX_BYTES = 2 * MB  # what is stored and exported (the notice's rule)
-DOCUMENT_MAX_BYTES = 10 * MB
 UPLOAD_MAX_BYTES = max(PHOTO_UPLOAD_MAX_BYTES, DOCUMENT_MAX_BYTES)  # the largest file any slot takes
 
 PHOTO_MIN_WIDTH, PHOTO_MIN_HEIGHT = 260, 320
 PHOTO_MAX_PIXELS = 50_000_000  # a 48/50-megapixel phone camera (8160 × 6120)
 PHOTO_STORED_WIDTH, PHOTO_STORED_HEIGHT = 1200, 1600  # the box a stored photo is fitted into
 PHOTO_MIN_ASPECT, PHOTO_MAX_ASPECT = 1.1, 1.8  # height / width
-JPEG_QUALITY = 90
 
 WHITE_MIN_MEAN_LUMINANCE = 220
 WHITE_MIN_SHARE = 0.90
@@ -111,241 +138,19 @@ WHITE_PIXEL_MAX_SPREAD = 40
 BORDER_BAND = 0.06
 BACKGROUND_SAMPLE_SIZE = 300
 
-IMAGE_MAX_PIXELS = 40_000_000
 DOCUMENT_MIN_SIDE = 200
 
-PDF_MAX_PAGES = 50
-PDF_STREAM_MAX_BYTES = 16 * MB
-PDF_CONTENT_BUDGET_BYTES = 32 * MB
-PDF_MAX_OBJECTS = 100_000
-PDF_TEXT_MAX_CHARACTERS = 200_000
-PDF_TEXT_SECONDS = 5.0
-PDF_TEXT_PAGE_MAX_BYTES = 1 * MB
-SCANNED_PAGE_MAX_CHARACTERS = 30  # a page with an image and fewer 字 than this is a scan
 
 TECHNICAL_SUMMARY_MIN_CHARACTERS = 1000
 PAPER_MIN_CHARACTERS = 3000
 
-NEEDS_MANUAL_LENGTH_CHECK = "needs_manual_length_check"
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/bmp"  # for <input type="file" accept=...>
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/bmp"
-PDF_ACCEPT = "application/pdf"
-
-
-class UploadRejected(ValueError):
-    """The upload is refused; str() is the message to show the applicant."""
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    kind: str  # "jpeg" | "png" | "bmp" | "pdf", detected from the content
-    extension: str  # ".jpg" | ".png" | ".bmp" | ".pdf": use this, never the client's name
-    content_type: str
-    size: int  # bytes
-    sha256: str  # hex digest of the bytes, for duplicate detection
-    pages: int | None = None  # PDFs
-    text_characters: int | None = None  # 字数 of the text layer, when it was counted
-    flags: tuple[str, ...] = ()
-    width: int | None = None  # images, as displayed (EXIF rotation applied for photos)
-    height: int | None = None
-
-    @property
-    def needs_manual_length_check(self) -> bool:
-        """Scanned (image-only) pages: the reviewer has to judge the length."""
-        return NEEDS_MANUAL_LENGTH_CHECK in self.flags
-
-
-# ---------------------------------------------------------------------------
-# Type detection
-
-
-@dataclass(frozen=True)
-class _Kind:
-    extension: str
-    content_type: str
-    pillow_formats: tuple[str, ...]
-
-
-_KINDS = {
-    "jpeg": _Kind(".jpg", "image/jpeg", ("JPEG", "MPO")),  # MPO: JPEG with a depth map, from some phones
-    "png": _Kind(".png", "image/png", ("PNG",)),
-    "bmp": _Kind(".bmp", "image/bmp", ("BMP",)),
-    "pdf": _Kind(".pdf", "application/pdf", ()),
-}
-IMAGE_KINDS = frozenset({"jpeg", "png", "bmp"})
-
-# Types we refuse, named so the message can say what was received.
-_OTHER_IMAGES = {"heic": "HEIC", "avif": "AVIF", "webp": "WebP", "gif": "GIF", "tiff": "TIFF"}
-_NOT_IMAGES = {
-    "exe": "可执行程序",
-    "zip": "压缩包或 Word/Excel 文档",
-    "rar": "压缩包",
-    "7z": "压缩包",
-    "ole": "Word/Excel 文档",
-}
-
-
-def detect_kind(data: bytes) -> str | None:
-    """The file type from its first bytes: a key of `_KINDS`, `_OTHER_IMAGES`, `_NOT_IMAGES`, or None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"BM"):
-        return "bmp"
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith((b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"#!")):
-        return "exe"
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return "zip"
-    if data.startswith(b"Rar!\x1a\x07"):
-        return "rar"
-    if data.startswith(b"7z\xbc\xaf\x27\x1c"):
-        return "7z"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
-    if data[4:8] == b"ftyp" and data[8:12] in {b"avif", b"avis"}:
-        return "avif"
-    if data[4:8] == b"ftyp" and data[8:12] in {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}:
-        return "heic"
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "webp"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "gif"
-    if data.startswith((b"II*\x00", b"MM\x00*")):
-        return "tiff"
-    return None
-
-
-def _refuse_type(detected: str | None, *, expected: str, accepted: str, noun: str = "文件") -> UploadRejected:
-    """The message for a file of the wrong type, e.g. "文件内容不是图片（检测到可执行程序），请上传 …"."""
-    if detected == "heic":  # iPhones save HEIC unless "兼容性最佳" is chosen; Pillow here cannot read it
-        return UploadRejected(
-            f"不支持 HEIC 格式的图片（苹果手机默认格式），请转换为 {accepted} 格式后重新上传："
-            "可在“设置 → 相机 → 格式”中选择“兼容性最佳”后重新拍摄，或从相册选择照片时让手机自动转换。"
-        )
-    if detected in _OTHER_IMAGES:
-        return UploadRejected(f"不支持 {_OTHER_IMAGES[detected]} 格式的图片，请转换为 {accepted} 格式后重新上传。")
-    hint = ""
-    if detected == "pdf":
-        hint = "（检测到 PDF 文件）"
-    elif detected in IMAGE_KINDS:
-        hint = "（检测到图片）"
-    elif detected in _NOT_IMAGES:
-        hint = f"（检测到{_NOT_IMAGES[detected]}）"
-    word = "Word 文档请先另存为 PDF。" if detected in {"zip", "ole"} and "PDF" in accepted else ""
-    return UploadRejected(f"文件内容不是{expected}{hint}，请上传 {accepted} 格式的{noun}。{word}")
-
-
-def _format_mb(size: int, limit: int) -> str:
-    shown = f"{size / MB:.1f}"
-    if size > limit and float(shown) * MB <= limit:
-        shown = f"{math.ceil(size / MB * 100) / 100:.2f}"
-    return shown
-
-
-def _check_size(data: bytes, limit: int, what: str) -> None:
-    if not data:
-        raise UploadRejected("文件为空，请重新选择文件。")
-    if len(data) > limit:
-        raise UploadRejected(f"{what}不能超过 {limit // MB} MB，当前约 {_format_mb(len(data), limit)} MB。")
-
-
-def _result(data: bytes, kind: str, **facts) -> CheckedUpload:
-    info = _KINDS[kind]
-    return CheckedUpload(
-        kind=kind,
-        extension=info.extension,
-        content_type=info.content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        **facts,
-    )
 
 
 # ---------------------------------------------------------------------------
 # Images
-
-_CORRUPT_IMAGE = "图片文件已损坏或不完整，无法打开，请重新拍摄或导出后上传。"
-
-_ORIENTATION_TAG = 0x0112
-_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-
-
-def _orientation(image: Image.Image) -> int:
-    try:
-        value = image.getexif().get(_ORIENTATION_TAG, 1)
-    except Exception:  # a broken EXIF block only loses the rotation
-        return 1
-    return value if value in _TRANSPOSE else 1
-
-
-def _open_image(
-    data: bytes, kind: str, max_pixels: int = IMAGE_MAX_PIXELS, *, draft: tuple[int, int] | None = None
-) -> tuple[Image.Image, int, tuple[int, int]]:
-    """Decode the image, refusing pixel bombs from the header first.
-
-    Returns (loaded image, EXIF orientation, size in the file's header). Image.open
-    only reads the header, so width × height is known before any pixel is decoded;
-    Pillow itself raises DecompressionBombError above 2 × Image.MAX_IMAGE_PIXELS
-    (≈ 179 megapixels) while opening, which is caught here. `draft` lets a JPEG be
-    decoded at 1/2, 1/4 or 1/8 scale (never below that size): a 48-megapixel phone
-    photo then costs the memory of a few megapixels.
-    """
-    formats = _KINDS[kind].pillow_formats
-    too_big = f"图片尺寸过大，请压缩到 {max_pixels // 10_000} 万像素以内后重新上传。"
-    try:
-        with Image.open(io.BytesIO(data), formats=list(formats)) as probe:
-            if probe.format not in formats:
-                raise UploadRejected(_CORRUPT_IMAGE)
-            width, height = probe.size
-            if width < 1 or height < 1:
-                raise UploadRejected(_CORRUPT_IMAGE)
-            if width * height > max_pixels:
-                raise UploadRejected(
-                    f"图片尺寸过大（{width} × {height} 像素），请压缩到 {max_pixels // 10_000} 万像素以内后重新上传。"
-                )
-            probe.verify()  # structure and checksums (PNG CRCs), without decoding
-        image = Image.open(io.BytesIO(data), formats=list(formats))
-        if draft and image.format in {"JPEG", "MPO"}:
-            image.draft(image.mode if image.mode in {"L", "CMYK"} else "RGB", draft)
-        image.load()  # a truncated file fails here (ImageFile.LOAD_TRUNCATED_IMAGES must stay False)
-    except UploadRejected:
-        raise
-    except Image.DecompressionBombError as error:
-        logger.info("image refused as a decompression bomb: %s", error)
-        raise UploadRejected(too_big) from error
-    except Exception as error:  # Pillow raises many types on hostile input; all mean "cannot be read"
-        logger.info("image refused as unreadable: %r", error)
-        raise UploadRejected(_CORRUPT_IMAGE) from error
-    return image, _orientation(image), (width, height)
-
-
-def _shown_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
-    """(width, height) as displayed, after the EXIF rotation."""
-    return (size[1], size[0]) if orientation in {5, 6, 7, 8} else size
-
-
-def _on_white(image: Image.Image) -> Image.Image:
-    """RGB with any transparency composited onto white; no metadata (EXIF, ICC, comments) is carried over."""
-    if image.mode == "RGB" and "transparency" not in image.info:
-        out = Image.new("RGB", image.size)
-        out.paste(image)
-        return out
-    rgba = image.convert("RGBA")
-    out = Image.new("RGB", image.size, (255, 255, 255))
-    out.paste(rgba, mask=rgba.getchannel("A"))
-    return out
 
 
 def _background(image: Image.Image, orientation: int) -> tuple[float, float, float]:
@@ -356,9 +161,9 @@ def _background(image: Image.Image, orientation: int) -> tuple[float, float, flo
     if scale < 1:
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.BOX)
-    small = _on_white(image)
-    if orientation in _TRANSPOSE:
-        small = small.transpose(_TRANSPOSE[orientation])
+    small = on_white(image)
+    if orientation in TRANSPOSE:
+        small = small.transpose(TRANSPOSE[orientation])
     width, height = small.size
     band_x = max(1, round(width * BORDER_BAND))
     band_y = max(1, round(height * BORDER_BAND))
@@ -394,14 +199,14 @@ def check_photo(data: bytes, name: str = "") -> CheckedUpload:
 
     What is stored is made by `prepare_for_storage` (a JPEG under 2 MB). `name` is ignored.
     """
-    _check_size(data, PHOTO_UPLOAD_MAX_BYTES, "照片")
+    check_size(data, PHOTO_UPLOAD_MAX_BYTES, "照片")
     kind = detect_kind(data)
     if kind not in IMAGE_KINDS:
-        raise _refuse_type(kind, expected="图片", accepted="JPG、PNG 或 BMP", noun="照片")
+        raise refuse_type(kind, expected="图片", accepted="JPG、PNG 或 BMP", noun="照片")
     draft = (BACKGROUND_SAMPLE_SIZE * 2, BACKGROUND_SAMPLE_SIZE * 2)  # the background is judged at 300 px
-    image, orientation, size = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
+    image, orientation, size = open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
     with image:
-        width, height = _shown_size(size, orientation)
+        width, height = shown_size(size, orientation)
         if width < PHOTO_MIN_WIDTH or height < PHOTO_MIN_HEIGHT:
             raise UploadRejected(
                 f"照片分辨率太低（{width} × {height} 像素），"
@@ -416,86 +221,11 @@ def check_photo(data: bytes, name: str = "") -> CheckedUpload:
     if mean < WHITE_MIN_MEAN_LUMINANCE or share < WHITE_MIN_SHARE:
         why = "当前背景为彩色（如蓝底、红底）" if spread > WHITE_PIXEL_MAX_SPREAD else "当前背景偏暗、偏灰或有杂物"
         raise UploadRejected(f"照片背景须为白色，{why}，请上传白底证件照。")
-    return _result(data, kind, width=width, height=height)
+    return checked_upload(data, kind, width=width, height=height)
 
 
 # ---------------------------------------------------------------------------
 # What is stored: images re-encoded without metadata, the original is not kept
-
-_METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop", "adobe"})
-_METADATA_NOTE = "已去除图片中的拍摄时间、地点（GPS）、设备等附加信息。"
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """The bytes to store for an upload that passed its check, and what was done to them."""
-
-    data: bytes
-    extension: str
-    content_type: str
-    sha256: str  # of `data`, the stored bytes
-    width: int | None = None
-    height: int | None = None
-    notes: tuple[str, ...] = ()  # in Chinese, for the applicant ("照片已从 … 压缩为 …")
-
-
-def _has_metadata(image: Image.Image) -> bool:
-    if _METADATA_KEYS & image.info.keys() or getattr(image, "text", None):
-        return True
-    try:
-        return len(image.getexif()) > 0
-    except Exception:  # a broken EXIF block is dropped all the same
-        return True
-
-
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """Colours converted from the embedded ICC profile (Display P3, Adobe RGB, CMYK) to sRGB, so dropping it is safe."""
-    icc = image.info.get("icc_profile")
-    if not icc or image.mode not in {"RGB", "RGBA", "CMYK"}:
-        return image.convert("RGB") if image.mode == "CMYK" else image
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        mode = "RGBA" if image.mode == "RGBA" else "RGB"
-        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
-    except Exception as error:  # a broken profile: keep the pixels as they are
-        logger.info("ICC profile not applied: %r", error)
-        return image.convert("RGB") if image.mode == "CMYK" else image
-    return converted or image
-
-
-_SRGB = ImageCms.createProfile("sRGB")
-
-
-def _bare(image: Image.Image, orientation: int) -> Image.Image:
-    """The pixels only, as displayed: EXIF rotation applied, then every metadata entry dropped."""
-    image = _to_srgb(image)
-    image = image.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else image.copy()
-    transparency = image.info.get("transparency")
-    image.info = {} if transparency is None else {"transparency": transparency}
-    return image
-
-
-_PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
-
-
-def _encode_jpeg(image: Image.Image, limit: int) -> bytes:
-    """JPEG at JPEG_QUALITY, lowered (then the size) until it fits in `limit` bytes."""
-    quality = JPEG_QUALITY
-    while True:
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=quality, optimize=True)
-        if buffer.tell() <= limit:
-            return buffer.getvalue()
-        if quality > 60:
-            quality -= 10
-        else:
-            smaller = (max(1, image.width * 4 // 5), max(1, image.height * 4 // 5))
-            image = image.resize(smaller, Image.Resampling.LANCZOS)
-
-
-def _stored(data: bytes, kind: str, **facts) -> StoredFile:
-    info = _KINDS[kind]
-    return StoredFile(data, info.extension, info.content_type, hashlib.sha256(data).hexdigest(), **facts)
 
 
 def _size_text(size: int) -> str:
@@ -503,18 +233,18 @@ def _size_text(size: int) -> str:
 
 
 def _prepare_photo(data: bytes, kind: str) -> StoredFile:
-    with Image.open(io.BytesIO(data), formats=list(_KINDS[kind].pillow_formats)) as probe:
-        orientation = _orientation(probe)
-        width, height = _shown_size(probe.size, orientation)
+    with Image.open(io.BytesIO(data), formats=list(KINDS[kind].pillow_formats)) as probe:
+        orientation = exif_orientation(probe)
+        width, height = shown_size(probe.size, orientation)
     scale = min(1.0, PHOTO_STORED_WIDTH / width, PHOTO_STORED_HEIGHT / height)
     target = (max(1, round(width * scale)), max(1, round(height * scale)))
     draft = (target[1], target[0]) if orientation in {5, 6, 7, 8} else target  # in the file's own orientation
-    image, orientation, _ = _open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
+    image, orientation, _ = open_image(data, kind, max_pixels=PHOTO_MAX_PIXELS, draft=draft)
     with image:
-        clean = _on_white(_bare(image, orientation))
+        clean = on_white(bare(image, orientation))
     if clean.size != target:
         clean = clean.resize(target, Image.Resampling.LANCZOS)
-    jpeg = _encode_jpeg(clean, PHOTO_MAX_BYTES)
+    jpeg = encode_jpeg(clean, PHOTO_MAX_BYTES)
     with Image.open(io.BytesIO(jpeg)) as written:
         stored_size = written.size
     notes = []
@@ -523,29 +253,7 @@ def _prepare_photo(data: bytes, kind: str) -> StoredFile:
             f"照片已从 {width} × {height} 像素、{_size_text(len(data))} "
             f"压缩为 {stored_size[0]} × {stored_size[1]} 像素、{_size_text(len(jpeg))} 的 JPG 图片。"
         )
-    return _stored(jpeg, "jpeg", width=stored_size[0], height=stored_size[1], notes=tuple(notes))
-
-
-def _prepare_document_image(data: bytes, kind: str) -> StoredFile:
-    """JPEG stays JPEG, PNG and BMP become PNG (lossless, and a BMP scan is ten times smaller)."""
-    image, orientation, _ = _open_image(data, kind)
-    with image:
-        had_metadata = _has_metadata(image)
-        clean = _bare(image, orientation)
-    buffer = io.BytesIO()
-    if kind == "jpeg":
-        if clean.mode not in {"L", "RGB"}:
-            clean = clean.convert("RGB")
-        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        stored_kind = "jpeg"
-    else:
-        if clean.mode not in _PNG_MODES:
-            clean = clean.convert("RGBA" if "A" in clean.mode else "RGB")
-        params = {"transparency": clean.info["transparency"]} if "transparency" in clean.info else {}
-        clean.save(buffer, "PNG", **params)  # zlib level 6: optimize=True costs seconds on a scan for a few %
-        stored_kind = "png"
-    notes = (_METADATA_NOTE,) if had_metadata else ()
-    return _stored(buffer.getvalue(), stored_kind, width=clean.width, height=clean.height, notes=notes)
+    return stored_file(jpeg, "jpeg", width=stored_size[0], height=stored_size[1], notes=tuple(notes))
 
 
 def prepare_for_storage(data: bytes, checked: CheckedUpload, *, photo: bool = False) -> StoredFile:
@@ -560,12 +268,12 @@ def prepare_for_storage(data: bytes, checked: CheckedUpload, *, photo: bool = Fa
     * PDFs: stored as uploaded (their checks refuse active content).
     """
     if checked.kind == "pdf":
-        return _stored(data, "pdf", notes=())
+        return stored_file(data, "pdf", notes=())
     if checked.kind not in IMAGE_KINDS:
-        raise UploadRejected(_CORRUPT_IMAGE)
+        raise UploadRejected(CORRUPT_IMAGE)
     if photo:
         return _prepare_photo(data, checked.kind)
-    return _prepare_document_image(data, checked.kind)
+    return reencode_image(data, checked.kind)
 
 
 def export_photo_jpeg(data: bytes) -> bytes:
@@ -594,308 +302,24 @@ def photo_export_name(full_name: str, id_number: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# PDFs
-
-_PDF_LIMITS = {
-    "maximum_declared_stream_length": PDF_STREAM_MAX_BYTES,
-    "array_based_stream_maximum_output_length": PDF_STREAM_MAX_BYTES,
-    "zlib_maximum_output_length": PDF_STREAM_MAX_BYTES,
-    "zlib_maximum_recovery_input_length": 1 * MB,
-    "lzw_maximum_output_length": PDF_STREAM_MAX_BYTES,
-    "run_length_maximum_output_length": PDF_STREAM_MAX_BYTES,
-    "brotli_maximum_output_length": PDF_STREAM_MAX_BYTES,
-    "jbig2_maximum_output_length": PDF_STREAM_MAX_BYTES,
-    "image_maximum_buffer_size": PDF_STREAM_MAX_BYTES,
-    "stream_decoding_work_maximum_length": 2 * PDF_STREAM_MAX_BYTES,
-    "stream_parsing_work_maximum_count": 1_000_000,
-    "page_tree_maximum_entries": 10_000,
-    "page_tree_maximum_page_entries": 10_000,
-    "xform_maximum_invocations_per_extraction": 500,
-    "jbig2dec_binary": None,  # never run an external program on an upload
-}
-
-_CORRUPT_PDF = "PDF 文件已损坏或不完整（可能上传中断），无法打开，请重新导出后上传。"
-_TRUNCATED_PDF = "PDF 文件不完整（文件结尾缺失，可能上传中断或文件已损坏），请重新导出后上传。"
-_ENCRYPTED_PDF = "PDF 已加密或设置了密码，请取消密码（或用“打印为 PDF”另存一份）后重新上传。"
-_TOO_BIG_PDF = "PDF 内容异常（解压后数据过大或结构过于复杂），无法检查，请用“打印为 PDF”重新导出后上传。"
-_ACTIVE_CONTENT = {
-    "script": "PDF 中含有脚本（JavaScript 或表单脚本），出于安全原因不能接收",
-    "embedded": "PDF 中嵌入了附件或其他文件，出于安全原因不能接收",
-    "launch": "PDF 中含有打开程序或外部文件的动作，出于安全原因不能接收",
-    "remote": "PDF 中含有网址链接或联网动作（打开或点击时会访问外部网站或提交数据），出于安全原因不能接收",
-}
-_RE_EXPORT = "，请用“打印为 PDF”重新生成一份后上传。"
-_UNLINK = "，请删除文档中的超链接后重新导出 PDF（Word 中可全选后按 Ctrl+Shift+F9 取消全部超链接），再上传。"
-
-# Action types (/S) that run code, open programs or files, call out to the network, or send data.
-# A reviewer's viewer may follow a link without asking, so a plain web link (/URI) is refused too.
-_ACTIONS = {
-    "/JavaScript": "script",
-    "/Rendition": "script",  # may carry /JS
-    "/RichMediaExecute": "script",
-    "/Launch": "launch",
-    "/GoToR": "launch",  # another PDF, on a share or a server
-    "/ImportData": "launch",
-    "/SubmitForm": "remote",
-    "/URI": "remote",
-    "/GoToE": "embedded",
-    "/Sound": "embedded",
-    "/Movie": "embedded",
-}
-# Keys whose mere presence means active or embedded content.
-_KEYS = {"/JS": "script", "/JavaScript": "script", "/XFA": "script", "/EmbeddedFiles": "embedded", "/EF": "embedded"}
-_SUBTYPES = {
-    "/FileAttachment": "embedded",
-    "/RichMedia": "embedded",
-    "/Screen": "embedded",
-    "/Movie": "embedded",
-    "/Sound": "embedded",
-}
-
-
-_CONTAINERS = (DictionaryObject, ArrayObject, IndirectObject)
-
-
-def _resolve(value):
-    return value.get_object() if isinstance(value, IndirectObject) else value
-
-
-def _active_content(reader: PdfReader) -> str | None:
-    """Walk every object reachable from the catalog (dictionaries only, no stream is decoded).
-
-    Catches JavaScript, launch, web-link (/URI) and form-submit actions wherever they
-    hang: the Names tree, /OpenAction, /AA on the catalog, pages, annotations and form
-    fields (AcroForm), link and widget annotations, outlines (bookmarks), /Next chains,
-    and file specifications that point to a URL (/FS /URL, /Thread to another file).
-    Names are compared decoded (pypdf reads /U#52I as /URI). At most PDF_MAX_OBJECTS
-    objects are visited; past that the PDF is refused as too complex.
-    """
-    stack = [reader.trailer.raw_get("/Root")]
-    seen: set[tuple[int, int]] = set()
-    visited = 0
-    while stack:
-        node = stack.pop()
-        if isinstance(node, IndirectObject):
-            key = (node.idnum, node.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            node = node.get_object()
-        visited += 1
-        if visited > PDF_MAX_OBJECTS:
-            raise UploadRejected(_TOO_BIG_PDF)
-        if isinstance(node, DictionaryObject):
-            for key, value in dict.items(node):
-                if key in _KEYS:
-                    return _KEYS[key]
-                if key in {"/S", "/Type", "/Subtype", "/FS"}:
-                    name = _resolve(value)
-                    if key == "/S" and name in _ACTIONS:
-                        return _ACTIONS[name]
-                    if key == "/S" and name == "/Thread" and "/F" in node:
-                        return "launch"
-                    if key == "/Subtype" and name in _SUBTYPES:
-                        return _SUBTYPES[name]
-                    if key == "/Type" and name == "/EmbeddedFile":
-                        return "embedded"
-                    if key == "/FS" and name == "/URL":
-                        return "remote"
-                if isinstance(value, _CONTAINERS):
-                    stack.append(value)
-        elif isinstance(node, ArrayObject):
-            stack.extend(item for item in list.__iter__(node) if isinstance(item, _CONTAINERS))
-    return None
-
-
-@dataclass
-class _PdfFacts:
-    pages: int
-    characters: int | None = None
-    scanned_pages: int = 0
-    complete: bool = True
-
-
-_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
-
-
-def _page_streams(page: DictionaryObject) -> Iterator[tuple[StreamObject | None, bool]]:
-    """The page's content streams and its form XObjects, recursively; (None, True) for each image."""
-    contents = _resolve(page.get("/Contents"))
-    if isinstance(contents, StreamObject):
-        yield contents, False
-    elif isinstance(contents, ArrayObject):
-        for item in contents:
-            stream = _resolve(item)
-            if isinstance(stream, StreamObject):
-                yield stream, False
-    pending = [(_resolve(page.get("/Resources")), 0)]
-    seen: set[int] = set()
-    while pending:
-        resources, depth = pending.pop()
-        if not isinstance(resources, DictionaryObject) or depth > 8:
-            continue
-        xobjects = _resolve(resources.get("/XObject"))
-        if not isinstance(xobjects, DictionaryObject):
-            continue
-        for value in xobjects.values():
-            xobject = _resolve(value)
-            if not isinstance(xobject, StreamObject) or id(xobject) in seen:
-                continue
-            seen.add(id(xobject))
-            subtype = _resolve(xobject.get("/Subtype"))
-            if subtype == "/Image":
-                yield None, True
-            elif subtype == "/Form":
-                yield xobject, False
-                pending.append((_resolve(xobject.get("/Resources")), depth + 1))
-
-
-class _OutOfTime(BaseException):
-    """Raised from pypdf's per-operator callback to stop text extraction at the deadline.
-
-    A BaseException, so that pypdf's `except Exception` around form XObjects does not swallow it.
-    """
-
-
-def _extract_text(page: DictionaryObject, deadline: float) -> str:
-    def guard(_operator, _operands, _cm, _tm) -> None:
-        if _clock() > deadline:
-            raise _OutOfTime
-
-    return page.extract_text(visitor_operand_before=guard)
-
-
-def _read_pages(reader: PdfReader, facts: _PdfFacts, *, read_text: bool) -> None:
-    """Decode every page's content within the budget (a FlateDecode bomb is refused), and count 字 if asked.
-
-    pypdf caches what it decodes, so PDF_CONTENT_BUDGET_BYTES bounds the memory a
-    PDF can take; each stream is also bounded by PDF_STREAM_MAX_BYTES (pypdf's
-    configuration). Text extraction is pure Python (≈ 1 s a megabyte of content),
-    so it is bounded by time: pages with more than PDF_TEXT_PAGE_MAX_BYTES of
-    content are skipped, and extraction stops after PDF_TEXT_SECONDS, checked
-    before every operator. Either makes the count incomplete (`facts.complete`).
-    """
-    budget = PDF_CONTENT_BUDGET_BYTES
-    decoded: set[int] = set()
-    extracted = 0
-    characters = 0
-    deadline = _clock() + PDF_TEXT_SECONDS
-    for page in reader.pages:
-        has_image = False
-        page_bytes = 0
-        for stream, is_image in _page_streams(page):
-            if is_image:
-                has_image = True
-                continue
-            data = stream.get_data()  # decoded once: pypdf caches it on the stream
-            page_bytes += len(data)
-            if not has_image and _INLINE_IMAGE.search(data):
-                has_image = True
-            if id(stream) not in decoded:
-                decoded.add(id(stream))
-                budget -= len(data)
-                if budget < 0:
-                    raise UploadRejected(_TOO_BIG_PDF)
-        if not read_text or not facts.complete:
-            continue
-        if page_bytes > PDF_TEXT_PAGE_MAX_BYTES:
-            facts.complete = False
-            continue
-        try:
-            text = _extract_text(page, deadline)[: PDF_TEXT_MAX_CHARACTERS - extracted]
-        except (_OutOfTime, LimitReachedError):
-            facts.complete = False
-            continue
-        extracted += len(text)
-        page_characters = count_characters(text)
-        characters += page_characters
-        if has_image and page_characters < SCANNED_PAGE_MAX_CHARACTERS:
-            facts.scanned_pages += 1
-        if extracted >= PDF_TEXT_MAX_CHARACTERS:
-            facts.complete = False
-    if read_text:
-        facts.characters = characters
-
-
-def _inspect_pdf(data: bytes, *, read_text: bool) -> _PdfFacts:
-    if b"%%EOF" not in data[-1024:]:
-        raise UploadRejected(_TRUNCATED_PDF)
-    with apply_configuration(**_PDF_LIMITS):
-        try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                raise UploadRejected(_ENCRYPTED_PDF)
-            pages = len(reader.pages)
-            if pages == 0:
-                raise UploadRejected("PDF 中没有页面，请检查后重新上传。")
-            if pages > PDF_MAX_PAGES:
-                raise UploadRejected(f"PDF 不能超过 {PDF_MAX_PAGES} 页，当前 {pages} 页。")
-            active = _active_content(reader)
-            if active:
-                raise UploadRejected(_ACTIVE_CONTENT[active] + (_UNLINK if active == "remote" else _RE_EXPORT))
-            facts = _PdfFacts(pages=pages)
-            _read_pages(reader, facts, read_text=read_text)
-        except UploadRejected:
-            raise
-        except FileNotDecryptedError as error:
-            raise UploadRejected(_ENCRYPTED_PDF) from error
-        except LimitReachedError as error:
-            logger.info("PDF refused at a pypdf limit: %s", error)
-            raise UploadRejected(_TOO_BIG_PDF) from error
-        except Exception as error:  # pypdf raises many types on hostile input; all mean "cannot be read"
-            logger.info("PDF refused as unreadable: %r", error)
-            raise UploadRejected(_CORRUPT_PDF) from error
-    return facts
-
-
-# ---------------------------------------------------------------------------
-# 字数
-
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # CJK ideographs, extensions A–G
-_CJK_PUNCTUATION = (
-    "\u3001-\u303f"  # 、。〈〉《》「」【】〔〕〇 …
-    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # ！（），：；？【】… full-width
-    "\u2010-\u2027\u00b7"  # ‐ – — ‘ ’ “ ” … ·
-)
-_LETTER = rf"[^\W_{_HAN}{_CJK_PUNCTUATION}]"  # letters and digits of any other script
-_COUNTED = re.compile(rf"[{_HAN}{_CJK_PUNCTUATION}]|{_LETTER}+(?:[.'’\-_]{_LETTER}+)*")
-
-
-def count_characters(text: str) -> int:
-    """字数 as Word's 字数统计 counts it: each Han character and each Chinese punctuation mark is 1,
-    and each word or number in Latin letters and digits ("ABS", "2023", "3.5", "ISO-9001") is 1."""
-    return sum(1 for _ in _COUNTED.finditer(text))
-
-
-# ---------------------------------------------------------------------------
 # The checks per material
 
 
 def check_document(data: bytes, name: str = "") -> CheckedUpload:
     """身份证、学历证书、诚信承诺书、原证书、网上查询截图: a PDF or an image (JPEG, PNG, BMP). `name` is ignored."""
-    _check_size(data, DOCUMENT_MAX_BYTES, "文件")
+    check_size(data, DOCUMENT_MAX_BYTES, "文件")
     kind = detect_kind(data)
     if kind == "pdf":
-        facts = _inspect_pdf(data, read_text=False)
-        return _result(data, kind, pages=facts.pages)
+        facts = inspect_pdf(data, read_text=False)
+        return checked_upload(data, kind, pages=facts.pages)
     if kind not in IMAGE_KINDS:
-        raise _refuse_type(kind, expected=" PDF 或图片", accepted="PDF、JPG、PNG 或 BMP")
-    image, orientation, size = _open_image(data, kind)
+        raise refuse_type(kind, expected=" PDF 或图片", accepted="PDF、JPG、PNG 或 BMP")
+    image, orientation, size = open_image(data, kind)
     with image:
-        width, height = _shown_size(size, orientation)
+        width, height = shown_size(size, orientation)
     if min(width, height) < DOCUMENT_MIN_SIDE:
         raise UploadRejected(f"图片分辨率太低（{width} × {height} 像素），请上传清晰的照片或扫描件。")
-    return _result(data, kind, width=width, height=height)
-
-
-def check_pdf(data: bytes, name: str = "") -> CheckedUpload:
-    """A PDF-only material without a length rule (专利、项目报告). `name` is ignored."""
-    _check_size(data, DOCUMENT_MAX_BYTES, "PDF 文件")
-    kind = detect_kind(data)
-    if kind != "pdf":
-        raise _refuse_type(kind, expected=" PDF", accepted="PDF")
-    facts = _inspect_pdf(data, read_text=False)
-    return _result(data, kind, pages=facts.pages)
+    return checked_upload(data, kind, width=width, height=height)
 
 
 def check_text_pdf(data: bytes, name: str = "", *, minimum: int, label: str) -> CheckedUpload:
@@ -905,11 +329,11 @@ def check_text_pdf(data: bytes, name: str = "", *, minimum: int, label: str) -> 
     short and the PDF has such pages, it is accepted with NEEDS_MANUAL_LENGTH_CHECK
     for the reviewer. So is a PDF whose text could not all be read in the budget.
     """
-    _check_size(data, DOCUMENT_MAX_BYTES, f"{label} PDF 文件")
+    check_size(data, DOCUMENT_MAX_BYTES, f"{label} PDF 文件")
     kind = detect_kind(data)
     if kind != "pdf":
-        raise _refuse_type(kind, expected=" PDF", accepted="PDF")
-    facts = _inspect_pdf(data, read_text=True)
+        raise refuse_type(kind, expected=" PDF", accepted="PDF")
+    facts = inspect_pdf(data, read_text=True)
     characters = facts.characters or 0
     flags: tuple[str, ...] = ()
     if characters < minimum:
@@ -920,7 +344,7 @@ def check_text_pdf(data: bytes, name: str = "", *, minimum: int, label: str) -> 
                 f"{label}不少于 {minimum} 字，当前约 {characters} 字。"
                 "（按 PDF 中的文字统计：汉字和中文标点每个计 1 字，每个英文单词或数字计 1 字。）"
             )
-    return _result(data, kind, pages=facts.pages, text_characters=characters, flags=flags)
+    return checked_upload(data, kind, pages=facts.pages, text_characters=characters, flags=flags)
 
 
 def check_technical_summary(
@@ -933,72 +357,6 @@ def check_technical_summary(
 def check_paper(data: bytes, name: str = "", *, minimum: int = PAPER_MIN_CHARACTERS) -> CheckedUpload:
     """论文: PDF only, at least 3000 字."""
     return check_text_pdf(data, name, minimum=minimum, label="论文")
-
-
-# ---------------------------------------------------------------------------
-# Text for the reviewers' similarity check
-
-
-def extract_text(data: bytes, *, max_characters: int = PDF_TEXT_MAX_CHARACTERS) -> str:
-    """The text layer of a stored PDF (技术总结、论文), pages joined by newlines, for `review.similarity`.
-
-    Bounded like the 字数 count of `check_text_pdf`: pypdf's decoding limits, the first
-    PDF_MAX_PAGES pages, PDF_CONTENT_BUDGET_BYTES of page content in all, pages of at most
-    PDF_TEXT_PAGE_MAX_BYTES of content, PDF_TEXT_SECONDS (checked before every content
-    operator) and at most `max_characters` characters. Past a limit the text is cut short
-    rather than refused: the file passed its check when it was uploaded. No active-content
-    walk is made here (extraction runs nothing). Raises UploadRejected when the bytes are not
-    a PDF, are encrypted or cannot be parsed at all.
-    """
-    kind = detect_kind(data)
-    if kind != "pdf":
-        raise _refuse_type(kind, expected=" PDF", accepted="PDF")
-    if max_characters <= 0:
-        return ""
-    parts: list[str] = []
-    extracted = 0
-    with apply_configuration(**_PDF_LIMITS):
-        try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                raise UploadRejected(_ENCRYPTED_PDF)
-            pages = list(reader.pages)[:PDF_MAX_PAGES]
-        except UploadRejected:
-            raise
-        except FileNotDecryptedError as error:
-            raise UploadRejected(_ENCRYPTED_PDF) from error
-        except Exception as error:  # pypdf raises many types on hostile input
-            logger.info("PDF text not extracted, unreadable: %r", error)
-            raise UploadRejected(_CORRUPT_PDF) from error
-        budget = PDF_CONTENT_BUDGET_BYTES
-        decoded: set[int] = set()
-        deadline = _clock() + PDF_TEXT_SECONDS
-        for page in pages:
-            if extracted >= max_characters or _clock() > deadline:
-                break
-            try:
-                page_bytes = 0
-                for stream, is_image in _page_streams(page):
-                    if is_image:
-                        continue
-                    content = stream.get_data()  # decoded once: pypdf caches it on the stream
-                    page_bytes += len(content)
-                    if id(stream) not in decoded:
-                        decoded.add(id(stream))
-                        budget -= len(content)
-                if budget < 0:
-                    break
-                if page_bytes > PDF_TEXT_PAGE_MAX_BYTES:
-                    continue
-                text = _extract_text(page, deadline)
-            except _OutOfTime:
-                break
-            except Exception as error:  # a broken or oversized page loses its text, not the others'
-                logger.info("PDF page text not extracted: %r", error)
-                continue
-            parts.append(text[: max_characters - extracted])
-            extracted += len(parts[-1])
-    return "\n".join(parts)[:max_characters]
 
 
 # ---------------------------------------------------------------------------
@@ -1015,8 +373,8 @@ def _lines(text: str) -> list[str]:
 
 def _has_images(reader: PdfReader) -> bool:
     for page in list(reader.pages)[:PDF_MAX_PAGES]:
-        for stream, is_image in _page_streams(page):
-            if is_image or (stream is not None and _INLINE_IMAGE.search(stream.get_data())):
+        for stream, is_image in page_streams(page):
+            if is_image or (stream is not None and INLINE_IMAGE.search(stream.get_data())):
                 return True
     return False
 
@@ -1035,7 +393,7 @@ def is_unsigned_copy(data: bytes, generated: bytes) -> bool:
         return True
     if detect_kind(data) != "pdf":
         return False
-    with apply_configuration(**_PDF_LIMITS):
+    with apply_configuration(**PDF_LIMITS):
         try:
             ours = PdfReader(io.BytesIO(generated))
             reader = PdfReader(io.BytesIO(data), strict=False)

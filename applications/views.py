@@ -29,7 +29,7 @@ from applications.forms import (
     SelfCheckForm,
     TargetForm,
 )
-from applications.lifecycle import WITHDRAWABLE, TransitionRefused
+from applications.lifecycle import WITHDRAWABLE
 from applications.models import Application, Category, DocumentSlot, Status
 from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected
@@ -38,6 +38,7 @@ from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from review import selectors as review_selectors
 from skillcert.lib.masking import mask_id_number, mask_phone
+from skillcert.refusals import TransitionRefused
 
 STEPS = [
     ("person", _("基本信息"), PersonForm),

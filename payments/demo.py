@@ -5,10 +5,10 @@ from django.db import transaction
 
 from applications import lifecycle
 from applications.demo import _documents, _fill
-from applications.lifecycle import TransitionRefused
 from applications.services import submit_application
 from catalog.fees import ensure_demo_fees
 from catalog.services import demo_windows, ensure_demo_campaign, move_campaign_windows
+from skillcert.refusals import TransitionRefused
 
 SLUG = "demo-pay"
 

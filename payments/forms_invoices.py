@@ -7,9 +7,9 @@ whose ValidationError is keyed by these field names so the view puts each messag
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.uploads import PDF_ACCEPT
 from catalog.models import Campaign
 from payments.models import InvoiceRequest
+from skillcert.uploads import PDF_ACCEPT
 
 KIND_HINTS = {
     InvoiceRequest.Kind.UNIT: _("开给您的工作单位，单位报销用；需填写单位全称和统一社会信用代码。"),

@@ -26,12 +26,12 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
 from accounts.permissions import require
-from applications import uploads
-from applications.lifecycle import TransitionRefused
 from audit.services import record
 from notifications.services import notify
 from payments.models import InvoiceRequest, Order
+from skillcert import uploads
 from skillcert.jobs import enqueue_on_commit
+from skillcert.refusals import TransitionRefused
 
 REQUESTABLE_STATES = (Order.State.PENDING, Order.State.PAID)
 TITLE_MAX_LENGTH = InvoiceRequest._meta.get_field("title").max_length

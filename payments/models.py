@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import private_files
+from skillcert.storage import private_files
 
 
 class Order(models.Model):

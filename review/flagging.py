@@ -26,7 +26,7 @@ resubmitted with a new document), on it and on the other side. Flags are signals
 reviewer, not state changes: nothing here is audited.
 
 Texts. A summary or paper whose `text` is empty is read from storage and extracted with
-`applications.uploads.extract_text` (bounded in pages, bytes, time and characters), and the
+`skillcert.uploads.extract_text` (bounded in pages, bytes, time and characters), and the
 text is saved on the document for the next run. This is done for the application's own texts
 and, up to MAX_EXTRACTIONS_PER_RUN a run, for compared texts of others still without one (two
 applications submitted at the same moment, or a run that failed), so no pair is missed
@@ -54,10 +54,10 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import translation
 
-from applications import uploads
 from applications.models import Application, ApplicationDocument, DocumentSlot, Status
 from review import similarity
 from review.models import Flag, FlagKind
+from skillcert import uploads
 
 logger = logging.getLogger(__name__)
 

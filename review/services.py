@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import same_city
 from applications import lifecycle
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from audit.services import record
 from notifications.services import notify
 from review.models import Flag, PaperFormReceipt, item_label
 from review.selectors import AFTER_APPROVAL
+from skillcert.refusals import TransitionRefused
 
 
 def tier_of(user) -> str:

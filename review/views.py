@@ -15,7 +15,6 @@ from applications import lifecycle
 from applications.downloads import DOWNLOADED
 from applications.eligibility_service import decide_for, prior_is_related
 from applications.forms import CATEGORY_STEP_FIELDS, WAGE_LEVELS, CategoryForm
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, DocumentSlot, Status
 from applications.requirements import required_slots
 from applications.views import STEPS, timeline_of
@@ -28,6 +27,7 @@ from review.models import item_label
 from review.reasons import reasons_for
 from skillcert import exports
 from skillcert.redirects import next_or
+from skillcert.refusals import TransitionRefused
 
 
 def _campaign(request):

@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
-from accounts.permissions import Refused
 from skillcert.redirects import safe_target
+from skillcert.refusals import Refused
 
 logger = logging.getLogger(__name__)
 

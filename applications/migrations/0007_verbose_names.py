@@ -3,6 +3,7 @@
 import applications.models
 import django.db.models.deletion
 import skillcert.fields
+import skillcert.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -94,7 +95,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='applicationdocument',
             name='file',
-            field=models.FileField(max_length=200, storage=applications.models.private_files, upload_to=applications.models._document_path, verbose_name='文件'),
+            field=models.FileField(max_length=200, storage=skillcert.storage.private_files, upload_to=applications.models._document_path, verbose_name='文件'),
         ),
         migrations.AlterField(
             model_name='applicationdocument',

@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from applications import services
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from applications.tests.fixtures import attach_documents, fill
 from audit.models import AuditEvent
 from catalog.models import Campaign
 from catalog.services import WINDOW_FIELDS
+from skillcert.refusals import TransitionRefused
 
 
 def shift_campaign(campaign: Campaign, days: int) -> None:

@@ -122,7 +122,7 @@ def _ineligible(draft):
 
 @pytest.mark.django_db
 def test_an_ineligible_application_is_refused_by_default(people, draft):
-    from applications.lifecycle import TransitionRefused
+    from skillcert.refusals import TransitionRefused
 
     with pytest.raises(TransitionRefused, match="不符合申报条件"):
         services.submit_application(people["applicant"], _ineligible(draft))

@@ -15,9 +15,9 @@ from applications import services
 from applications.models import ApplicationDocument
 from applications.tests import uploadfixtures as fx
 from applications.tests.fixtures import fill
-from applications.uploads import MB, UploadRejected
 from audit.models import AuditEvent
 from conftest import client_for
+from skillcert.uploads import MB, UploadRejected
 
 pytestmark = pytest.mark.django_db
 

@@ -19,19 +19,22 @@ from pypdf.actions import JavaScript
 from applications import uploads
 from applications.tests import uploadfixtures as fx
 from applications.uploads import (
-    MB,
-    NEEDS_MANUAL_LENGTH_CHECK,
-    UploadRejected,
     check_document,
     check_paper,
-    check_pdf,
     check_photo,
     check_technical_summary,
-    count_characters,
     export_photo_jpeg,
     photo_export_name,
     prepare_for_storage,
 )
+from skillcert.uploads import (
+    MB,
+    NEEDS_MANUAL_LENGTH_CHECK,
+    UploadRejected,
+    check_pdf,
+    count_characters,
+)
+from skillcert.uploads import pdf as pdf_checks
 
 
 def rejected(check, data: bytes, name: str = "upload", **kwargs) -> str:
@@ -524,7 +527,7 @@ def test_a_uri_action_at_the_end_of_a_long_chain_is_found_without_recursion():
 
 
 def test_the_object_walk_is_bounded():
-    many = b"/Many [" + b"<<>>" * (uploads.PDF_MAX_OBJECTS + 1) + b"]"
+    many = b"/Many [" + b"<<>>" * (pdf_checks.PDF_MAX_OBJECTS + 1) + b"]"
     message, seconds, _ = bounded(check_document, fx.one_page_pdf(catalog=many))
     assert "结构过于复杂" in message and seconds < 10
 
@@ -658,14 +661,14 @@ def slow_text_pdf(operators: int) -> bytes:
 
 def test_text_extraction_stops_at_the_deadline_and_goes_to_the_reviewer(monkeypatch):
     ticks = itertools.count()  # one second per look at the clock: the deadline is 5 operators away
-    monkeypatch.setattr(uploads, "_clock", lambda: float(next(ticks)))
+    monkeypatch.setattr(pdf_checks, "_clock", lambda: float(next(ticks)))
     result = check_technical_summary(slow_text_pdf(120_000))
     assert result.needs_manual_length_check and result.text_characters == 0
     assert next(ticks) < 20
 
 
 def test_page_with_too_much_content_is_not_extracted(monkeypatch):
-    monkeypatch.setattr(uploads, "PDF_TEXT_PAGE_MAX_BYTES", 1000)
+    monkeypatch.setattr(pdf_checks, "PDF_TEXT_PAGE_MAX_BYTES", 1000)
     result = check_technical_summary(fx.text_pdf(fx.han_text(999)))  # its page holds ≈ 5 KB
     assert result.needs_manual_length_check and result.text_characters == 0
     assert check_technical_summary(slow_text_pdf(200_000)).needs_manual_length_check  # 1.4 MB: skipped
@@ -674,7 +677,7 @@ def test_page_with_too_much_content_is_not_extracted(monkeypatch):
 def test_no_time_left_sends_the_length_to_the_reviewer(monkeypatch):
     data = fx.text_pdf(fx.han_text(900))
     assert "当前约 900 字" in rejected(check_technical_summary, data)
-    monkeypatch.setattr(uploads, "PDF_TEXT_SECONDS", -1.0)
+    monkeypatch.setattr(pdf_checks, "PDF_TEXT_SECONDS", -1.0)
     assert check_technical_summary(data).needs_manual_length_check
 
 

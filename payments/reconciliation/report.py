@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from applications.models import private_storage
 from audit.services import record
 from payments.models import Payment, ReconciliationReport, Refund
 from payments.providers import get_provider
@@ -31,6 +30,7 @@ from payments.reconciliation.comparison import (
     totals_of,
 )
 from payments.reconciliation.workbook import report_xlsx, xlsx_filename
+from skillcert.storage import private_storage
 
 logger = logging.getLogger(__name__)
 

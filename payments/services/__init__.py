@@ -12,7 +12,6 @@ Rules of money, kept here and nowhere else:
 * network calls to a provider never run while a row lock is held.
 """
 
-from applications.lifecycle import TransitionRefused
 from payments.services.common import OPEN_PAYMENT_STATES
 from payments.services.leaving import disqualify, withdraw_after_approval
 from payments.services.notices import handle_notification
@@ -28,6 +27,7 @@ from payments.services.paying import (
 )
 from payments.services.refunds import apply_refund_result, refundable, request_refund, submit_refund, sync_refund
 from payments.services.sweep import sweep
+from skillcert.refusals import TransitionRefused
 
 __all__ = [
     "OPEN_PAYMENT_STATES",

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
-from applications.lifecycle import TransitionRefused
 from audit.services import record
 from payments.models import Order, Payment
 from payments.money import AmountError, yuan
 from payments.services.common import OFFLINE_CHANNELS, chinese_date
 from payments.services.paying import lock_order, mark_order_paid
+from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from audit.services import record
 from catalog.fees import fee_for
 from payments.models import Order
 from payments.services.common import chinese_date
+from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import lifecycle
-from applications.lifecycle import TransitionRefused
 from applications.models import Status
 from audit.services import record
 from notifications.services import notify
@@ -27,6 +26,7 @@ from payments.providers.base import (
 )
 from payments.services.common import ATTEMPT_LIFETIME, OPEN_PAYMENT_STATES, REUSE_ATTEMPT_FOR
 from payments.services.orders import require_payment_open
+from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
 # How long an attempt may sit in "created" while its request waits for WeChat's answer.

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import require
-from applications.lifecycle import TransitionRefused
 from applications.models import Status
 from audit.services import record
 from notifications.services import notify
@@ -21,6 +20,7 @@ from payments.providers.base import (
     ProviderRefund,
 )
 from payments.services.paying import flag, lock_pair
+from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from applications.tests import uploadfixtures as fx
 from audit.models import AuditEvent
@@ -19,6 +18,7 @@ from notifications.models import Message
 from payments import invoicing, tasks_invoices
 from payments.models import InvoiceRequest, Order
 from payments.tests.conftest import ROLES
+from skillcert.refusals import TransitionRefused
 
 VALID_USCC = "91110000802100433B"  # checked with stdnum.cn.uscc
 JS_PDF = fx.one_page_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")

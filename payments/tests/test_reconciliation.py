@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from applications.models import private_storage
 from audit.models import AuditEvent
 from conftest import client_for
 from payments import reconciliation as rec
@@ -23,6 +22,7 @@ from payments.models import Order, Payment, ReconciliationReport, Refund
 from payments.providers import reset_providers
 from payments.providers.base import BillRow, PaymentProvider, ProviderError
 from payments.reconciliation.comparison import KINDS, PaymentRecord, RefundRecord, compare
+from skillcert.storage import private_storage
 
 SH = ZoneInfo("Asia/Shanghai")
 DAY = date(2024, 5, 1)

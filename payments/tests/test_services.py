@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from audit.models import AuditEvent
 from catalog.models import Campaign, FeeRule
 from notifications.models import Message
 from payments import services
 from payments.models import Order, Payment, Refund
+from skillcert.refusals import TransitionRefused
 
 
 def _order(people, approved) -> Order:

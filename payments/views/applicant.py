@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from applications.lifecycle import TransitionRefused
 from applications.models import Status
 from applications.selectors import get_application_for
 from audit.middleware import client_ip
@@ -24,6 +23,7 @@ from payments.models import Order, Payment
 from payments.providers import get_provider
 from payments.providers.base import ProviderError
 from payments.services.common import REUSE_ATTEMPT_FOR
+from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import has_capability, require
-from applications.lifecycle import TransitionRefused
 from applications.models import Application
 from applications.selectors import get_application_for
 from payments import invoicing
 from payments.forms_invoices import InvoiceFilterForm, InvoiceRequestForm, IssueInvoiceForm
 from payments.models import InvoiceRequest, Order
+from skillcert.refusals import TransitionRefused
 
 PAGE_SIZE = 50
 

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
 from applications import lifecycle
-from applications.lifecycle import TransitionRefused
 from catalog import selectors as catalog_selectors
 from catalog.models import Campaign
 from payments import selectors, services
 from payments.forms import LeaveForm, OfflinePaymentForm, OrderFilterForm, RefundForm
 from payments.models import Payment, ProviderNotification
 from skillcert import exports
+from skillcert.refusals import TransitionRefused
 
 
 def _campaign(request):

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from review import services
 from review.models import ReviewRound
+from skillcert.refusals import TransitionRefused
 
 pytestmark = pytest.mark.postgres
 

@@ -10,13 +10,14 @@ from django.db import connection
 from accounts.demo import demo_id_number
 from accounts.models import Role, User
 from applications import services as applying
-from applications import uploads
 from applications.models import Application, ApplicationDocument, Status
 from applications.tests.uploadfixtures import scanned_pdf, text_pdf
 from review import flagging
 from review.models import Flag, FlagKind
 from review.similarity import normalise, signature
 from review.tests.test_similarity import chinese_text, edited
+from skillcert import uploads
+from skillcert.uploads import pdf as pdf_checks
 
 PASSWORD = "Correct-horse-42"
 SUMMARY = "专业技术总结（PDF）"
@@ -357,7 +358,7 @@ def test_extract_text_is_bounded_by_max_characters():
 
 def test_extract_text_is_bounded_in_time(monkeypatch):
     ticks = iter(range(0, 10_000, 3))  # three seconds a look at the clock: the deadline passes at once
-    monkeypatch.setattr(uploads, "_clock", lambda: next(ticks))
+    monkeypatch.setattr(pdf_checks, "_clock", lambda: next(ticks))
     assert len(uploads.extract_text(text_pdf(chinese_text(50, 6000)))) < 6000
 
 

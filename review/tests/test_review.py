@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from applications import services as applying
-from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from audit.models import AuditEvent
 from catalog.models import Campaign
 from notifications.models import Message
 from review import services
 from review.models import Flag, ReviewRound
+from skillcert.refusals import TransitionRefused
 
 RETURN_PHOTO = [("photo", "photo_not_white", "照片不是白底")]
 
