@@ -90,7 +90,7 @@ def test_the_rhythm_is_read_at_each_run_from_the_settings(registry, db, settings
     assert PeriodicRun.objects.get(name="sweep").due_at == start + timedelta(minutes=10)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_schedulers_at_once_run_a_due_job_once(registry, catalog_2023):
     start, both_read = threading.Barrier(2), threading.Barrier(2)
 
