@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.responses import Status
 
 from accounts import api_tokens
 
@@ -13,4 +14,4 @@ def revoke_current_token(request: HttpRequest):
     """A machine retires its own token (or one that leaked): it stops working at once. Audited."""
     token = request.auth  # type: ignore[attr-defined]
     api_tokens.revoke_token(token.user, token)
-    return 204, None
+    return Status(204, None)
