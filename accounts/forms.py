@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import TokenScope
 from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
 
 
@@ -140,19 +141,14 @@ class ResetPasswordForm(CodeForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
-        label=_("用途"), max_length=50, help_text=_("例如“考场编排导出”，便于日后辨认和吊销。")
-    )
+    name = forms.CharField(label=_("用途"), max_length=50, help_text=_("例如“考场编排导出”，便于日后辨认和吊销。"))
     scope = forms.ChoiceField(label=_("权限范围"), choices=(), initial="read")
     days = forms.IntegerField(label=_("有效天数"), min_value=1, initial=90)
 
     def __init__(self, *args, max_days: int, **kwargs):
-        from accounts.models import TokenScope
-
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = TokenScope.choices
         days = self.fields["days"]
-        days.max_value = max_days
         days.initial = min(90, max_days)
         days.widget.attrs["max"] = max_days
         days.help_text = _("最长 %(max)d 天；到期后令牌自动失效。") % {"max": max_days}

@@ -68,9 +68,7 @@ class StaffApplicationOut(Schema):
     summary="Applications of a campaign in the token user's scope",
 )
 @paginate(PageNumberPagination, page_size=50)
-def list_staff_applications(
-    request: HttpRequest, response: HttpResponse, campaign: str, status: Status | None = None
-):
+def list_staff_applications(request: HttpRequest, response: HttpResponse, campaign: str, status: Status | None = None):
     """The submitted applications of a campaign (by year or slug) that the token's user may
     review: the association every city, co-organizers and regulators their own. Names and
     numbers masked; 50 a page, oldest first."""

@@ -29,8 +29,6 @@ class StaffToken(HttpBearer):
         found = api_tokens.authenticate(token)
         if found is not None and not found.permits(request.method or "GET"):
             raise HttpError(403, "该令牌为只读，不能修改数据。")
-        if found is not None:
-            request.api_token = found  # type: ignore[attr-defined]
         return found
 
 
