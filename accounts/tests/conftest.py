@@ -6,6 +6,11 @@ from pathlib import Path
 import pytest
 
 
+def without_per_request_values(html: str) -> str:
+    """A page without its CSRF token and CSP nonces, to compare what two visitors see."""
+    return re.sub(r'[A-Za-z0-9]{64}|nonce="[^"]*"', "", html)
+
+
 class Outbox:
     def __init__(self, path: Path, capture):
         self.path = path
