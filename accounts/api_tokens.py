@@ -94,7 +94,8 @@ def revoke_token(actor: User, token: ApiToken) -> ApiToken:
     if not manageable_tokens(actor).filter(pk=token.pk).exists():
         raise PermissionDenied("api_tokens.revoke")
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().select_related("user__city").get(pk=token.pk)
+        # Lock the token row only: PostgreSQL cannot lock the outer-joined (nullable) city.
+        token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__city").get(pk=token.pk)
         if token.revoked_at is not None:
             return token
         token.revoked_at = timezone.now()
