@@ -1,6 +1,8 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import TokenScope
 from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
 
 
@@ -136,3 +138,20 @@ class ResetPasswordForm(CodeForm):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("两次输入的密码不一致。"))
         return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=50, help_text=_("例如“考场编排导出”，便于日后辨认和吊销。"))
+    scope = forms.ChoiceField(label=_("权限范围"), choices=(), initial="read")
+    days = forms.IntegerField(label=_("有效天数"), min_value=1, initial=90)
+
+    def __init__(self, *args, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = TokenScope.choices
+        days = self.fields["days"]
+        days.initial = min(90, max_days)
+        days.widget.attrs["max"] = max_days
+        days.help_text = _("最长 %(max)d 天；到期后令牌自动失效。") % {"max": max_days}
+        days.validators.append(MaxValueValidator(max_days, _("有效期最长 %(limit_value)s 天。")))
+        days.error_messages["min_value"] = _("有效期至少 1 天。")
+        days.error_messages["invalid"] = _("请输入天数（整数）。")

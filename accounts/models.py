@@ -206,3 +206,47 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("只读（仅查询）")
+    FULL = "full", _("与账号权限相同")
+
+
+class ApiToken(models.Model):
+    """A personal API token of a staff member: it acts as its user (role and city), never more,
+    and `scope` may narrow it further. Only `prefix` (to find the row) and a keyed hash of the
+    whole token are kept; the token itself is shown once, when it is made."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens", verbose_name=_("账号"))
+    name = models.CharField(_("用途"), max_length=50)
+    prefix = models.CharField(_("令牌前缀"), max_length=16, unique=True)
+    digest = models.CharField(_("令牌摘要"), max_length=64)
+    scope = models.CharField(_("权限范围"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    # Written at most once per API_TOKEN_USE_INTERVAL: a busy machine does not write on every call.
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("吊销人")
+    )
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} (skc_{self.prefix}…)"
+
+    @property
+    def city(self):
+        """The owner's city: audit events about the token belong to it."""
+        return self.user.city
+
+    def is_live(self, now=None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+    def permits(self, method: str) -> bool:
+        """Whether the scope lets the token make a request with this HTTP method."""
+        return self.scope == TokenScope.FULL or method in {"GET", "HEAD", "OPTIONS"}

@@ -33,12 +33,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The photo under the notice's export name 姓名-身份证号.jpg: whoever runs the export.
     # Others who may see the photo get it named with the masked number.
     "documents.export_name": frozenset({Role.ASSOCIATION}),
+    # Personal API tokens for machines: each acts as its staff member, never more.
+    "api_tokens.own": frozenset(STAFF_ROLES),
+    # See and revoke every staff member's tokens (a leaked token, a person who left).
+    "api_tokens.manage_all": frozenset({Role.ASSOCIATION}),
 }
 
 # What a refused user is told (a 403 page in Chinese); capabilities without a line get the generic page.
 REFUSALS: dict[str, str] = {
     "documents.view": _("您的角色不能查看申报人上传的材料（身份证、照片、学历证书等）。如确需查阅，请联系就促会。"),
     "documents.print": _("申报表和诚信承诺书印有完整的身份证号和手机号，只有就促会可以下载打印。申报人可自行下载。"),
+    "api_tokens.own": _("只有工作人员可以创建 API 令牌。"),
 }
 
 

@@ -9,8 +9,16 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import codes, devices, services
-from accounts.forms import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, UnlockRequestForm
+from accounts import api_tokens, codes, devices, services
+from accounts.forms import (
+    ApiTokenForm,
+    CodeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    UnlockRequestForm,
+)
 from accounts.models import User
 from accounts.permissions import has_capability, require, scope_by_city
 from skillcert.redirects import next_or
@@ -162,7 +170,12 @@ def logout_everywhere_view(request):
 def me_view(request):
     from applications.selectors import applications_of
 
-    return render(request, "accounts/me.html", {"subject": request.user, "applications": applications_of(request.user)})
+    context = {
+        "subject": request.user,
+        "applications": applications_of(request.user),
+        "can_hold_tokens": has_capability(request.user, "api_tokens.own"),
+    }
+    return render(request, "accounts/me.html", context)
 
 
 class PasswordChange(PasswordChangeView):
@@ -205,3 +218,41 @@ def reveal_view(request, pk: int, field: str):
     subject = get_object_or_404(User, pk=pk)
     value = services.reveal_personal_data(request.user, subject, field)
     return render(request, "accounts/revealed.html", {"value": value})
+
+
+@login_required
+def api_tokens_view(request):
+    """The staff member's personal API tokens (the association also sees everyone's); a new one
+    is shown once, on the page that answers its creation, and never again."""
+    require(request.user, "api_tokens.own")
+    form = ApiTokenForm(request.POST or None, max_days=api_tokens.max_days())
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = api_tokens.create_token(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            form = ApiTokenForm(max_days=api_tokens.max_days())
+    tokens = api_tokens.manageable_tokens(request.user).order_by("-created_at")
+    context = {
+        "form": form,
+        "created": created,
+        "own": [token for token in tokens if token.user_id == request.user.pk],
+        "others": [token for token in tokens if token.user_id != request.user.pk],
+        "sees_all": has_capability(request.user, "api_tokens.manage_all"),
+    }
+    response = render(request, "accounts/api_tokens.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def api_token_revoke_view(request, pk: int):
+    require(request.user, "api_tokens.own")
+    token = get_object_or_404(api_tokens.manageable_tokens(request.user), pk=pk)
+    api_tokens.revoke_token(request.user, token)
+    messages.success(request, _("令牌 %(token)s 已吊销，立即失效。") % {"token": token})
+    return redirect("accounts:api_tokens")

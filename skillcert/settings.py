@@ -148,6 +148,10 @@ KNOWN_DEVICE_DAYS = env_int("KNOWN_DEVICE_DAYS", 180)
 PHONE_CODE_TTL = timedelta(minutes=env_int("PHONE_CODE_TTL_MINUTES", 10))
 PHONE_CODE_ATTEMPTS = env_int("PHONE_CODE_ATTEMPTS", 5)
 PHONE_CODE_INTERVAL = timedelta(seconds=env_int("PHONE_CODE_INTERVAL_SECONDS", 60))
+# Personal API tokens of staff (accounts.api_tokens): the longest lifetime one may be given, and
+# how often its last_used_at is written (a machine calling every second writes once per interval).
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+API_TOKEN_USE_INTERVAL = timedelta(seconds=env_int("API_TOKEN_USE_INTERVAL_SECONDS", 300, minimum=0))
 PHONE_CODE_PER_PHONE_HOUR = env_int("PHONE_CODE_PER_PHONE_HOUR", 5)
 PHONE_CODE_PER_ADDRESS_HOUR = env_int("PHONE_CODE_PER_ADDRESS_HOUR", 30)
 

@@ -21,7 +21,8 @@ or, for a pattern without a name, by its route as the walk prints it:
   status, or a dict by kind), association. A status may be a tuple of accepted statuses.
 * `kwargs` maps an object to the URL's kwargs (APP: the application's pk; ORDER: its order
   code); such a row is tried with each object named in `objects` (default "mine", "theirs";
-  also "applicant_person", "other_person", "colleague" (a 呼和浩特 expert), "admin", "none").
+  also "applicant_person", "other_person", "colleague" (a 呼和浩特 expert), "token" (an API
+  token of 呼和浩特's co-organizer), "admin", "none").
 * `method="POST"` for endpoints that only take POST: every role posts `data` (a dict or a
   function of the object); every answer that is a refusal (4xx, or 302 to the login) must
   leave everything as it was (`fingerprint`: audit events, application statuses, orders,
@@ -203,6 +204,14 @@ EXPECT: dict[str, Row] = {
     "accounts:me": Row(LOGGED_IN),
     "accounts:password_change": Row(LOGGED_IN),
     "accounts:people": Row(REVIEWERS),
+    "accounts:api_tokens": Row(STAFF),
+    # A token of 呼和浩特's co-organizer: its owner and the association revoke it (then back to the page).
+    "accounts:api_token_revoke": Row(
+        Who(owner=302, stranger=403, reg=404, expert=404, elsewhere=404, association=302),
+        lambda o: {"pk": o.token.pk},
+        method="POST",
+        objects=("token",),
+    ),
     # Revealing a person's numbers: oneself; staff of their city for colleagues; the association.
     "accounts:reveal": Row(
         Who(stranger=403, co=200, reg=200, elsewhere=403),
@@ -287,6 +296,9 @@ EXPECT: dict[str, Row] = {
     "api:list_campaigns": Row(PUBLIC),
     "api:get_campaign": Row(PUBLIC, lambda o: {"key": "2023"}, objects=("none",)),
     "api:check_eligibility": Row(every(400), method="POST"),  # no body
+    # Staff endpoints take a Bearer token only: a session, even with its CSRF token, is not enough.
+    "api:list_staff_applications": Row(every(401), query="campaign=demo"),
+    "api:revoke_current_token": Row(every(401), method="POST"),
     # --- the admin (models: ADMIN_MODELS below) ------------------------------------------
     # Our login with its lockout, not the admin's form; signed-in staff without admin rights: 403.
     "admin/login/": Row({**every(403), "anon": 302, "association": 302}),
@@ -439,6 +451,7 @@ def _build_world() -> dict[str, Any]:
     from django.contrib.auth.models import Group
     from django.contrib.contenttypes.models import ContentType
 
+    from accounts import api_tokens
     from accounts.demo import demo_id_number
     from accounts.models import Role, User
     from applications import lifecycle
@@ -509,6 +522,8 @@ def _build_world() -> dict[str, Any]:
     objects["applicant_person"] = Obj(owner="applicant", city=None, values={"person": users["applicant"]})
     objects["other_person"] = Obj(owner="other_applicant", city=None, values={"person": users["other_applicant"]})
     objects["colleague"] = Obj(owner="hohhot_expert", city="hohhot", values={"person": users["hohhot_expert"]})
+    token, _secret = api_tokens.create_token(users["hohhot_co"], name="导出", scope="read", days=30)
+    objects["token"] = Obj(owner="hohhot_co", city="hohhot", values={"token": token})
     Group.objects.create(name="演示")
     holiday_year = HolidayYear.objects.create(year=2027)
     holiday_entry = HolidayEntry.objects.create(
@@ -547,7 +562,7 @@ def _build_world() -> dict[str, Any]:
 
 def fingerprint() -> tuple:
     """What a refused request must not change."""
-    from accounts.models import User
+    from accounts.models import ApiToken, User
     from applications.models import Application
     from audit.models import AuditEvent
     from notifications.models import Message
@@ -562,6 +577,7 @@ def fingerprint() -> tuple:
         list(InvoiceRequest.objects.order_by("pk").values_list("pk", "state", "invoice_number")),
         Message.objects.filter(read_at__isnull=False).count(),
         list(User.objects.order_by("pk").values_list("pk", "password", "session_salt", "is_active")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
     return rows
 
