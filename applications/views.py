@@ -38,6 +38,7 @@ from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from review import selectors as review_selectors
 from skillcert.lib.masking import mask_id_number, mask_phone
+from skillcert.public_cache import public_page
 
 STEPS = [
     ("person", _("基本信息"), PersonForm),
@@ -432,6 +433,7 @@ def withdraw(request, pk: int):
 SELF_CHECK_SESSION_KEY = "self_check_facts"
 
 
+@public_page
 def self_check(request, key: str | None = None):
     """申报条件自测: public, nothing stored in the database.
 
