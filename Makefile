@@ -32,14 +32,17 @@ dev: migrate
 demo-refresh: install
 	$(BIN)/python manage.py move_campaign_windows demo --registration-opens $$(date -d '-7 days' +%F)
 
-# The whole suite on SQLite, then on a throwaway PostgreSQL server.
+# The whole suite on SQLite, then on a throwaway PostgreSQL server, one xdist worker per
+# core: each worker has its own test database (pytest-django's _gw<n> suffix), media,
+# paysim and SQLite folders (settings_test makes them per process) and live-server port.
+XDIST ?= -n auto
 test: test-sqlite test-postgres
 
 test-sqlite: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 test-postgres: install
-	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest $(XDIST)
 
 test-e2e: install
 	$(BIN)/python -m pytest tests/e2e -m e2e
@@ -54,6 +57,7 @@ format: install
 
 # Benchmarks on SQLite, then the database-heavy ones on PostgreSQL; figures in bench/results/.
 bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m pytest bench -p no:cacheprovider -s -q
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py bench/test_bench_payments.py -p no:cacheprovider -s -q
 

@@ -26,6 +26,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_notice_2023()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    """Every test starts with no cached public reads: rolled-back rows must not be served."""
+    from django.core.cache import caches
+
+    caches["public"].clear()
+
+
 @pytest.fixture
 def catalog_2023(db):
     """Cities, organisations, annex 1 and the 2023 campaign, loaded the way `make run` does."""

@@ -38,6 +38,7 @@ from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from review import selectors as review_selectors
 from skillcert.lib.masking import mask_id_number, mask_phone
+from skillcert.public_cache import public_page
 from skillcert.refusals import TransitionRefused
 
 STEPS = [
@@ -433,6 +434,7 @@ def withdraw(request, pk: int):
 SELF_CHECK_SESSION_KEY = "self_check_facts"
 
 
+@public_page
 def self_check(request, key: str | None = None):
     """申报条件自测: public, nothing stored in the database.
 

@@ -4,11 +4,13 @@ from datetime import date, time
 
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from catalog import selectors
 from catalog.models import Campaign
 from skillcert.lib.workdays import CalendarNotCovered
+from skillcert.public_cache import public_api
 
 router = Router(tags=["catalog"])
 
@@ -61,6 +63,7 @@ class CityOut(Schema):
 
 
 @router.get("/occupations", response=list[OccupationOut], summary="Occupations and levels a campaign offers")
+@decorate_view(public_api)
 def list_occupations(request, campaign: str | None = None, q: str = "", level: int | None = None):
     """Annex 1 of a campaign (by year or slug; default: the featured campaign), levels as the notice lists them."""
     found = selectors.campaign_by_key(campaign) if campaign else selectors.featured_campaign(timezone.localdate())
@@ -75,6 +78,7 @@ def list_occupations(request, campaign: str | None = None, q: str = "", level: i
 
 
 @router.get("/cities", response=list[CityOut], summary="Cities with their co-organizer and regulator")
+@decorate_view(public_api)
 def list_cities(request):
     cities = []
     for city in selectors.directory():
@@ -116,11 +120,13 @@ def _campaign(campaign: Campaign) -> dict:
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns with their windows and deadlines")
+@decorate_view(public_api)
 def list_campaigns(request):
     return [_campaign(c) for c in selectors.campaigns()]
 
 
 @router.get("/campaigns/{key}", response=CampaignOut, summary="One campaign, by slug or year")
+@decorate_view(public_api)
 def get_campaign(request, key: str):
     found = selectors.campaign_by_key(key)
     if found is None:

@@ -18,6 +18,7 @@ from catalog.holidays_io import WEEKDAYS, ScheduleReport
 from catalog.models import Campaign, HolidayEntry, HolidayYear
 from skillcert.lib import workdays
 from skillcert.lib.workdays import CalendarNotCovered, HolidayData
+from skillcert.public_cache import public_data_changed
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -157,6 +158,7 @@ def import_schedule(actor, report: ScheduleReport, *, complete: bool, source: st
     HolidayEntry.objects.bulk_create(
         HolidayEntry(year=years[row.day.year], day=row.day, kind=row.kind, name=row.name) for row in report.rows
     )
+    public_data_changed()  # bulk_create sends no signals
     result = ScheduleImport(tuple(report.years), len(report.rows), removed)
     record(
         "catalog.holiday.imported",

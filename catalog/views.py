@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.permissions import require
 from catalog import selectors, services
 from catalog.forms import CatalogImportForm
+from skillcert.public_cache import public_page
 
 
 def _campaign_or_404(key: str):
@@ -17,11 +18,13 @@ def _campaign_or_404(key: str):
     return campaign
 
 
+@public_page
 def home(request):
     campaign = selectors.featured_campaign(timezone.localdate())
     return _campaign_page(request, campaign)
 
 
+@public_page
 def campaign_detail(request, key: str):
     return _campaign_page(request, _campaign_or_404(key))
 
@@ -34,6 +37,7 @@ def _campaign_page(request, campaign):
     return render(request, "catalog/home.html", context)
 
 
+@public_page
 def catalog_browser(request, key: str):
     campaign = _campaign_or_404(key)
     query = request.GET.get("q", "")[:50]
@@ -51,6 +55,7 @@ def catalog_browser(request, key: str):
     return render(request, template, context)
 
 
+@public_page
 def directory(request):
     return render(
         request, "catalog/directory.html", {"cities": selectors.directory(), "association": selectors.association()}

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "notifications.context_processors.unread",
+                "skillcert.public_cache.placeholders",  # last: overrides csrf_token and csp_nonce
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -108,6 +109,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+
+# `public`: anonymous public reads rendered once per version of the catalog data
+# (skillcert/public_cache.py). A file cache: every gunicorn worker on the host shares it,
+# so an edit shows on every worker at its next request, and a hit reads no database.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("PUBLIC_CACHE_DIR", str(STATE_DIR / "cache" / "public")),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,8 @@ from skillcert.settings import STORAGES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
+# Each test process keeps its public reads in memory; conftest empties them for every test.
+CACHES = {**CACHES, "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public"}}  # noqa: F405
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 import tempfile  # noqa: E402

@@ -64,7 +64,8 @@ def test_the_catalog_lists_all_98_occupations_with_the_levels_of_annex_1(catalog
 def test_catalog_search_by_name_and_by_code(catalog_2023, client):
     url = reverse("catalog:catalog", args=["2023"])
     names = lambda **q: [r.occupation.name for r in client.get(url, q).context["rows"]]  # noqa: E731
-    assert "电工" in names(q="电工") and "钳工" not in names(q="电工")
+    electricians = names(q="电工")  # a repeated read is served from the cache, without a template context
+    assert "电工" in electricians and "钳工" not in electricians
     assert names(q="6-31-01") == ["电工", "工程机械维修工", "锅炉设备检修工", "变电设备检修工"]
     assert names(q="没有这个职业") == []
 

@@ -1,0 +1,132 @@
+"""Benchmark (`make bench`): skillcert's public reads against a bare Django view.
+
+Both are served by the project's gunicorn shape (2 workers x 4 threads, as scripts/serve.sh)
+and loaded with wrk at 32 connections in the same run. Goal: every public path at >= 0.5x
+the bare view's rate with p99 under 50 ms. Needs `wrk` (Debian: `apt-get install -y wrk`);
+skipped without it. Figures in bench/results/public-reads-<database>.json.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.results import save
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PATHS = [
+    "/",
+    "/campaigns/demo/",
+    "/campaigns/demo/catalog/",
+    "/campaigns/demo/catalog/?q=电工&level=3",
+    "/directory/",
+    "/self-check/",
+    "/api/v1/cities",
+    "/api/v1/occupations?campaign=demo",
+    "/api/v1/campaigns",
+]
+CONNECTIONS = 32
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2).read()
+            return server, base
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(f"{app} did not start") from None
+            time.sleep(0.2)  # polling a starting server, not a test's timing
+
+
+def _wrk(url: str, seconds: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out).groups()
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rate": round(rate),
+        "p99_ms": round(float(value) * UNITS[unit], 2),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def test_public_reads_against_a_bare_django_view(tmp_path):
+    from urllib.parse import quote
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "skillcert.settings",
+        "SKILLCERT_STATE_DIR": str(tmp_path),
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789abcdef",
+        "FIELD_ENCRYPTION_KEY": "bench-field-encryption-key-0123456789abcdef",
+        "DEBUG": "false",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    bare, bare_base = _serve("bench.bare:application", env)
+    project, base = _serve("skillcert.wsgi:application", env)
+    try:
+        figures: dict[str, dict] = {}
+        _wrk(bare_base + "/", 2)  # warm-up
+        ceiling = [_wrk(bare_base + "/", SECONDS)]
+        for path in PATHS:
+            url = base + quote(path, safe="/?=&")
+            _wrk(url, 2)  # warm-up: every worker fills its connection and the shared cache
+            figures[path] = _wrk(url, SECONDS)
+        ceiling.append(_wrk(bare_base + "/", SECONDS))  # again, for load that changed meanwhile
+    finally:
+        for server in (bare, project):
+            server.terminate()
+            server.wait(timeout=30)
+    bare_rate = sum(c["rate"] for c in ceiling) / len(ceiling)
+    for row in figures.values():
+        row["ratio"] = round(row["rate"] / bare_rate, 2)
+    print(f"\nbare Django view: {[c['rate'] for c in ceiling]} req/s, p99 {[c['p99_ms'] for c in ceiling]} ms")
+    for path, row in figures.items():
+        print(f"{path:45} {row['rate']:6} req/s  p99 {row['p99_ms']:6} ms  ratio {row['ratio']}")
+    save(
+        "public-reads",
+        {
+            "shape": f"gunicorn 2 workers x 4 threads, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s",
+            "bare_view": ceiling,
+            "paths": figures,
+        },
+    )
+    assert all(row["errors"] == 0 for row in figures.values())
