@@ -160,9 +160,13 @@ def logout_everywhere_view(request):
 
 @login_required
 def me_view(request):
+    from applications.actions import allowed_actions
     from applications.selectors import applications_of
 
-    return render(request, "accounts/me.html", {"subject": request.user, "applications": applications_of(request.user)})
+    applications = list(applications_of(request.user))
+    for application in applications:  # what the applicant can do next, per application
+        application.actions = allowed_actions(request.user, application)
+    return render(request, "accounts/me.html", {"subject": request.user, "applications": applications})
 
 
 class PasswordChange(PasswordChangeView):
