@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import documents as printed
-from applications import downloads, selectors, services, timeline
+from applications import downloads, selectors, services
 from applications.actions import allowed_actions
 from applications.eligibility_service import decide_for, eligibility_allows_submission
 from applications.eligibility_service import self_check as self_check_decision
@@ -33,7 +33,6 @@ from applications.lifecycle import TransitionRefused
 from applications.models import Application, Category, DocumentSlot, Status
 from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected
-from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from review import selectors as review_selectors
@@ -49,32 +48,7 @@ PRINTABLES = {
     "form": (printed.render_application_form, "申报表"),
     "pledge": (printed.render_integrity_pledge, "诚信承诺书"),
 }
-TIMELINE_LABELS = {
-    "applications.started": _("开始填写"),
-    "applications.draft_saved": _("保存草稿"),
-    "applications.document_uploaded": _("上传材料"),
-    "applications.submitted": _("提交申报"),
-    "applications.withdrawn": _("撤回申报"),
-    "applications.resubmitted": _("修改后重新提交"),
-    "review.city.approved": _("初审通过"),
-    "review.city.returned": _("初审退回修改"),
-    "review.association.approved": _("复审通过"),
-    "review.association.returned": _("复审退回修改"),
-    "review.paper_form_received": _("协办单位收到纸质申报表"),
-    "applications.paid": _("缴费成功"),
-    "applications.withdrawn_after_approval": _("考前退出"),
-    "applications.disqualified": _("取消资格"),
-}
 STEP_NAMES = [name for name, _label, _form in STEPS] + ["documents", "review"]
-
-
-def timeline_of(events) -> list[timeline.Line]:
-    """An application's audit events as 办理记录 lines (routine saves and uploads folded)."""
-    return timeline.grouped(
-        (timeline.Event(e.at, e.action, e.actor_label, e.after) for e in events),
-        labels=TIMELINE_LABELS,
-        slots={value: str(label) for value, label in DocumentSlot.choices},
-    )
 
 
 def _steps_nav(current: str) -> list[dict]:
@@ -378,15 +352,10 @@ def _returned_items(application) -> list[dict]:
 @login_required
 def detail(request, pk: int):
     application = selectors.get_application_for(request.user, pk, need="view")
-    events = (
-        AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk))
-        .exclude(action=downloads.DOWNLOADED)  # reads are in the audit trail, not in the 办理记录
-        .order_by("at")
-    )
     context = {
         "application": application,
         "actions": allowed_actions(request.user, application),
-        "timeline": timeline_of(events),
+        "timeline": selectors.timeline_for(application),
         "returned": _returned_items(application) if application.status == Status.RETURNED else [],
         "review_note": review_selectors.note_for_applicant(application),
     }

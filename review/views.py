@@ -12,14 +12,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
 from applications.actions import allowed_actions
-from applications.downloads import DOWNLOADED
 from applications.eligibility_service import decide_for, prior_is_related
 from applications.forms import CATEGORY_STEP_FIELDS, WAGE_LEVELS, CategoryForm
 from applications.lifecycle import TransitionRefused
 from applications.models import Application, DocumentSlot, Status
 from applications.requirements import required_slots
-from applications.views import STEPS, timeline_of
-from audit.models import AuditEvent
+from applications.selectors import timeline_for
+from applications.views import STEPS
 from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from review import selectors, services
@@ -131,11 +130,6 @@ def screen(request, pk: int):
         {"slot": s, "label": DocumentSlot(s).label, "document": documents.get(s)}
         for s in required_slots(application.category, application.level_id)
     ]
-    events = (
-        AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk))
-        .exclude(action=DOWNLOADED)  # who read the files is in the audit trail, not in the 办理记录
-        .order_by("at")
-    )
     actions = allowed_actions(request.user, application)
     items = _items(application)
     context = {
@@ -144,7 +138,7 @@ def screen(request, pk: int):
         "slots": slots,
         "flags": application.flags.select_related("other", "other__city"),
         "rounds": application.review_rounds.select_related("reviewer").prefetch_related("items"),
-        "timeline": timeline_of(events),
+        "timeline": timeline_for(application),
         "actions": actions,
         "return_items": [{"name": n, "label": label, "reasons": reasons_for(n)} for n, label in items],
         "return_form": ReturnForm(items=items),
