@@ -88,6 +88,8 @@ from pypdf import PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
+from applications import vocabulary
+
 logger = logging.getLogger(__name__)
 _clock = time.monotonic  # a module attribute, so tests can drive the text-extraction deadline
 
@@ -123,8 +125,8 @@ PDF_TEXT_SECONDS = 5.0
 PDF_TEXT_PAGE_MAX_BYTES = 1 * MB
 SCANNED_PAGE_MAX_CHARACTERS = 30  # a page with an image and fewer 字 than this is a scan
 
-TECHNICAL_SUMMARY_MIN_CHARACTERS = 1000
-PAPER_MIN_CHARACTERS = 3000
+TECHNICAL_SUMMARY_MIN_CHARACTERS = vocabulary.MIN_CHARACTERS["technical_summary"]
+PAPER_MIN_CHARACTERS = vocabulary.MIN_CHARACTERS["paper"]
 
 NEEDS_MANUAL_LENGTH_CHECK = "needs_manual_length_check"
 
