@@ -34,6 +34,17 @@ def _fresh_public_cache():
     caches["public"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _audit_kinds_are_declared(settings):
+    """In tests every recorded action must be declared in its app's kinds.py (audit.kinds);
+    tests record their own under "test."."""
+    from audit.kinds import ActionKind, declared_for_a_test
+
+    settings.AUDIT_REFUSES_UNDECLARED_KINDS = True
+    with declared_for_a_test(ActionKind("test.*", "测试事件")):
+        yield
+
+
 @pytest.fixture
 def catalog_2023(db):
     """Cities, organisations, annex 1 and the 2023 campaign, loaded the way `make run` does."""

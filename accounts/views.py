@@ -168,11 +168,15 @@ def logout_everywhere_view(request):
 
 @login_required
 def me_view(request):
+    from applications.actions import allowed_actions
     from applications.selectors import applications_of
 
+    applications = list(applications_of(request.user))
+    for application in applications:  # what the applicant can do next, per application
+        application.actions = allowed_actions(request.user, application)
     context = {
         "subject": request.user,
-        "applications": applications_of(request.user),
+        "applications": applications,
         "can_hold_tokens": has_capability(request.user, "api_tokens.own"),
     }
     return render(request, "accounts/me.html", context)

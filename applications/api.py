@@ -10,7 +10,7 @@ from pydantic import ConfigDict, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
-from applications import eligibility
+from applications import eligibility, vocabulary
 from applications.eligibility_service import counting_date, readings_for
 from applications.standards import default_conditions
 from catalog import selectors
@@ -20,32 +20,11 @@ router = Router(tags=["applications"])
 
 OccupationCode = Annotated[str, Field(pattern=r"^\d-\d{2}-\d{2}-\d{2}$", examples=["4-12-01-01"])]
 LevelNumber = Annotated[int, Field(ge=1, le=5, description="5 五级/初级工 … 1 一级/高级技师")]
-Category = Literal["initial", "promotion", "transfer", "through", "veteran"]
-Education = Literal[
-    "junior_middle",
-    "high_school",
-    "secondary_vocational",
-    "technical_school",
-    "senior_technical_school",
-    "technician_college",
-    "higher_vocational",
-    "junior_college",
-    "bachelor",
-    "master",
-    "doctor",
-]
-TitleField = Literal[
-    "engineering",
-    "agriculture",
-    "arts_crafts",
-    "cultural_relics",
-    "laboratory",
-    "art",
-    "sports",
-    "technical_school_teacher",
-    "other",
-]
-TitleRank = Literal["junior", "assistant", "intermediate", "deputy_senior", "senior"]
+# The accepted keys, from the vocabulary the models and the rules use too.
+Category = Literal[vocabulary.keys(vocabulary.CATEGORY)]  # type: ignore[valid-type]
+Education = Literal[vocabulary.keys(vocabulary.EDUCATION)]  # type: ignore[valid-type]
+TitleField = Literal[vocabulary.keys(vocabulary.TITLE_FIELD)]  # type: ignore[valid-type]
+TitleRank = Literal[vocabulary.keys(vocabulary.TITLE_RANK)]  # type: ignore[valid-type]
 
 _CATEGORIES = "、".join(f"{key}（{name}）" for key, name in eligibility.CATEGORIES.items())
 _DATE = "须是真实的日期，格式 YYYY-MM-DD（例如 2023-10-15）。"

@@ -30,30 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from applications import vocabulary
 from applications.standards import EDUCATIONS, LEVEL_NAMES, Route, StandardConditions
 
-CATEGORIES = {"initial": "初次", "promotion": "晋级", "transfer": "平转", "through": "贯通", "veteran": "退役军人"}
-
-# 职称系列. Only the first eight take part in 贯通 (高技能人才与专业技术人才职业发展贯通).
-TITLE_FIELDS = {
-    "engineering": "工程",
-    "agriculture": "农业",
-    "arts_crafts": "工艺美术",
-    "cultural_relics": "文物博物",
-    "laboratory": "实验技术",
-    "art": "艺术",
-    "sports": "体育",
-    "technical_school_teacher": "技工院校教师",
-    "other": "其他领域",
-}
+CATEGORIES = vocabulary.in_sentence(vocabulary.CATEGORY)
+TITLE_FIELDS = vocabulary.labels(vocabulary.TITLE_FIELD)
+# Every 职称系列 but "other" takes part in 贯通 (高技能人才与专业技术人才职业发展贯通).
 THROUGH_FIELDS = frozenset(TITLE_FIELDS) - {"other"}
-TITLE_RANKS = {
-    "junior": "员级",
-    "assistant": "助理级",
-    "intermediate": "中级",
-    "deputy_senior": "副高级",
-    "senior": "正高级",
-}
+TITLE_RANKS = vocabulary.in_sentence(vocabulary.TITLE_RANK)
 THROUGH_LEVEL = {"junior": 3, "assistant": 3, "intermediate": 2, "deputy_senior": 1, "senior": 1}
 
 TRANSFER_HIGHEST_LEVEL = 2  # 平转 only up to 二级/技师

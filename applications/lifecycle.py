@@ -20,8 +20,37 @@ def _locked(application: Application) -> Application:
     return Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
 
 
+# --- Who may act: predicates shared by the guards below and `applications.actions` ----------
+
+
+def is_owner(user, application: Application) -> bool:
+    return user.is_authenticated and application.applicant_id == user.pk
+
+
+def is_reviewer(user, application: Application, tier: str) -> bool:
+    """初审 is the application's city's co-organizer, 复审 the association."""
+    from accounts.models import Role
+    from accounts.permissions import same_city
+
+    if not user.is_authenticated:
+        return False
+    if tier == CITY_TIER:
+        return user.role == Role.CO_ORGANIZER and same_city(user, application.city_id)
+    return user.is_association
+
+
+def is_responsible_staff(user, application: Application) -> bool:
+    """The association, or the co-organizer of the application's city: who records what
+    happens after approval (考前退出, the paper form's receipt)."""
+    return is_reviewer(user, application, CITY_TIER) or is_reviewer(user, application, ASSOCIATION_TIER)
+
+
+def may_disqualify(user) -> bool:
+    return user.is_authenticated and user.is_association
+
+
 def _require_owner(actor, application: Application) -> None:
-    if application.applicant_id != actor.pk:
+    if not is_owner(actor, application):
         raise PermissionDenied("not the applicant")
 
 
@@ -72,7 +101,11 @@ def submit(actor, application: Application, *, eligibility, missing: tuple[str, 
     return application
 
 
+# The state table: which states each action starts from.
+EDITABLE = {Status.DRAFT, Status.RETURNED}
 WITHDRAWABLE = {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}
+# The signed 申报表 original is handed in after approval and before the exam is arranged.
+PAPER_FORM_RECEIVABLE = {Status.APPROVED, Status.PAID}
 
 
 @transaction.atomic
@@ -107,14 +140,7 @@ APPROVED_STATE = {CITY_TIER: Status.CITY_APPROVED, ASSOCIATION_TIER: Status.APPR
 
 
 def _require_reviewer(actor, application: Application, tier: str) -> None:
-    from accounts.models import Role
-    from accounts.permissions import same_city
-
-    if tier == CITY_TIER:
-        allowed = actor.role == Role.CO_ORGANIZER and same_city(actor, application.city_id)
-    else:
-        allowed = actor.is_association
-    if not allowed:
+    if not is_reviewer(actor, application, tier):
         raise PermissionDenied(f"not a {tier} reviewer of this application")
 
 
@@ -282,11 +308,7 @@ DISQUALIFIABLE = set(Status) - {Status.CERTIFIED, Status.DELIVERED, Status.WITHD
 
 
 def _require_leave_officer(actor, application: Application) -> None:
-    from accounts.models import Role
-    from accounts.permissions import same_city
-
-    city_staff = actor.role == Role.CO_ORGANIZER and same_city(actor, application.city_id)
-    if not (actor.is_association or city_staff):
+    if not is_responsible_staff(actor, application):
         raise PermissionDenied("not staff responsible for this application")
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applications import vocabulary
 from skillcert.fields import EncryptedTextField, LookupHashesMixin, LookupHashField
 from skillcert.lib.identity import normalise_id_number, normalise_mobile
 from skillcert.storage import private_files
@@ -30,46 +31,16 @@ class Status(models.TextChoices):
     DISQUALIFIED = "disqualified", _("已取消资格")
 
 
-class Category(models.TextChoices):
-    INITIAL = "initial", _("初次申报")
-    PROMOTION = "promotion", _("晋级申报")
-    TRANSFER = "transfer", _("平转申报")
-    THROUGH = "through", _("贯通申报")
-    VETERAN = "veteran", _("退役军人申报")
+def _choices(name: str, terms: tuple[vocabulary.Term, ...]) -> type[models.TextChoices]:
+    """Model choices from the vocabulary's keys and labels (INITIAL = "initial", "初次申报")."""
+    members = [(term.key.upper(), (term.key, _(term.label))) for term in terms]
+    return models.TextChoices(name, members, module=__name__)  # type: ignore[return-value]
 
 
-class Education(models.TextChoices):
-    JUNIOR_MIDDLE = "junior_middle", _("初中及以下")
-    HIGH_SCHOOL = "high_school", _("普通高中")
-    SECONDARY_VOCATIONAL = "secondary_vocational", _("中等职业学校")
-    TECHNICAL_SCHOOL = "technical_school", _("技工学校")
-    SENIOR_TECHNICAL_SCHOOL = "senior_technical_school", _("高级技工学校")
-    TECHNICIAN_COLLEGE = "technician_college", _("技师学院")
-    HIGHER_VOCATIONAL = "higher_vocational", _("高等职业学校")
-    JUNIOR_COLLEGE = "junior_college", _("大学专科")
-    BACHELOR = "bachelor", _("大学本科")
-    MASTER = "master", _("硕士研究生")
-    DOCTOR = "doctor", _("博士研究生")
-
-
-class TitleField(models.TextChoices):
-    ENGINEERING = "engineering", _("工程")
-    AGRICULTURE = "agriculture", _("农业")
-    ARTS_CRAFTS = "arts_crafts", _("工艺美术")
-    CULTURAL_RELICS = "cultural_relics", _("文物博物")
-    LABORATORY = "laboratory", _("实验技术")
-    ART = "art", _("艺术")
-    SPORTS = "sports", _("体育")
-    TECHNICAL_SCHOOL_TEACHER = "technical_school_teacher", _("技工院校教师")
-    OTHER = "other", _("其他领域")
-
-
-class TitleRank(models.TextChoices):
-    JUNIOR = "junior", _("员级/初级")
-    ASSISTANT = "assistant", _("助理级")
-    INTERMEDIATE = "intermediate", _("中级")
-    DEPUTY_SENIOR = "deputy_senior", _("副高级")
-    SENIOR = "senior", _("正高级")
+Category = _choices("Category", vocabulary.CATEGORY)
+Education = _choices("Education", vocabulary.EDUCATION)
+TitleField = _choices("TitleField", vocabulary.TITLE_FIELD)
+TitleRank = _choices("TitleRank", vocabulary.TITLE_RANK)
 
 
 class Application(LookupHashesMixin, models.Model):

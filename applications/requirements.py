@@ -1,10 +1,12 @@
 """Which documents an application needs, from its category and level. Pure module."""
 
+from applications.vocabulary import MIN_CHARACTERS
+
 ALWAYS = ("id_front", "id_back", "diploma", "pledge", "photo")
 PROMOTION = ("prior_certificate", "prior_certificate_query")
 
-# Slots that must be PDF with a minimum length of text (CJK characters).
-MIN_CHARACTERS = {"technical_summary": 1000, "paper": 3000}
+# Slots that must be PDF with a minimum length of text (CJK characters): `MIN_CHARACTERS`.
+__all__ = ["ALWAYS", "MIN_CHARACTERS", "PROMOTION", "required_slots"]
 
 
 def required_slots(category: str, level: int | None) -> tuple[str, ...]:

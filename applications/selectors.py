@@ -6,7 +6,10 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
 from accounts.permissions import require, scope_by_city
-from applications.models import Application, Status
+from applications import timeline
+from applications.models import Application, DocumentSlot, Status
+from audit import kinds
+from audit.models import AuditEvent
 
 # What a need asks beyond reading the application: the capability staff must hold.
 # The applicant always has it for their own application.
@@ -68,4 +71,18 @@ def applications_of(user):
         Application.objects.filter(applicant=user)
         .select_related("campaign", "occupation", "level")
         .order_by("-created_at")
+    )
+
+
+def timeline_for(application: Application) -> list[timeline.Line]:
+    """The application's 办理记录: its audit events of the kinds shown to the applicant, labelled
+    as their apps declare them, routine saves and uploads folded (staff read the same lines)."""
+    shown = kinds.shown_to_applicant()
+    events = AuditEvent.objects.filter(
+        object_type=Application._meta.label_lower, object_id=str(application.pk), action__in=shown
+    ).order_by("at")
+    return timeline.grouped(
+        (timeline.Event(e.at, e.action, e.actor_label, e.after) for e in events),
+        labels={key: kinds.label_of(key) for key in shown},
+        slots={value: str(label) for value, label in DocumentSlot.choices},
     )

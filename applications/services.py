@@ -23,8 +23,6 @@ from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
 
-EDITABLE = {Status.DRAFT, Status.RETURNED}
-
 
 def editable_items(application: Application) -> set[str] | None:
     """None: everything (a draft); else the returned items only (fields or document slots)."""
@@ -32,7 +30,7 @@ def editable_items(application: Application) -> set[str] | None:
 
 
 def _require_editable(application: Application, items: set[str]) -> None:
-    if application.status not in EDITABLE:
+    if application.status not in lifecycle.EDITABLE:
         raise TransitionRefused(_("申报已提交，不能修改。"))
     if application.status == Status.RETURNED:
         lifecycle.require_review_open(application.campaign)

@@ -51,24 +51,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from applications import vocabulary
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "standards.json"
 
 LEVELS = (5, 4, 3, 2, 1)
 LEVEL_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
 
-EDUCATIONS = {
-    "junior_middle": "初中",
-    "high_school": "普通高中",
-    "secondary_vocational": "中等职业学校",
-    "technical_school": "技工学校",
-    "senior_technical_school": "高级技工学校",
-    "technician_college": "技师学院",
-    "higher_vocational": "高等职业学校",
-    "junior_college": "大学专科",
-    "bachelor": "大学本科",
-    "master": "硕士研究生",
-    "doctor": "博士研究生",
-}
+EDUCATIONS = vocabulary.labels(vocabulary.EDUCATION)
 
 _CODE_RE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")

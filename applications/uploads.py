@@ -84,6 +84,7 @@ import unicodedata
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader, apply_configuration
 
+from applications import vocabulary
 from skillcert.uploads.files import (
     DOCUMENT_MAX_BYTES,
     IMAGE_KINDS,
@@ -141,8 +142,8 @@ BACKGROUND_SAMPLE_SIZE = 300
 DOCUMENT_MIN_SIDE = 200
 
 
-TECHNICAL_SUMMARY_MIN_CHARACTERS = 1000
-PAPER_MIN_CHARACTERS = 3000
+TECHNICAL_SUMMARY_MIN_CHARACTERS = vocabulary.MIN_CHARACTERS["technical_summary"]
+PAPER_MIN_CHARACTERS = vocabulary.MIN_CHARACTERS["paper"]
 
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/bmp"  # for <input type="file" accept=...>

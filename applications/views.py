@@ -14,9 +14,9 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import has_capability
 from applications import documents as printed
-from applications import downloads, selectors, services, timeline
+from applications import downloads, selectors, services
+from applications.actions import allowed_actions
 from applications.eligibility_service import decide_for, eligibility_allows_submission
 from applications.eligibility_service import self_check as self_check_decision
 from applications.forms import (
@@ -29,11 +29,9 @@ from applications.forms import (
     SelfCheckForm,
     TargetForm,
 )
-from applications.lifecycle import WITHDRAWABLE
 from applications.models import Application, Category, DocumentSlot, Status
 from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected
-from audit.models import AuditEvent
 from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from review import selectors as review_selectors
@@ -51,32 +49,7 @@ PRINTABLES = {
     "form": (printed.render_application_form, "申报表"),
     "pledge": (printed.render_integrity_pledge, "诚信承诺书"),
 }
-TIMELINE_LABELS = {
-    "applications.started": _("开始填写"),
-    "applications.draft_saved": _("保存草稿"),
-    "applications.document_uploaded": _("上传材料"),
-    "applications.submitted": _("提交申报"),
-    "applications.withdrawn": _("撤回申报"),
-    "applications.resubmitted": _("修改后重新提交"),
-    "review.city.approved": _("初审通过"),
-    "review.city.returned": _("初审退回修改"),
-    "review.association.approved": _("复审通过"),
-    "review.association.returned": _("复审退回修改"),
-    "review.paper_form_received": _("协办单位收到纸质申报表"),
-    "applications.paid": _("缴费成功"),
-    "applications.withdrawn_after_approval": _("考前退出"),
-    "applications.disqualified": _("取消资格"),
-}
 STEP_NAMES = [name for name, _label, _form in STEPS] + ["documents", "review"]
-
-
-def timeline_of(events) -> list[timeline.Line]:
-    """An application's audit events as 办理记录 lines (routine saves and uploads folded)."""
-    return timeline.grouped(
-        (timeline.Event(e.at, e.action, e.actor_label, e.after) for e in events),
-        labels=TIMELINE_LABELS,
-        slots={value: str(label) for value, label in DocumentSlot.choices},
-    )
 
 
 def _steps_nav(current: str) -> list[dict]:
@@ -122,7 +95,7 @@ def start(request, key: str | None = None):
 @login_required
 def step(request, pk: int, name: str):
     application = selectors.get_application_for(request.user, pk, need="own")
-    if application.status not in services.EDITABLE:
+    if not allowed_actions(request.user, application).edit:
         return redirect("applications:detail", pk)
     form_class = {n: f for n, _label, f in STEPS}.get(name)
     if form_class is None:
@@ -190,7 +163,7 @@ def documents(request, pk: int):
     application = selectors.get_application_for(request.user, pk, need="own")
     results: dict[str, dict] = {}
     if request.method == "POST":
-        if application.status not in services.EDITABLE:
+        if not allowed_actions(request.user, application).edit:
             return redirect("applications:detail", pk)
         chosen = _chosen_files(request)
         for slot, upload in chosen:
@@ -201,7 +174,7 @@ def documents(request, pk: int):
             item = next((i for i in _slots(application) if i["slot"] == chosen[0][0]), None)
             if item is None:
                 return HttpResponse(results[chosen[0][0]].get("error", ""), status=400)
-            context = _documents_context(application, results) | {"item": item}
+            context = _documents_context(request.user, application, results) | {"item": item}
             return render(request, "applications/documents.html#slot", context, status=400 if failed else 200)
         if not chosen:
             results[""] = {"error": _("请先选择要上传的文件。")}
@@ -210,11 +183,11 @@ def documents(request, pk: int):
                 done = _("“%(slot)s”已上传。") % {"slot": DocumentSlot(slot).label}
                 messages.success(request, " ".join([done, *result["notes"]]))
             return redirect(reverse("applications:documents", args=[pk]) + f"#slot-{chosen[-1][0]}")
-    context = _documents_context(application, results)
+    context = _documents_context(request.user, application, results)
     return render(request, "applications/documents.html", context, status=400 if context["errors"] else 200)
 
 
-def _documents_context(application: Application, results: dict[str, dict]) -> dict:
+def _documents_context(user, application: Application, results: dict[str, dict]) -> dict:
     slots = _slots(application)
     return {
         "application": application,
@@ -224,7 +197,7 @@ def _documents_context(application: Application, results: dict[str, dict]) -> di
         "errors": {slot: result["error"] for slot, result in results.items() if "error" in result},
         "steps": _steps_nav("documents"),
         "step": "documents",
-        "editable": application.status in services.EDITABLE,
+        "editable": allowed_actions(user, application).upload,
         "only": services.editable_items(application),
     }
 
@@ -281,10 +254,9 @@ def _rows(application: Application, names) -> list[dict]:
     return [{"label": Application._meta.get_field(n).verbose_name, "value": _value(application, n)} for n in names]
 
 
-def _review_sections(application: Application) -> list[dict]:
+def _review_sections(application: Application, *, editable: bool) -> list[dict]:
     """Everything that will be submitted, step by step, each with where to change it."""
     only = services.editable_items(application)
-    editable = application.status in services.EDITABLE
     person = services.person_of(application)
     sections = []
     for name, label, form_class in STEPS:
@@ -317,11 +289,6 @@ def _review_sections(application: Application) -> list[dict]:
     return sections
 
 
-def _documents_changeable(application: Application) -> bool:
-    only = services.editable_items(application)
-    return application.status in services.EDITABLE and (only is None or bool(only & set(DocumentSlot.values)))
-
-
 def _step_of(field: str) -> str:
     return next((name for name, _label, form in STEPS if field in form._meta.fields), "person")
 
@@ -348,8 +315,10 @@ def review(request, pk: int):
             messages.success(request, _("申报已提交，等待审核。"))
             return redirect("applications:detail", pk)
     ready = services.readiness(application)
+    actions = allowed_actions(request.user, application)
     context = {
         "application": application,
+        "actions": actions,
         "ready": ready,
         "decision": (decision := decide_for(application)),
         "eligibility_allows": eligibility_allows_submission(application.campaign, decision),
@@ -357,8 +326,7 @@ def review(request, pk: int):
         "steps": _steps_nav("review"),
         "step": "review",
         "missing_fields": _missing_fields(application, ready.missing_fields),
-        "sections": _review_sections(application),
-        "documents_editable": _documents_changeable(application),
+        "sections": _review_sections(application, editable=actions.edit),
     }
     return render(request, "applications/review.html", context)
 
@@ -385,18 +353,11 @@ def _returned_items(application) -> list[dict]:
 @login_required
 def detail(request, pk: int):
     application = selectors.get_application_for(request.user, pk, need="view")
-    events = (
-        AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk))
-        .exclude(action=downloads.DOWNLOADED)  # reads are in the audit trail, not in the 办理记录
-        .order_by("at")
-    )
-    can_withdraw = application.applicant_id == request.user.pk and application.status in WITHDRAWABLE
     context = {
         "application": application,
-        "timeline": timeline_of(events),
-        "can_withdraw": can_withdraw,
+        "actions": allowed_actions(request.user, application),
+        "timeline": selectors.timeline_for(application),
         "returned": _returned_items(application) if application.status == Status.RETURNED else [],
-        "can_print": application.applicant_id == request.user.pk or has_capability(request.user, "documents.print"),
         "review_note": review_selectors.note_for_applicant(application),
     }
     return render(request, "applications/detail.html", context)

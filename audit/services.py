@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
+from audit import kinds
 from audit.context import current
 from audit.models import AuditEvent
 
@@ -19,10 +21,14 @@ def record(
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change.
 
-    `action` is a dotted name ("catalog.campaign.windows_moved"). The role and
+    `action` is a dotted name ("catalog.campaign.windows_moved") declared in the recording
+    app's `kinds.py`; an undeclared one is refused where `AUDIT_REFUSES_UNDECLARED_KINDS`
+    is on (the test suite), so no kind reaches a page without its label. The role and
     city are the actor's, unless the change concerns another city's object,
     in which case pass `city` (or an `obj` with a `city`).
     """
+    if getattr(settings, "AUDIT_REFUSES_UNDECLARED_KINDS", False) and kinds.kind_of(action) is None:
+        raise kinds.UndeclaredActionKind(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if city is None:

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from accounts.permissions import scope_by_city
+from applications.lifecycle import PAPER_FORM_RECEIVABLE
 from applications.models import Application, Status
 from review.models import Flag
 
@@ -35,6 +36,11 @@ class QueueFilter:
     sort: str = "submitted"
 
 
+# Approved (or paid) and the signed original not handed in yet: what the queue counts, filters
+# and tags, and exactly where `review.services.record_paper_form` accepts a receipt.
+PAPER_FORM_MISSING = Q(status__in=PAPER_FORM_RECEIVABLE, paper_form__isnull=True)
+
+
 def default_status(user) -> str:
     """What a reviewer works on by default: the city its submissions, the association the
     city-approved; a regulator, who supervises, sees every status."""
@@ -54,6 +60,7 @@ def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
     rows = rows.annotate(
         flag_count=Count("flags", distinct=True),
         last_submitted_at=Coalesce("resubmitted_at", "submitted_at"),
+        paper_form_missing=ExpressionWrapper(PAPER_FORM_MISSING, output_field=BooleanField()),
     )
     if f.status:
         rows = rows.filter(status=f.status)
@@ -73,7 +80,7 @@ def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
         has_flags = Exists(Flag.objects.filter(application=OuterRef("pk")))
         rows = rows.filter(has_flags) if f.flagged else rows.exclude(has_flags)
     if f.paper_form_missing:
-        rows = rows.filter(status__in=AFTER_APPROVAL, paper_form__isnull=True)
+        rows = rows.filter(PAPER_FORM_MISSING)
     text = f.text.strip()
     if text:
         tail = text.upper()[-4:]
@@ -102,9 +109,6 @@ def note_for_applicant(application: Application) -> str:
     return latest.comment.strip() if application.status in current.get(latest.decision, []) else ""
 
 
-AFTER_APPROVAL = [Status.APPROVED, Status.PAID, Status.SCHEDULED, Status.EXAMINED, Status.PASSED, Status.FAILED]
-
-
 def status_counts(user, campaign) -> dict[str, int]:
     """How many of each status the user's scope holds (one query)."""
     rows = reviewable(user, campaign).values("status").annotate(n=Count("pk"))
@@ -112,4 +116,4 @@ def status_counts(user, campaign) -> dict[str, int]:
 
 
 def paper_forms_missing(user, campaign) -> int:
-    return reviewable(user, campaign).filter(status__in=AFTER_APPROVAL, paper_form__isnull=True).count()
+    return reviewable(user, campaign).filter(PAPER_FORM_MISSING).count()

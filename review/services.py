@@ -11,13 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.permissions import same_city
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
 from notifications.services import notify
 from review.models import Flag, PaperFormReceipt, item_label
-from review.selectors import AFTER_APPROVAL
 from skillcert.refusals import TransitionRefused
 
 
@@ -99,10 +97,9 @@ def bulk_approve(actor, application_ids: list[int]) -> BulkResult:
 def record_paper_form(actor, application: Application, *, received_on: date) -> PaperFormReceipt:
     """The co-organizer received the signed original 申报表 (after approval)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    allowed = (actor.role == Role.CO_ORGANIZER and same_city(actor, application.city_id)) or actor.is_association
-    if not allowed:
+    if not lifecycle.is_responsible_staff(actor, application):
         raise PermissionDenied("not this city's co-organizer")
-    if application.status not in AFTER_APPROVAL:
+    if application.status not in lifecycle.PAPER_FORM_RECEIVABLE:
         raise TransitionRefused(_("审核通过后才登记纸质申报表。"))
     receipt, created = PaperFormReceipt.objects.get_or_create(
         application=application, defaults={"received_on": received_on, "received_by": actor}

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
-from applications import lifecycle
-from applications.downloads import DOWNLOADED
+from applications.actions import allowed_actions
 from applications.eligibility_service import decide_for, prior_is_related
 from applications.forms import CATEGORY_STEP_FIELDS, WAGE_LEVELS, CategoryForm
 from applications.models import Application, DocumentSlot, Status
 from applications.requirements import required_slots
-from applications.views import STEPS, timeline_of
-from audit.models import AuditEvent
+from applications.selectors import timeline_for
+from applications.views import STEPS
 from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from review import selectors, services
@@ -53,6 +52,8 @@ def queue(request):
     campaign = _campaign(request)
     form, rows = _queue_rows(request, campaign)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page:  # the row's checkbox is there when its decision is open to this reviewer
+        row.actions = allowed_actions(request.user, row)
     context = {
         "campaign": campaign,
         "campaigns": selectors.campaign_choices(),
@@ -63,7 +64,6 @@ def queue(request):
         "statuses": Status.choices,
         "paper_forms_missing": selectors.paper_forms_missing(request.user, campaign),
         "can_decide": has_capability(request.user, "review.decide"),
-        "tier_state": lifecycle.TIER_STATE.get(_tier(request.user)),
         "extend_form": ExtendReviewForm() if request.user.is_association else None,
     }
     template = "review/queue.html#results" if request.htmx else "review/queue.html"
@@ -107,13 +107,6 @@ def export(request):
     )
 
 
-def _tier(user) -> str | None:
-    try:
-        return services.tier_of(user)
-    except PermissionDenied:
-        return None
-
-
 def _application(request, pk: int) -> Application:
     require(request.user, "review.view")
     rows = selectors.reviewable(request.user).select_related("campaign", "city", "occupation", "level", "applicant")
@@ -137,13 +130,7 @@ def screen(request, pk: int):
         {"slot": s, "label": DocumentSlot(s).label, "document": documents.get(s)}
         for s in required_slots(application.category, application.level_id)
     ]
-    events = (
-        AuditEvent.objects.filter(object_type="applications.application", object_id=str(pk))
-        .exclude(action=DOWNLOADED)  # who read the files is in the audit trail, not in the 办理记录
-        .order_by("at")
-    )
-    tier = _tier(request.user)
-    can_decide = tier is not None and application.status == lifecycle.TIER_STATE.get(tier)
+    actions = allowed_actions(request.user, application)
     items = _items(application)
     context = {
         "application": application,
@@ -151,10 +138,8 @@ def screen(request, pk: int):
         "slots": slots,
         "flags": application.flags.select_related("other", "other__city"),
         "rounds": application.review_rounds.select_related("reviewer").prefetch_related("items"),
-        "timeline": timeline_of(events),
-        "can_decide": can_decide,
-        "can_view_documents": has_capability(request.user, "documents.view"),
-        "can_print": has_capability(request.user, "documents.print"),
+        "timeline": timeline_for(application),
+        "actions": actions,
         "return_items": [{"name": n, "label": label, "reasons": reasons_for(n)} for n, label in items],
         "return_form": ReturnForm(items=items),
         "paper_form": getattr(application, "paper_form", None),

@@ -175,3 +175,21 @@ def test_paper_form_list_and_receipt(people, submitted):
         .context["page"]
         .object_list
     )
+
+
+def test_the_applicant_reads_every_step_of_the_timeline_in_words_and_no_admin_edits(people, submitted):
+    from django.utils import timezone
+
+    from audit.services import record
+    from review import services
+
+    Application.objects.filter(pk=submitted.pk).update(status=Status.APPROVED)
+    services.record_paper_form(people["hohhot_co"], submitted, received_on=timezone.localdate())
+    record("admin.applications.application.changed", actor=people["association"], obj=submitted)
+    for user, url in [
+        (people["applicant"], reverse("applications:detail", args=[submitted.pk])),
+        (people["hohhot_co"], reverse("review:screen", args=[submitted.pk])),
+    ]:
+        timeline = client_for(user).get(url).content.decode().split('<ol class="timeline">')[1]
+        assert "提交申报" in timeline and "协办单位收到纸质申报表" in timeline
+        assert "admin." not in timeline and "review.paper_form_received" not in timeline
