@@ -18,5 +18,8 @@ KINDS = [
     ActionKind("accounts.logout", _("退出登录")),
     ActionKind("accounts.logout_everywhere", _("退出所有设备")),
     ActionKind("personal_data.unmasked", _("查看完整个人信息")),
+    ActionKind("accounts.api_token.created", _("创建 API 令牌")),
+    ActionKind("accounts.api_token.revoked", _("吊销 API 令牌")),
+    ActionKind("accounts.api_token.used_after_revoke", _("使用已吊销的 API 令牌")),
 ]
 declare(*KINDS)
