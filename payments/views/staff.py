@@ -141,7 +141,7 @@ def _leave(request, order):
     form = LeaveForm(request.POST)
     if not form.is_valid():
         return _order_page(request, order, leave_form=form)
-    leave = services.withdraw_after_approval if form.cleaned_data["kind"] == "withdraw" else services.disqualify
+    leave = lifecycle.withdraw_after_approval if form.cleaned_data["kind"] == "withdraw" else lifecycle.disqualify
     try:
         leave(request.user, order.application, reason=form.cleaned_data["reason"])
     except TransitionRefused as refusal:
