@@ -338,13 +338,28 @@ LEAVABLE = {Status.APPROVED, Status.PAID, Status.SCHEDULED}
 DISQUALIFIABLE = set(Status) - {Status.CERTIFIED, Status.DELIVERED, Status.WITHDRAWN, Status.DISQUALIFIED}
 
 
-def _require_leave_officer(actor, application: Application) -> None:
+def _is_leave_officer(actor, application: Application) -> bool:
     from accounts.models import Role
     from accounts.permissions import same_city
 
     city_staff = actor.role == Role.CO_ORGANIZER and same_city(actor, application.city_id)
-    if not (actor.is_association or city_staff):
+    return actor.is_association or city_staff
+
+
+def _require_leave_officer(actor, application: Application) -> None:
+    if not _is_leave_officer(actor, application):
         raise PermissionDenied("not staff responsible for this application")
+
+
+def may_withdraw_after_approval(actor, application: Application) -> bool:
+    """Whether to offer 考前退出: the actor and the state allow it (the date and reason are
+    checked when it is posted, so the page can say why in place)."""
+    return _is_leave_officer(actor, application) and application.status in LEAVABLE
+
+
+def may_disqualify(actor, application: Application) -> bool:
+    """Whether to offer 取消资格 (the reason is checked when it is posted)."""
+    return actor.is_association and application.status in DISQUALIFIABLE
 
 
 @transaction.atomic
@@ -370,7 +385,7 @@ def disqualify(actor, application: Application, *, reason: str) -> Application:
     """Any state before certified → disqualified (取消资格), by the association only."""
     application = _locked(application)
     if not actor.is_association:
-        raise PermissionDenied("only the association disqualifies")
+        raise PermissionDenied("only the association disqualifies")  # before the state: 403, not a message
     if application.status == Status.DISQUALIFIED:
         return application
     if application.status not in DISQUALIFIABLE:

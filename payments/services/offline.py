@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from applications.lifecycle import TransitionRefused
 from audit.services import record
-from payments import states
+from payments import actions, states
 from payments.models import Order, Payment
 from payments.money import AmountError, yuan
 from payments.services.common import OFFLINE_CHANNELS, chinese_date
@@ -41,12 +41,8 @@ def record_offline_payment(
     try:
         with transaction.atomic():
             order = lock_order(order.pk)
-            if order.state == Order.State.PAID:
-                raise TransitionRefused(_("该订单已缴费，不能重复登记。"))
-            if order.state not in states.PAYABLE_ORDER_STATES:
-                raise TransitionRefused(
-                    _("订单状态为“%(state)s”，不能登记缴费。") % {"state": order.get_state_display()}
-                )
+            if refusal := actions.offline_refusal(order):
+                raise TransitionRefused(refusal)
             if value != order.amount:
                 raise TransitionRefused(_("金额与应缴金额 %(amount)s 元不一致。") % {"amount": order.amount})
             if paid_on > order.campaign.payment_closes:

@@ -16,7 +16,7 @@ from applications.lifecycle import TransitionRefused
 from applications.models import Application, Status
 from audit.services import record
 from notifications.services import notify
-from payments import states, tasks
+from payments import actions, states, tasks
 from payments.models import Order, Payment, Refund
 from payments.money import to_fen
 from payments.providers import get_provider
@@ -55,14 +55,8 @@ def lock_order(order_id: int) -> Order:
 
 
 def _require_payable(order: Order) -> None:
-    if order.state == Order.State.PAID:
-        raise TransitionRefused(_("该订单已缴费，无需重复支付。"))
-    if order.state != Order.State.PENDING:
-        raise TransitionRefused(_("订单状态为“%(state)s”，不能支付。") % {"state": order.get_state_display()})
-    if order.application.status != Status.APPROVED:
-        raise TransitionRefused(
-            _("申报状态为“%(status)s”，不能缴费。") % {"status": order.application.get_status_display()}
-        )
+    if refusal := actions.payment_refusal(order):
+        raise TransitionRefused(refusal)
     require_payment_open(order.campaign)
     if timezone.now() >= order.expires_at:
         raise TransitionRefused(_("缴费已截止。"))
