@@ -38,6 +38,16 @@ def _lock[M: Model](row: M) -> M:
     return row
 
 
+def _move(row: Order | Payment, source: str, target: str) -> bool:
+    """Lock `row` and move it from `source` to `target`; False when it was not in `source`."""
+    row = _lock(row)
+    if row.state != source:
+        return False
+    row.state = target
+    row.save(update_fields=["state"])
+    return True
+
+
 # --- Orders --------------------------------------------------------------------------------------
 
 
@@ -57,11 +67,8 @@ def pay_order(order: Order, *, paid_at: datetime) -> None:
 @transaction.atomic
 def expire_order(order: Order) -> bool:
     """pending → expired once the payment window has passed; False when it was not pending."""
-    order = _lock(order)
-    if order.state != Order.State.PENDING:
+    if not _move(order, Order.State.PENDING, Order.State.EXPIRED):
         return False
-    order.state = Order.State.EXPIRED
-    order.save(update_fields=["state"])
     record("payments.order.expired", obj=order, before={"state": "pending"}, after={"state": "expired"})
     return True
 
@@ -70,11 +77,8 @@ def expire_order(order: Order) -> bool:
 def cancel_unpaid_order(order: Order, *, actor) -> bool:
     """pending → canceled when its applicant leaves; False when there was nothing unpaid to cancel
     (a paid order stays paid: staff refund it)."""
-    order = _lock(order)
-    if order.state != Order.State.PENDING:
+    if not _move(order, Order.State.PENDING, Order.State.CANCELED):
         return False
-    order.state = Order.State.CANCELED
-    order.save(update_fields=["state"])
     record("payments.order.canceled", actor=actor, obj=order, before={"state": "pending"}, after={"state": "canceled"})
     return True
 
@@ -82,11 +86,7 @@ def cancel_unpaid_order(order: Order, *, actor) -> bool:
 @transaction.atomic
 def refund_order(order: Order) -> None:
     """paid → refunded when its payment is refunded in full. Audited by the refund."""
-    order = _lock(order)
-    if order.state != Order.State.PAID:
-        return
-    order.state = Order.State.REFUNDED
-    order.save(update_fields=["state"])
+    _move(order, Order.State.PAID, Order.State.REFUNDED)
 
 
 # --- Payments (one attempt each) -----------------------------------------------------------------
@@ -176,11 +176,7 @@ def confirm_payment(
 @transaction.atomic
 def refund_payment(payment: Payment) -> None:
     """confirmed → refunded when its refunds add up to the whole amount. Audited by the refund."""
-    payment = _lock(payment)
-    if payment.state != Payment.State.CONFIRMED:
-        return
-    payment.state = Payment.State.REFUNDED
-    payment.save(update_fields=["state"])
+    _move(payment, Payment.State.CONFIRMED, Payment.State.REFUNDED)
 
 
 # --- Refunds -------------------------------------------------------------------------------------
