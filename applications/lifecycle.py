@@ -3,7 +3,20 @@
 Each transition locks the row, checks the actor, the campaign's window and the
 state, returns quietly when the work is already done (a double click), writes
 one audit event, all in one transaction.
+
+The lifecycle owns the state table, the guards and the audit, nothing else. What
+other apps do when an application moves (review writes its rounds, payments cancels
+an unpaid order) they register here with `on(Transition.X)` in their AppConfig.ready;
+the receivers run inside the transition's transaction, after the status is saved, in
+the order they were registered (INSTALLED_APPS order). A receiver writes only its own
+app's rows, never calls the network (it queues that with transaction.on_commit) and
+changes no application status except by calling another transition. Receivers do not
+run when a transition returns quietly because the work was already done.
 """
+
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,6 +27,49 @@ from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
 from audit.services import record
 from skillcert.refusals import TransitionRefused
+
+# --- The registry of after-transition receivers -------------------------------------------------
+
+
+class Transition(StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    APPROVE = "approve"
+    RETURN_FOR_CHANGES = "return_for_changes"
+    RESUBMIT = "resubmit"
+    MARK_PAID = "mark_paid"
+    WITHDRAW_AFTER_APPROVAL = "withdraw_after_approval"
+    DISQUALIFY = "disqualify"
+
+
+class Receiver(Protocol):
+    def __call__(
+        self, application: Application, *, actor: Any, before: str, after: str, context: Mapping[str, Any]
+    ) -> None: ...
+
+
+_receivers: dict[Transition, list[Receiver]] = {transition: [] for transition in Transition}
+
+
+def on(transition: Transition) -> Callable[[Receiver], Receiver]:
+    """Register a receiver to run inside `transition`'s transaction (registering twice is a no-op)."""
+
+    def register(receiver: Receiver) -> Receiver:
+        if receiver not in _receivers[transition]:
+            _receivers[transition].append(receiver)
+        return receiver
+
+    return register
+
+
+def receivers(transition: Transition) -> tuple[Receiver, ...]:
+    """The receivers of `transition`, in the order they run."""
+    return tuple(_receivers[transition])
+
+
+def _after(transition: Transition, application: Application, actor, before: str, **context: Any) -> None:
+    for receiver in _receivers[transition]:
+        receiver(application, actor=actor, before=before, after=application.status, context=context)
 
 
 def _locked(application: Application) -> Application:
@@ -98,6 +154,7 @@ def submit(actor, application: Application, *, eligibility, missing: tuple[str, 
         before={"status": Status.DRAFT},
         after={"status": Status.SUBMITTED, "rule": eligibility.rule},
     )
+    _after(Transition.SUBMIT, application, actor, Status.DRAFT)
     return application
 
 
@@ -128,6 +185,7 @@ def withdraw(actor, application: Application) -> Application:
         before={"status": before},
         after={"status": Status.WITHDRAWN},
     )
+    _after(Transition.WITHDRAW, application, actor, before)
     return application
 
 
@@ -176,9 +234,7 @@ def approve(
     """submitted → city_approved (city) or city_approved → approved (association).
 
     `verified_flags` are the risk flags the reviewer confirmed having checked; they are
-    recorded with the decision."""
-    from review.models import ReviewRound
-
+    recorded with the decision. Review's receiver writes the round."""
     application = _locked(application)
     _require_reviewer(actor, application, tier)
     if application.status != TIER_STATE[tier]:
@@ -190,11 +246,11 @@ def approve(
     application.status = APPROVED_STATE[tier]
     application.version += 1
     application.save()
-    ReviewRound.objects.create(application=application, tier=tier, decision="approved", reviewer=actor, comment=comment)
     after = {"status": application.status}
     if verified_flags:
         after["verified_flags"] = verified_flags
     record(f"review.{tier}.approved", actor=actor, obj=application, before={"status": before}, after=after)
+    _after(Transition.APPROVE, application, actor, before, tier=tier, comment=comment)
     return application
 
 
@@ -202,9 +258,9 @@ def approve(
 def return_for_changes(
     actor, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
 ) -> Application:
-    """Back to the applicant with what to fix: items are (item, reason_code, reason)."""
-    from review.models import ReturnItem, ReviewRound
+    """Back to the applicant with what to fix: items are (item, reason_code, reason).
 
+    Review's receiver writes the round and its items."""
     application = _locked(application)
     _require_reviewer(actor, application, tier)
     if not items:
@@ -220,12 +276,6 @@ def return_for_changes(
     application.returned_items = sorted({item for item, _code, _reason in items})
     application.version += 1
     application.save()
-    review_round = ReviewRound.objects.create(
-        application=application, tier=tier, decision="returned", reviewer=actor, comment=comment
-    )
-    ReturnItem.objects.bulk_create(
-        ReturnItem(round=review_round, item=item, reason_code=code, reason=reason) for item, code, reason in items
-    )
     record(
         f"review.{tier}.returned",
         actor=actor,
@@ -233,6 +283,7 @@ def return_for_changes(
         before={"status": before},
         after={"status": Status.RETURNED, "items": application.returned_items},
     )
+    _after(Transition.RETURN_FOR_CHANGES, application, actor, before, tier=tier, comment=comment, items=tuple(items))
     return application
 
 
@@ -268,6 +319,7 @@ def resubmit(actor, application: Application, *, eligibility, missing: tuple[str
         before={"status": Status.RETURNED, "items": fixed},
         after={"status": application.status},
     )
+    _after(Transition.RESUBMIT, application, actor, Status.RETURNED, tier=tier)
     return application
 
 
@@ -298,6 +350,7 @@ def mark_paid(application: Application, *, order_code: str, actor=None) -> Appli
         before={"status": Status.APPROVED},
         after={"status": Status.PAID, "order": order_code},
     )
+    _after(Transition.MARK_PAID, application, actor, Status.APPROVED, order_code=order_code)
     return application
 
 
@@ -327,7 +380,7 @@ def withdraw_after_approval(actor, application: Application, *, reason: str) -> 
         raise TransitionRefused(_("考试已开始，不能再登记考前退出。"))
     if not reason.strip():
         raise TransitionRefused(_("请填写退出原因。"))
-    return _leave(actor, application, Status.WITHDRAWN, "applications.withdrawn_after_approval", reason)
+    return _leave(actor, application, Transition.WITHDRAW_AFTER_APPROVAL, reason)
 
 
 @transaction.atomic
@@ -335,7 +388,7 @@ def disqualify(actor, application: Application, *, reason: str) -> Application:
     """Any state before certified → disqualified (取消资格), by the association only."""
     application = _locked(application)
     if not actor.is_association:
-        raise PermissionDenied("only the association disqualifies")
+        raise PermissionDenied("only the association disqualifies")  # before the state: 403, not a message
     if application.status == Status.DISQUALIFIED:
         return application
     if application.status not in DISQUALIFIABLE:
@@ -344,11 +397,20 @@ def disqualify(actor, application: Application, *, reason: str) -> Application:
         )
     if not reason.strip():
         raise TransitionRefused(_("请填写取消资格的原因。"))
-    return _leave(actor, application, Status.DISQUALIFIED, "applications.disqualified", reason)
+    return _leave(actor, application, Transition.DISQUALIFY, reason)
 
 
-def _leave(actor, application: Application, status: str, action: str, reason: str) -> Application:
-    """The end of a checked 考前退出 or 取消资格: the new state and its audited reason."""
+# Where each way of leaving ends, and the audit action that records it.
+LEAVINGS = {
+    Transition.WITHDRAW_AFTER_APPROVAL: (Status.WITHDRAWN, "applications.withdrawn_after_approval"),
+    Transition.DISQUALIFY: (Status.DISQUALIFIED, "applications.disqualified"),
+}
+
+
+def _leave(actor, application: Application, transition: Transition, reason: str) -> Application:
+    """The end of a checked 考前退出 or 取消资格: the new state, its audited reason, the receivers
+    (payments cancels an unpaid order)."""
+    status, action = LEAVINGS[transition]
     before = application.status
     application.status = status
     application.version += 1
@@ -360,4 +422,5 @@ def _leave(actor, application: Application, status: str, action: str, reason: st
         before={"status": before},
         after={"status": status, "reason": reason.strip()},
     )
+    _after(transition, application, actor, before, reason=reason.strip())
     return application

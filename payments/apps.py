@@ -18,6 +18,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("缴费")
 
     def ready(self) -> None:
+        from payments import receivers  # noqa: F401  registers on the lifecycle's transitions
         from payments.tasks import sweep_payments
         from payments.tasks_reconciliation import reconcile_day, the_day_before
         from skillcert import periodic

@@ -28,12 +28,12 @@ from stdnum.exceptions import ValidationError as StdnumError
 from accounts.permissions import require
 from audit.services import record
 from notifications.services import notify
+from payments import actions
 from payments.models import InvoiceRequest, Order
 from skillcert import uploads
 from skillcert.jobs import enqueue_on_commit
 from skillcert.refusals import TransitionRefused
 
-REQUESTABLE_STATES = (Order.State.PENDING, Order.State.PAID)
 TITLE_MAX_LENGTH = InvoiceRequest._meta.get_field("title").max_length
 # 全电发票号码 are 20 digits; older e-invoices have an 8-digit number (and a 12-digit code).
 INVOICE_NUMBER_RE = re.compile(r"^[0-9A-Z]{8,40}$")
@@ -130,11 +130,9 @@ def request_invoice(
     values = clean_request(kind=kind, title=title, tax_number=tax_number, email=email)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.state not in REQUESTABLE_STATES:
-            raise TransitionRefused(f"订单状态为“{order.get_state_display()}”，不能申请发票。")
         invoice = InvoiceRequest.objects.select_for_update().filter(order=order).first()
-        if invoice is not None and invoice.state == InvoiceRequest.State.ISSUED:
-            raise TransitionRefused("发票已开具，不能再修改开票信息。如有错误请联系就促会。")
+        if refusal := actions.invoice_request_refusal(order, invoice):
+            raise TransitionRefused(refusal)
         if invoice is None:
             invoice = InvoiceRequest.objects.create(order=order, **values)
             record("payments.invoice.requested", actor=applicant, obj=invoice, after=values, city=order.city)

@@ -50,6 +50,27 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    # What templates ask instead of comparing state strings.
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+    @property
+    def is_paid(self) -> bool:
+        return self.state == self.State.PAID
+
+    @property
+    def is_expired(self) -> bool:
+        return self.state == self.State.EXPIRED
+
+    @property
+    def is_canceled(self) -> bool:
+        return self.state == self.State.CANCELED
+
+    @property
+    def is_refunded(self) -> bool:
+        return self.state == self.State.REFUNDED
+
 
 class Payment(models.Model):
     """One attempt to pay an order through one provider (WeChat Pay, offline)."""
@@ -207,6 +228,10 @@ class InvoiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == self.State.ISSUED
 
 
 def _reconciliation_path(report: "ReconciliationReport", filename: str) -> str:

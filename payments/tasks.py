@@ -17,3 +17,12 @@ def submit_refund(refund_id: int) -> str:
     from payments.services import submit_refund as submit
 
     return submit(refund_id)
+
+
+@task
+def close_payment(payment_id: int) -> str:
+    """Close one open attempt at its provider (if it turns out paid, it is confirmed and refunded)."""
+    from payments.models import Payment
+    from payments.services import close_payment as close
+
+    return close(Payment.objects.get(pk=payment_id))

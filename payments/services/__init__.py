@@ -1,7 +1,9 @@
 """Use cases of paying: open an order (orders), start a payment and confirm it from a
 notification or a query (paying, notices), record an offline payment (offline), refund
-(refunds), 考前退出 / 取消资格 (leaving), and the periodic sweep (sweep). One module per
-area; the use cases are re-exported here.
+(refunds) and the periodic sweep (sweep). One module per area; the use cases are re-exported
+here. 考前退出 / 取消资格 are the lifecycle's transitions; `payments.receivers` cancels the
+unpaid order inside them. Every state change of an order, payment or refund is in
+`payments.states`.
 
 Rules of money, kept here and nowhere else:
 * an order's amount is fixed when the order is created (a later fee change never moves it);
@@ -13,7 +15,6 @@ Rules of money, kept here and nowhere else:
 """
 
 from payments.services.common import OPEN_PAYMENT_STATES
-from payments.services.leaving import disqualify, withdraw_after_approval
 from payments.services.notices import handle_notification
 from payments.services.offline import record_offline_payment
 from payments.services.orders import create_due_orders, ensure_order, fee_of, open_order, order_deadline
@@ -37,7 +38,6 @@ __all__ = [
     "apply_transaction",
     "close_payment",
     "create_due_orders",
-    "disqualify",
     "ensure_order",
     "fee_of",
     "handle_notification",
@@ -52,5 +52,4 @@ __all__ = [
     "sweep",
     "sync_payment",
     "sync_refund",
-    "withdraw_after_approval",
 ]

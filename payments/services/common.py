@@ -2,9 +2,10 @@
 
 from datetime import date, timedelta
 
-from payments.models import Payment
+from payments.states import OPEN_PAYMENT_STATES
 
-OPEN_PAYMENT_STATES = (Payment.State.CREATED, Payment.State.PENDING)
+__all__ = ["ATTEMPT_LIFETIME", "OFFLINE_CHANNELS", "OPEN_PAYMENT_STATES", "REUSE_ATTEMPT_FOR", "chinese_date"]
+
 # A Native code_url is valid for two hours; reuse an attempt younger than this.
 REUSE_ATTEMPT_FOR = timedelta(minutes=90)
 ATTEMPT_LIFETIME = timedelta(hours=2)

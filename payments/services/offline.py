@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from audit.services import record
+from payments import actions, states
 from payments.models import Order, Payment
 from payments.money import AmountError, yuan
 from payments.services.common import OFFLINE_CHANNELS, chinese_date
@@ -40,12 +41,8 @@ def record_offline_payment(
     try:
         with transaction.atomic():
             order = lock_order(order.pk)
-            if order.state == Order.State.PAID:
-                raise TransitionRefused(_("该订单已缴费，不能重复登记。"))
-            if order.state not in (Order.State.PENDING, Order.State.EXPIRED):
-                raise TransitionRefused(
-                    _("订单状态为“%(state)s”，不能登记缴费。") % {"state": order.get_state_display()}
-                )
+            if refusal := actions.offline_refusal(order):
+                raise TransitionRefused(refusal)
             if value != order.amount:
                 raise TransitionRefused(_("金额与应缴金额 %(amount)s 元不一致。") % {"amount": order.amount})
             if paid_on > order.campaign.payment_closes:
@@ -59,14 +56,18 @@ def record_offline_payment(
                 channel=channel,
                 out_trade_no=f"{order.code}-{attempt}",
                 amount=value,
-                state=Payment.State.CONFIRMED,
-                reference=receipt_number,
                 info={"paid_on": paid_on.isoformat(), "note": note.strip()},
                 created_by=actor,
-                confirmed_at=timezone.now(),
             )
-            if order.state == Order.State.EXPIRED:
-                order.state = Order.State.PENDING  # paid in time at the bank, recorded late
+            states.confirm_payment(
+                payment,
+                order=order,
+                reference=receipt_number,
+                confirmed_at=timezone.now(),
+                info={},
+                source="staff",
+                audited=False,  # recorded below as the offline payment
+            )
             mark_order_paid(order, payment, actor=actor)
             record(
                 "payments.offline.recorded",

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import lifecycle
-from applications.models import Status
+from applications.models import Application, Status
 from audit.services import record
 from notifications.services import notify
-from payments import tasks
+from payments import actions, states, tasks
 from payments.models import Order, Payment, Refund
 from payments.money import to_fen
 from payments.providers import get_provider
@@ -43,18 +43,20 @@ class Started:
 
 
 def lock_order(order_id: int) -> Order:
+    """Lock an order, and its application first.
+
+    The lock order everywhere is application, then order, then payment: a lifecycle transition
+    locks the application and its receivers lock the order inside it (考前退出 cancels an unpaid
+    order), so a payment confirmation, which ends by marking the application paid, takes the
+    application's lock before the order's rather than after it.
+    """
+    list(Application.objects.select_for_update().filter(order__pk=order_id).values_list("pk", flat=True))
     return Order.objects.select_for_update(of=("self",)).select_related("campaign", "application").get(pk=order_id)
 
 
 def _require_payable(order: Order) -> None:
-    if order.state == Order.State.PAID:
-        raise TransitionRefused(_("该订单已缴费，无需重复支付。"))
-    if order.state != Order.State.PENDING:
-        raise TransitionRefused(_("订单状态为“%(state)s”，不能支付。") % {"state": order.get_state_display()})
-    if order.application.status != Status.APPROVED:
-        raise TransitionRefused(
-            _("申报状态为“%(status)s”，不能缴费。") % {"status": order.application.get_status_display()}
-        )
+    if refusal := actions.payment_refusal(order):
+        raise TransitionRefused(refusal)
     require_payment_open(order.campaign)
     if timezone.now() >= order.expires_at:
         raise TransitionRefused(_("缴费已截止。"))
@@ -122,29 +124,15 @@ def start_payment(actor, order: Order, *, channel: str, client_ip: str = "", ope
             openid=openid,
         )
     except ProviderError as error:
-        Payment.objects.filter(pk=payment.pk, state=Payment.State.CREATED).update(
-            state=Payment.State.FAILED, info={"error": str(error)}
-        )
+        states.fail_payment_start(payment, str(error))
         raise TransitionRefused(str(error)) from error
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.state == Payment.State.CREATED:
-            payment.state = Payment.State.PENDING
-        payment.info = {
-            **payment.info,
-            "code_url": instructions.code_url,
-            "jsapi": instructions.jsapi,
-            "openid": openid,
-            "expires_at": expires_at.isoformat(),
-        }
-        payment.save(update_fields=["state", "info"])
-        record(
-            "payments.payment.started",
-            actor=actor,
-            obj=payment,
-            after={"order": order.code, "channel": channel, "amount": str(payment.amount)},
-            city=order.city,
-        )
+    info = {
+        "code_url": instructions.code_url,
+        "jsapi": instructions.jsapi,
+        "openid": openid,
+        "expires_at": expires_at.isoformat(),
+    }
+    payment = states.show_payment(payment, order=order, actor=actor, info=info)
     return Started(payment, instructions)
 
 
@@ -171,7 +159,7 @@ def flag(order: Order, reason: str) -> None:
 
 
 def lock_pair(payment: Payment) -> tuple[Order, Payment]:
-    # Always order first, then payment: the same lock order everywhere cannot deadlock.
+    # Always application, order, then payment: the same lock order everywhere cannot deadlock.
     order = lock_order(payment.order_id)
     return order, Payment.objects.select_for_update().get(pk=payment.pk)
 
@@ -189,17 +177,9 @@ def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str
     payment.last_checked_at = timezone.now()
     payment.save(update_fields=["last_checked_at"])
     if not txn.succeeded:
-        if txn.state in ("CLOSED", "REVOKED", "PAYERROR") and payment.state in OPEN_PAYMENT_STATES:
-            before = payment.state
-            payment.state = Payment.State.CANCELED if txn.state != "PAYERROR" else Payment.State.FAILED
-            payment.save(update_fields=["state"])
-            record(
-                "payments.payment.closed",
-                obj=payment,
-                before={"state": before},
-                after={"state": payment.state, "source": source},
-                city=order.city,
-            )
+        if txn.state in ("CLOSED", "REVOKED", "PAYERROR") and states.close_payment_attempt(
+            payment, order=order, failed=txn.state == "PAYERROR", source=source
+        ):
             return "closed"
         return "not_paid"
     if payment.state in (Payment.State.CONFIRMED, Payment.State.REFUNDED):
@@ -213,29 +193,22 @@ def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str
         )
         logger.error("payment %s not confirmed: %s", payment.out_trade_no, reason)
         return "mismatch"
-    before = payment.state
-    payment.state = Payment.State.CONFIRMED
-    payment.reference = txn.transaction_id
-    payment.confirmed_at = txn.success_time or timezone.now()
-    payment.info = {**payment.info, "payer_total_fen": txn.payer_total_fen, "source": source}
+    facts = {
+        "reference": txn.transaction_id,
+        "confirmed_at": txn.success_time or timezone.now(),
+        "info": {"payer_total_fen": txn.payer_total_fen, "source": source},
+        "source": source,
+    }
     if order.state != Order.State.PENDING or order.application.status != Status.APPROVED:
-        return _refund_second_payment(order, payment, before=before, source=source)
-    payment.save()
+        return _refund_second_payment(order, payment, facts)
+    states.confirm_payment(payment, order=order, **facts)
     mark_order_paid(order, payment, actor=None)
-    record(
-        "payments.payment.confirmed",
-        obj=payment,
-        before={"state": before},
-        after={"state": payment.state, "reference": payment.reference, "source": source},
-        city=order.city,
-    )
     return "applied"
 
 
 def mark_order_paid(order: Order, payment: Payment, *, actor) -> None:
-    order.state = Order.State.PAID
-    order.paid_at = payment.confirmed_at
-    order.save(update_fields=["state", "paid_at"])
+    """The order of a confirmed payment is paid, and so is its application; the applicant is told."""
+    states.pay_order(order, paid_at=payment.confirmed_at)
     application = lifecycle.mark_paid(order.application, order_code=order.code, actor=actor)
     notify(
         application.applicant,
@@ -250,10 +223,9 @@ def mark_order_paid(order: Order, payment: Payment, *, actor) -> None:
     )
 
 
-def _refund_second_payment(order: Order, payment: Payment, *, before: str, source: str) -> str:
+def _refund_second_payment(order: Order, payment: Payment, facts: dict) -> str:
     """Money arrived for an order that is already paid (or no longer payable): give it back."""
     payment.is_duplicate = order.state == Order.State.PAID
-    payment.save()
     why = (
         _("同一订单的第二笔支付 %(no)s，已自动退款")
         if payment.is_duplicate
@@ -267,18 +239,7 @@ def _refund_second_payment(order: Order, payment: Payment, *, before: str, sourc
         reason=Refund.Reason.DUPLICATE if payment.is_duplicate else Refund.Reason.OTHER,
         note=why,
     )
-    record(
-        "payments.payment.second_payment",
-        obj=payment,
-        before={"state": before},
-        after={
-            "state": payment.state,
-            "reference": payment.reference,
-            "refund": refund.out_refund_no,
-            "source": source,
-        },
-        city=order.city,
-    )
+    states.confirm_payment(payment, order=order, duplicate_refund=refund, **facts)
     transaction.on_commit(partial(tasks.submit_refund.enqueue, refund.pk), robust=True)
     return "second_payment"
 
@@ -318,16 +279,6 @@ def close_payment(payment: Payment) -> str:
         return "error"
     with transaction.atomic():
         order, payment = lock_pair(payment)
-        if payment.state not in OPEN_PAYMENT_STATES:
+        if not states.close_payment_attempt(payment, order=order):
             return "duplicate"
-        before = payment.state
-        payment.state = Payment.State.CANCELED
-        payment.save(update_fields=["state"])
-        record(
-            "payments.payment.closed",
-            obj=payment,
-            before={"state": before},
-            after={"state": payment.state},
-            city=order.city,
-        )
     return "closed"

@@ -12,6 +12,7 @@ from accounts.permissions import require
 from applications.models import Status
 from audit.services import record
 from notifications.services import notify
+from payments import states
 from payments.models import Order, Payment, Refund
 from payments.money import AmountError, to_fen, yuan
 from payments.providers import get_provider
@@ -119,7 +120,7 @@ def apply_refund_result(refund: Refund, result: ProviderRefund, *, source: str, 
     order, payment = lock_pair(refund.payment)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     new_state = REFUND_STATES.get(result.state, Refund.State.PENDING)
-    if refund.state in (Refund.State.DONE, Refund.State.FAILED) or refund.state == new_state:
+    if states.refund_settled(refund, new_state):
         return "duplicate"
     if result.amount_fen is not None and result.amount_fen != to_fen(refund.amount):
         expected = to_fen(refund.amount)
@@ -128,19 +129,14 @@ def apply_refund_result(refund: Refund, result: ProviderRefund, *, source: str, 
         record("payments.refund.mismatch", obj=refund, after={"problem": reason, "source": source}, city=order.city)
         logger.error(reason)
         return "mismatch"
-    before = refund.state
-    refund.state = new_state
-    refund.reference = result.refund_id or refund.reference
-    refund.info = {**refund.info, "status": result.state, "source": source}
-    if new_state == Refund.State.DONE:
-        refund.done_at = result.success_time or timezone.now()
-    refund.save()
-    record(
-        "payments.refund." + new_state,
+    states.move_refund(
+        refund,
+        new_state,
+        reference=result.refund_id,
+        info={"status": result.state, "source": source},
+        done_at=result.success_time or timezone.now(),
+        source=source,
         actor=actor,
-        obj=refund,
-        before={"state": before},
-        after={"state": new_state, "reference": refund.reference, "source": source},
         city=order.city,
     )
     if new_state == Refund.State.DONE:
@@ -151,11 +147,9 @@ def apply_refund_result(refund: Refund, result: ProviderRefund, *, source: str, 
 def _after_refund_done(order: Order, payment: Payment, refund: Refund) -> None:
     done = payment.refunds.filter(state=Refund.State.DONE).aggregate(total=Sum("amount"))["total"] or Decimal("0")
     if done >= payment.amount:
-        payment.state = Payment.State.REFUNDED
-        payment.save(update_fields=["state"])
-        if not payment.is_duplicate and order.state == Order.State.PAID:
-            order.state = Order.State.REFUNDED
-            order.save(update_fields=["state"])
+        states.refund_payment(payment)
+        if not payment.is_duplicate:
+            states.refund_order(order)
     notify(
         order.application.applicant,
         "payment.refunded",

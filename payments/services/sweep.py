@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import record
 from notifications.services import notify
+from payments import states
 from payments.models import Order, Payment, Refund
 from payments.providers import get_provider
 from payments.providers.base import (
@@ -62,14 +62,7 @@ def _expire_orders(now: datetime) -> int:
     for order in Order.objects.filter(state=Order.State.PENDING, expires_at__lte=now):
         if order.payments.filter(state__in=OPEN_PAYMENT_STATES).exists():
             continue  # closed first (above), expired on a later sweep
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=order.pk)
-            if order.state != Order.State.PENDING:
-                continue
-            order.state = Order.State.EXPIRED
-            order.save(update_fields=["state"])
-            record("payments.order.expired", obj=order, before={"state": "pending"}, after={"state": "expired"})
-            expired += 1
+        expired += states.expire_order(order)
     return expired
 
 

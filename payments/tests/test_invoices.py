@@ -414,8 +414,12 @@ def test_no_pdf_download_before_issuing(people, requested):
 def test_summary_partial_renders_every_state(people, pending_order):
     from django.template.loader import render_to_string
 
+    from payments.actions import allowed_actions
+
     def render(invoice):
-        return render_to_string("payments/_invoice_summary.html", {"order": pending_order, "invoice": invoice})
+        actions = allowed_actions(people["applicant"], pending_order, invoice=invoice)
+        context = {"order": pending_order, "invoice": invoice, "actions": actions}
+        return render_to_string("payments/_invoice_summary.html", context)
 
     assert "申请开具发票" in render(None)
     invoice = invoicing.request_invoice(people["applicant"], pending_order, **unit())

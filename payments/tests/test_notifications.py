@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from applications import lifecycle
 from applications.models import Status
 from payments import services
 from payments.models import Order, Payment, ProviderNotification, Refund
@@ -208,7 +209,7 @@ def test_paying_two_attempts_refunds_the_second_through_wechat(
 def test_full_and_partial_refunds_through_wechat(people, pending, wechat_sim):
     wechat_sim.pay(pending)
     pending.refresh_from_db()
-    services.disqualify(people["association"], pending.order.application, reason="提供虚假材料")
+    lifecycle.disqualify(people["association"], pending.order.application, reason="提供虚假材料")
     part = services.request_refund(people["association"], pending, amount="30.50", reason="disqualified")
     rest = services.request_refund(people["association"], pending, amount="149.50", reason="disqualified")
     assert [part.state, rest.state] == [Refund.State.DONE, Refund.State.DONE]
@@ -230,7 +231,7 @@ def test_refund_notifications_are_applied_once_and_checked(people, pending, wech
     wechat_sim.receiver(settings.WECHATPAY_NOTIFY_URL)
     wechat_sim.pay(pending, deliver=False)
     services.sync_payment(pending)
-    services.disqualify(people["association"], pending.order.application, reason="替考")
+    lifecycle.disqualify(people["association"], pending.order.application, reason="替考")
     refund = services.request_refund(people["association"], pending, amount="180", reason="disqualified")
     assert refund.state == Refund.State.DONE  # the simulator answered SUCCESS at once
     headers, body = wechat_sim.notification(pending, event_type="REFUND.SUCCESS", refund=refund)
@@ -251,7 +252,7 @@ def test_a_refund_notification_with_another_amount_flags_the_order(people, pendi
     wechat_sim.receiver(settings.WECHATPAY_NOTIFY_URL)
     wechat_sim.pay(pending, deliver=False)
     services.sync_payment(pending)
-    services.disqualify(people["association"], pending.order.application, reason="替考")
+    lifecycle.disqualify(people["association"], pending.order.application, reason="替考")
     refund = services.request_refund(people["association"], pending, amount="100", reason="disqualified")
     headers, body = wechat_sim.notification(pending, event_type="REFUND.SUCCESS", refund=refund)
     Refund.objects.filter(pk=refund.pk).update(state=Refund.State.PENDING, amount=Decimal("90.00"))

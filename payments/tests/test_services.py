@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from applications import lifecycle
 from applications.models import Application, Status
 from audit.models import AuditEvent
 from catalog.models import Campaign, FeeRule
@@ -301,7 +302,7 @@ def test_refund_for_withdrawal_needs_the_withdrawal_recorded_first(people, appro
     payment = _paid_online(people, approved, scripted_wechat)
     with pytest.raises(TransitionRefused, match="请先登记"):
         services.request_refund(people["association"], payment, amount="180", reason="withdrawal")
-    services.withdraw_after_approval(people["hohhot_co"], payment.order.application, reason="工作调动，不能参加考试")
+    lifecycle.withdraw_after_approval(people["hohhot_co"], payment.order.application, reason="工作调动，不能参加考试")
     refund = services.request_refund(people["association"], payment, amount="180", reason="withdrawal")
     payment.refresh_from_db()
     assert refund.state == Refund.State.DONE
@@ -312,7 +313,7 @@ def test_refund_for_withdrawal_needs_the_withdrawal_recorded_first(people, appro
 
 def test_partial_refunds_up_to_the_amount_paid(people, approved, scripted_wechat):
     payment = _paid_online(people, approved, scripted_wechat)
-    services.disqualify(people["association"], payment.order.application, reason="提供虚假证明材料")
+    lifecycle.disqualify(people["association"], payment.order.application, reason="提供虚假证明材料")
     first = services.request_refund(people["association"], payment, amount="100", reason="disqualified")
     assert first.state == Refund.State.DONE
     assert services.refundable(payment) == Decimal("80.00")
@@ -327,7 +328,7 @@ def test_partial_refunds_up_to_the_amount_paid(people, approved, scripted_wechat
 
 def test_a_processing_refund_completes_on_query(people, approved, scripted_wechat, settings):
     payment = _paid_online(people, approved, scripted_wechat)
-    services.disqualify(people["association"], payment.order.application, reason="替考")
+    lifecycle.disqualify(people["association"], payment.order.application, reason="替考")
     scripted_wechat.refund_state = "PROCESSING"
     refund = services.request_refund(people["association"], payment, amount="180", reason="disqualified")
     assert refund.state == Refund.State.PENDING
@@ -338,7 +339,7 @@ def test_a_processing_refund_completes_on_query(people, approved, scripted_wecha
 
 def test_a_refund_that_could_not_be_sent_is_retried_by_the_sweep(people, approved, scripted_wechat):
     payment = _paid_online(people, approved, scripted_wechat)
-    services.disqualify(people["association"], payment.order.application, reason="替考")
+    lifecycle.disqualify(people["association"], payment.order.application, reason="替考")
     scripted_wechat.down = True
     refund = services.request_refund(people["association"], payment, amount="180", reason="disqualified")
     assert refund.state == Refund.State.CREATED and "无法连接" in refund.info["error"]
@@ -351,7 +352,7 @@ def test_a_refund_that_could_not_be_sent_is_retried_by_the_sweep(people, approve
 def test_offline_refund_is_recorded_with_its_voucher(people, approved):
     order = _order(people, approved)
     payment = _offline(people, order)
-    services.withdraw_after_approval(people["association"], approved, reason="本人申请退出")
+    lifecycle.withdraw_after_approval(people["association"], approved, reason="本人申请退出")
     with pytest.raises(TransitionRefused, match="凭证号"):
         services.request_refund(people["association"], payment, amount="180", reason="withdrawal")
     refund = services.request_refund(
@@ -367,9 +368,12 @@ def test_only_the_association_refunds(people, approved, scripted_wechat, who):
         services.request_refund(people[who], payment, amount="180", reason="other", note="x")
 
 
-def test_withdrawal_cancels_an_unpaid_order_and_closes_its_attempts(people, approved, scripted_wechat):
+def test_withdrawal_cancels_an_unpaid_order_and_closes_its_attempts(
+    people, approved, scripted_wechat, django_capture_on_commit_callbacks
+):
     payment = _pay_started(people, approved, scripted_wechat)
-    services.withdraw_after_approval(people["hohhot_co"], approved, reason="本人申请退出")
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.withdraw_after_approval(people["hohhot_co"], approved, reason="本人申请退出")
     payment.refresh_from_db()
     assert payment.order.state == Order.State.CANCELED
     assert payment.state == Payment.State.CANCELED
@@ -380,7 +384,7 @@ def test_money_for_a_canceled_order_is_given_back(
     people, approved, scripted_wechat, django_capture_on_commit_callbacks
 ):
     payment = _pay_started(people, approved, scripted_wechat)
-    services.withdraw_after_approval(people["hohhot_co"], approved, reason="本人申请退出")
+    lifecycle.withdraw_after_approval(people["hohhot_co"], approved, reason="本人申请退出")
     Payment.objects.filter(pk=payment.pk).update(state=Payment.State.PENDING)  # the close raced a payment
     with django_capture_on_commit_callbacks(execute=True):
         outcome = services.apply_transaction(payment, scripted_wechat.success(payment), source="query")
@@ -392,12 +396,12 @@ def test_money_for_a_canceled_order_is_given_back(
 
 def test_city_staff_cannot_withdraw_another_citys_application(people, approved):
     with pytest.raises(PermissionDenied):
-        services.withdraw_after_approval(people["baotou_co"], approved, reason="x")
+        lifecycle.withdraw_after_approval(people["baotou_co"], approved, reason="x")
 
 
 def test_disqualify_is_the_associations(people, approved):
     with pytest.raises(PermissionDenied):
-        services.disqualify(people["hohhot_co"], approved, reason="x")
+        lifecycle.disqualify(people["hohhot_co"], approved, reason="x")
 
 
 def test_the_offline_provider_refuses_what_it_cannot_do():

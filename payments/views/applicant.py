@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Status
 from applications.selectors import get_application_for
 from audit.middleware import client_ip
-from payments import services
+from payments import actions, services
 from payments.models import Order, Payment
 from payments.providers import get_provider
 from payments.providers.base import ProviderError
@@ -40,16 +40,17 @@ def _client_ip(request) -> str:
 
 def _context(request, application) -> dict:
     order = Order.objects.filter(application=application).select_related("campaign").first()
+    allowed = actions.allowed_actions(request.user, order) if order is not None else None
     open_payment = open_native = None
-    if order is not None and order.state == Order.State.PENDING:
+    if order is not None and order.is_pending:
         # An attempt older than this has an expired QR code: the applicant starts a new one.
         fresh = timezone.now() - REUSE_ATTEMPT_FOR
         attempts = order.payments.filter(provider="wechat", state=Payment.State.PENDING, created_at__gte=fresh)
         open_payment = attempts.order_by("-created_at").first()
         open_native = attempts.filter(channel="native").order_by("-created_at").first()
     fee = order.amount if order else services.fee_of(application)
-    payable = application.status == Status.APPROVED and bool(fee)
-    payable = payable and (order is None or order.state == Order.State.PENDING)
+    # Before the order exists (it is opened by the first tap), the application decides.
+    payable = bool(fee) and (allowed.pay if allowed is not None else application.status == Status.APPROVED)
     return {
         "application": application,
         "campaign": application.campaign,
@@ -63,6 +64,7 @@ def _context(request, application) -> dict:
         "code_url": open_native.info.get("code_url", "") if open_native else "",
         "qr_svg": _qr(open_native),
         "invoice": getattr(order, "invoice", None) if order else None,
+        "actions": allowed,
         "in_wechat": _in_wechat(request),
         "simulator": settings.WECHATPAY_SIMULATOR,
         "payable_status": application.status == Status.APPROVED,
@@ -139,7 +141,7 @@ def status(request, pk: int):
             return redirect("payments:pay", pk)
     application.refresh_from_db()
     response = render(request, "payments/pay.html#status", _context(request, application))
-    if order.state != Order.State.PENDING or application.status != Status.APPROVED:
+    if not actions.allowed_actions(request.user, order).pay:
         response["HX-Refresh"] = "true"  # paid: show the whole page in its new state
     return response
 

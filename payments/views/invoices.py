@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.permissions import has_capability, require
 from applications.models import Application
 from applications.selectors import get_application_for
-from payments import invoicing
+from payments import actions, invoicing
 from payments.forms_invoices import InvoiceFilterForm, InvoiceRequestForm, IssueInvoiceForm
 from payments.models import InvoiceRequest, Order
 from skillcert.refusals import TransitionRefused
@@ -37,11 +37,7 @@ def request_invoice(request, pk: int):
     application = get_application_for(request.user, pk, need="own")
     order = Order.objects.filter(application=application).select_related("campaign").first()
     invoice = InvoiceRequest.objects.filter(order=order).first() if order else None
-    can_request = (
-        order is not None
-        and order.state in invoicing.REQUESTABLE_STATES
-        and (invoice is None or invoice.state == InvoiceRequest.State.REQUESTED)
-    )
+    allowed = actions.allowed_actions(request.user, order, invoice=invoice) if order else None
     status = 200
     form = InvoiceRequestForm(initial=_initial(application, invoice))
     if request.method == "POST":
@@ -64,7 +60,8 @@ def request_invoice(request, pk: int):
         "order": order,
         "invoice": invoice,
         "form": form,
-        "can_request": can_request,
+        "actions": allowed,
+        "can_request": allowed is not None and allowed.request_invoice,
         "on_invoice_page": True,
     }
     return render(request, "payments/invoice_request.html", context, status=status)

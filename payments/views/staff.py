@@ -14,7 +14,7 @@ from accounts.permissions import has_capability, require
 from applications import lifecycle
 from catalog import selectors as catalog_selectors
 from catalog.models import Campaign
-from payments import selectors, services
+from payments import actions, selectors, services
 from payments.forms import LeaveForm, OfflinePaymentForm, OrderFilterForm, RefundForm
 from payments.models import Payment, ProviderNotification
 from skillcert import exports
@@ -98,29 +98,20 @@ def _order(request, code: str):
 
 def _order_page(request, order, *, offline_form=None, refund_form=None, leave_form=None, refund_payment=None):
     payments = list(order.payments.prefetch_related("refunds"))
-    can_manage = has_capability(request.user, "payments.manage")
+    allowed = actions.allowed_actions(request.user, order)
     context = {
         "order": order,
         "application": order.application,
         "payments": [(p, services.refundable(p) if p.state == Payment.State.CONFIRMED else None) for p in payments],
         "notifications": ProviderNotification.objects.filter(out_trade_no__in=[p.out_trade_no for p in payments])[:50],
-        "can_manage": can_manage,
-        "offline_form": offline_form or (OfflinePaymentForm(order=order) if can_manage else None),
+        "actions": allowed,
+        "offline_form": offline_form or (OfflinePaymentForm(order=order) if allowed.record_offline else None),
         "refund_form": refund_form or RefundForm(),
         "refund_payment": refund_payment,
         "leave_form": leave_form or LeaveForm(),
-        "can_leave": _can_leave(request.user, order.application),
-        "has_open_payments": any(p.state in services.OPEN_PAYMENT_STATES for p in payments),
     }
     status = 400 if any(f is not None and f.is_bound for f in (offline_form, refund_form, leave_form)) else 200
     return render(request, "payments/order.html", context, status=status)
-
-
-def _can_leave(user, application) -> bool:
-    """Whether to offer 考前退出 / 取消资格 (the lifecycle checks again when it is posted)."""
-    if user.is_association:
-        return application.status in lifecycle.LEAVABLE | lifecycle.DISQUALIFIABLE
-    return user.role == "co_organizer" and application.status in lifecycle.LEAVABLE
 
 
 @login_required
@@ -141,7 +132,7 @@ def _leave(request, order):
     form = LeaveForm(request.POST)
     if not form.is_valid():
         return _order_page(request, order, leave_form=form)
-    leave = services.withdraw_after_approval if form.cleaned_data["kind"] == "withdraw" else services.disqualify
+    leave = lifecycle.withdraw_after_approval if form.cleaned_data["kind"] == "withdraw" else lifecycle.disqualify
     try:
         leave(request.user, order.application, reason=form.cleaned_data["reason"])
     except TransitionRefused as refusal:

@@ -261,10 +261,10 @@ def test_recording_an_offline_payment_ten_times_at_once_records_one(parallel, pe
 
 
 def test_refunding_ten_times_at_once_refunds_once(parallel, people, paid_order):
+    from applications import lifecycle
     from payments.models import Refund
-    from payments.services import withdraw_after_approval
 
-    withdraw_after_approval(people["association"], paid_order.application, reason="本人申请退出")
+    lifecycle.withdraw_after_approval(people["association"], paid_order.application, reason="本人申请退出")
     payment = paid_order.payments.get()
     data = {"payment": payment.pk, "amount": "180", "reason": "withdrawal", "reference": "HD-1"}
     burst = parallel.post(people["association"], reverse("payments_staff:refund", args=[paid_order.code]), data)
