@@ -19,6 +19,7 @@ from applications.eligibility import (
     fact_problems,
 )
 from applications.standards import default_conditions
+from applications.tests.test_eligibility import facts as eligibility_facts
 
 CAR = "4-12-01-01"  # 汽车维修工: the 2018 template
 COMPUTER = "4-12-02-01"  # 计算机维修工
@@ -29,20 +30,8 @@ ALL_LEVELS = frozenset({5, 4, 3, 2, 1})
 
 
 def facts(**changes) -> Facts:
-    base = Facts(
-        occupation_code=CAR,
-        level=4,
-        category="initial",
-        as_of=AS_OF_2023,
-        occupation_years=0,
-        apprenticeship_completed=False,
-        education=None,
-        education_related=False,
-        prior_certificate=None,
-        professional_title=None,
-        veteran_wage_level=None,
-    )
-    return replace(base, **changes)
+    """The engine's test facts (test_eligibility), for a 四级 applicant of the 2023 exam."""
+    return eligibility_facts(**{"level": 4, "as_of": AS_OF_2023, **changes})
 
 
 def check(f: Facts) -> Decision:
