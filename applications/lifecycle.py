@@ -5,14 +5,19 @@ state, returns quietly when the work is already done (a double click), writes
 one audit event, all in one transaction.
 """
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from applications.eligibility import Decision
 from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
 from audit.services import record
+from catalog.models import Campaign
 
 
 class TransitionRefused(Exception):
@@ -23,12 +28,12 @@ def _locked(application: Application) -> Application:
     return Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
 
 
-def _require_owner(actor, application: Application) -> None:
+def _require_owner(actor: User, application: Application) -> None:
     if application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")
 
 
-def require_registration_open(campaign, today=None) -> None:
+def require_registration_open(campaign: Campaign, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if today < campaign.registration_opens:
         raise TransitionRefused(
@@ -40,14 +45,14 @@ def require_registration_open(campaign, today=None) -> None:
         )
 
 
-def _require_eligible(application: Application, eligibility) -> None:
+def _require_eligible(application: Application, eligibility: Decision) -> None:
     """Refuse an ineligible application, unless the campaign's rules leave it to the reviewers."""
     if not eligibility_allows_submission(application.campaign, eligibility):
         raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
 
 
 @transaction.atomic
-def submit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
+def submit(actor: User, application: Application, *, eligibility: Decision, missing: tuple[str, ...]) -> Application:
     """draft → submitted, when eligible and complete (both computed by the caller's service)."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -79,7 +84,7 @@ WITHDRAWABLE = {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}
 
 
 @transaction.atomic
-def withdraw(actor, application: Application) -> Application:
+def withdraw(actor: User, application: Application) -> Application:
     """The applicant withdraws before any review decision (draft, submitted, returned)."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -109,7 +114,7 @@ TIER_STATE = {CITY_TIER: Status.SUBMITTED, ASSOCIATION_TIER: Status.CITY_APPROVE
 APPROVED_STATE = {CITY_TIER: Status.CITY_APPROVED, ASSOCIATION_TIER: Status.APPROVED}
 
 
-def _require_reviewer(actor, application: Application, tier: str) -> None:
+def _require_reviewer(actor: User, application: Application, tier: str) -> None:
     from accounts.models import Role
     from accounts.permissions import same_city
 
@@ -121,7 +126,7 @@ def _require_reviewer(actor, application: Application, tier: str) -> None:
         raise PermissionDenied(f"not a {tier} reviewer of this application")
 
 
-def require_review_open(campaign, today=None) -> None:
+def require_review_open(campaign: Campaign, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if today < campaign.review_opens:
         raise TransitionRefused(_("审核尚未开始。"))
@@ -140,7 +145,7 @@ def _already_decided(application: Application, tier: str) -> TransitionRefused:
     return TransitionRefused(_("当前状态为“%(status)s”，不在本环节审核。") % status)
 
 
-def _decided_by(application: Application, actor, tier: str, decision: str) -> bool:
+def _decided_by(application: Application, actor: User, tier: str, decision: str) -> bool:
     """The actor's own decision is the latest one: a double click, not a conflict."""
     latest = application.review_rounds.order_by("-decided_at", "-pk").first()
     return latest is not None and latest.reviewer_id == actor.pk and latest.tier == tier and latest.decision == decision
@@ -148,7 +153,7 @@ def _decided_by(application: Application, actor, tier: str, decision: str) -> bo
 
 @transaction.atomic
 def approve(
-    actor, application: Application, *, tier: str, comment: str = "", verified_flags: list[dict] | None = None
+    actor: User, application: Application, *, tier: str, comment: str = "", verified_flags: list[dict] | None = None
 ) -> Application:
     """submitted → city_approved (city) or city_approved → approved (association).
 
@@ -168,7 +173,7 @@ def approve(
     application.version += 1
     application.save()
     ReviewRound.objects.create(application=application, tier=tier, decision="approved", reviewer=actor, comment=comment)
-    after = {"status": application.status}
+    after: dict[str, object] = {"status": application.status}
     if verified_flags:
         after["verified_flags"] = verified_flags
     record(f"review.{tier}.approved", actor=actor, obj=application, before={"status": before}, after=after)
@@ -177,7 +182,7 @@ def approve(
 
 @transaction.atomic
 def return_for_changes(
-    actor, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
+    actor: User, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
 ) -> Application:
     """Back to the applicant with what to fix: items are (item, reason_code, reason)."""
     from review.models import ReturnItem, ReviewRound
@@ -214,7 +219,7 @@ def return_for_changes(
 
 
 @transaction.atomic
-def resubmit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
+def resubmit(actor: User, application: Application, *, eligibility: Decision, missing: tuple[str, ...]) -> Application:
     """returned → back to the tier that returned it, within the review window."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -252,7 +257,7 @@ def resubmit(actor, application: Application, *, eligibility, missing: tuple[str
 
 
 @transaction.atomic
-def mark_paid(application: Application, *, order_code: str, actor=None) -> Application:
+def mark_paid(application: Application, *, order_code: str, actor: User | None = None) -> Application:
     """approved → paid, when `payments.services` has confirmed the order's money.
 
     The actor is the staff member who recorded an offline payment, or None for a
@@ -284,7 +289,7 @@ LEAVABLE = {Status.APPROVED, Status.PAID, Status.SCHEDULED}
 DISQUALIFIABLE = set(Status) - {Status.CERTIFIED, Status.DELIVERED, Status.WITHDRAWN, Status.DISQUALIFIED}
 
 
-def _require_leave_officer(actor, application: Application) -> None:
+def _require_leave_officer(actor: User, application: Application) -> None:
     from accounts.models import Role
     from accounts.permissions import same_city
 
@@ -294,7 +299,7 @@ def _require_leave_officer(actor, application: Application) -> None:
 
 
 @transaction.atomic
-def withdraw_after_approval(actor, application: Application, *, reason: str) -> Application:
+def withdraw_after_approval(actor: User, application: Application, *, reason: str) -> Application:
     """approved/paid/scheduled → withdrawn, recorded by staff before the exam day (考前退出)."""
     application = _locked(application)
     _require_leave_officer(actor, application)
@@ -312,7 +317,7 @@ def withdraw_after_approval(actor, application: Application, *, reason: str) -> 
 
 
 @transaction.atomic
-def disqualify(actor, application: Application, *, reason: str) -> Application:
+def disqualify(actor: User, application: Application, *, reason: str) -> Application:
     """Any state before certified → disqualified (取消资格), by the association only."""
     application = _locked(application)
     if not actor.is_association:
@@ -328,7 +333,7 @@ def disqualify(actor, application: Application, *, reason: str) -> Application:
     return _leave(actor, application, Status.DISQUALIFIED, "applications.disqualified", reason)
 
 
-def _leave(actor, application: Application, status: str, action: str, reason: str) -> Application:
+def _leave(actor: User, application: Application, status: str, action: str, reason: str) -> Application:
     """The end of a checked 考前退出 or 取消资格: the new state and its audited reason."""
     before = application.status
     application.status = status

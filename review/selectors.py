@@ -6,9 +6,10 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role
-from accounts.permissions import scope_by_city
+from accounts.models import Role, User
+from accounts.permissions import AnyUser, scope_by_city
 from applications.models import Application, Status
+from catalog.models import Campaign
 from review.models import Flag
 
 # "submitted" is the latest submission: a resubmission after a return counts from when it came back.
@@ -35,13 +36,14 @@ class QueueFilter:
     sort: str = "submitted"
 
 
-def default_status(user) -> str:
+def default_status(user: User) -> str:
     """What a reviewer works on by default: the city its submissions, the association the
     city-approved; a regulator, who supervises, sees every status."""
-    return {Role.CO_ORGANIZER: Status.SUBMITTED, Role.REGULATOR: ""}.get(user.role, Status.CITY_APPROVED)
+    by_role: dict[str, str] = {Role.CO_ORGANIZER: Status.SUBMITTED, Role.REGULATOR: ""}
+    return by_role.get(user.role, Status.CITY_APPROVED)
 
 
-def reviewable(user, campaign=None) -> QuerySet[Application]:
+def reviewable(user: AnyUser, campaign: Campaign | None = None) -> QuerySet[Application]:
     """Every non-draft application (of the campaign, if given) the user may see (city scope)."""
     applications = Application.objects.exclude(status=Status.DRAFT)
     if campaign is not None:
@@ -49,7 +51,7 @@ def reviewable(user, campaign=None) -> QuerySet[Application]:
     return scope_by_city(applications, user)
 
 
-def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
+def queue(user: AnyUser, campaign: Campaign, f: QueueFilter) -> QuerySet[Application]:
     rows = reviewable(user, campaign).select_related("occupation", "level", "city", "paper_form")
     rows = rows.annotate(
         flag_count=Count("flags", distinct=True),
@@ -105,11 +107,11 @@ def note_for_applicant(application: Application) -> str:
 AFTER_APPROVAL = [Status.APPROVED, Status.PAID, Status.SCHEDULED, Status.EXAMINED, Status.PASSED, Status.FAILED]
 
 
-def status_counts(user, campaign) -> dict[str, int]:
+def status_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
     """How many of each status the user's scope holds (one query)."""
     rows = reviewable(user, campaign).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
 
 
-def paper_forms_missing(user, campaign) -> int:
+def paper_forms_missing(user: AnyUser, campaign: Campaign) -> int:
     return reviewable(user, campaign).filter(status__in=AFTER_APPROVAL, paper_form__isnull=True).count()
