@@ -1,8 +1,8 @@
 """The association's readings of the notice for a campaign (`CampaignRules`): reading and changing them."""
 
-from django.db import transaction
-
 from typing import Any
+
+from django.db import transaction
 
 from accounts.models import User
 from accounts.permissions import require

@@ -38,7 +38,9 @@ def _link(application: Application) -> str:
 
 
 @transaction.atomic
-def approve(actor: User, application: Application, *, comment: str = "", verified_flags: Collection[int] = ()) -> Application:
+def approve(
+    actor: User, application: Application, *, comment: str = "", verified_flags: Collection[int] = ()
+) -> Application:
     """Approve at the actor's tier. An application with risk flags is approved only when
     the reviewer confirms having checked every one of them (`verified_flags`: their ids,
     as shown on the screen); a flag raised since then must be looked at first."""
