@@ -14,8 +14,10 @@ from catalog.models import Campaign, CampaignOccupation, FeeRule, Level, Occupat
 from payments.money import AmountError, yuan
 
 
-def fee_for(campaign: Campaign, level_id: int, occupation_id: int | None) -> Decimal | None:
+def fee_for(campaign: Campaign, level_id: int | None, occupation_id: int | None) -> Decimal | None:
     """The fee in yuan, or None when the association has not set one for this level."""
+    if level_id is None:
+        return None  # no level chosen yet: no fee applies
     rules = FeeRule.objects.filter(campaign=campaign, level_id=level_id).values_list("occupation_id", "amount")
     by_occupation: dict[int | None, Decimal] = dict(rules)
     if occupation_id in by_occupation:

@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 
+from accounts.models import User
 from applications import lifecycle
 from applications.models import Application
 from audit.services import record
@@ -17,21 +18,21 @@ logger = logging.getLogger(__name__)
 # --- Leaving after approval (the reasons for a refund) -------------------------------------------
 
 
-def withdraw_after_approval(actor, application: Application, *, reason: str) -> Application:
+def withdraw_after_approval(actor: User, application: Application, *, reason: str) -> Application:
     """Staff record 考前退出; an unpaid order is canceled and its open payments closed."""
     application = lifecycle.withdraw_after_approval(actor, application, reason=reason)
     _cancel_unpaid_order(application, actor)
     return application
 
 
-def disqualify(actor, application: Application, *, reason: str) -> Application:
+def disqualify(actor: User, application: Application, *, reason: str) -> Application:
     """The association disqualifies (取消资格); an unpaid order is canceled."""
     application = lifecycle.disqualify(actor, application, reason=reason)
     _cancel_unpaid_order(application, actor)
     return application
 
 
-def _cancel_unpaid_order(application: Application, actor) -> None:
+def _cancel_unpaid_order(application: Application, actor: User) -> None:
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(application=application).first()
         if order is None or order.state != Order.State.PENDING:
