@@ -391,10 +391,7 @@ class LSHIndex:
 
     def _rebuild(self) -> None:
         """Drop removed entries: renumber the slots and index everything again."""
-        live = [
-            (key, Signature(self._stored_values(slot), self.k, self._counts[slot]))
-            for key, slot in self._slot_of.items()
-        ]
+        live = [(key, self._signature_at(slot)) for key, slot in self._slot_of.items()]
         self._slot_of, self._keys, self._values, self._counts = {}, [], [], []
         self._merged = [array("Q") for _ in range(self.bands)]
         self._fresh = [{} for _ in range(self.bands)]
