@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from payments.providers.base import BillRow
@@ -184,11 +185,14 @@ def compare(
 
     bill_payments: dict[str, BillRow] = {}
     bill_refunds: dict[tuple[str, str], BillRow] = {}
+    # One name each for the bill row and our record at hand, in every pass below.
+    row: BillRow | None
+    known: PaymentRecord | RefundRecord | None
     for row in bill:
         refund = is_refund_row(row)
-        index, key = (
-            (bill_refunds, (row.out_trade_no, row.out_refund_no)) if refund else (bill_payments, row.out_trade_no)
-        )
+        # Refunds are keyed by (out_trade_no, out_refund_no), payments by out_trade_no.
+        index: dict[Any, BillRow] = bill_refunds if refund else bill_payments
+        key = (row.out_trade_no, row.out_refund_no) if refund else row.out_trade_no
         if key in index:
             found.append(
                 Difference(
