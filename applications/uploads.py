@@ -82,9 +82,10 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageChops, ImageCms, ImageStat
-from pypdf import PdfReader, apply_configuration
+from pypdf import PageObject, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
@@ -253,7 +254,7 @@ def _check_size(data: bytes, limit: int, what: str) -> None:
         raise UploadRejected(f"{what}不能超过 {limit // MB} MB，当前约 {_format_mb(len(data), limit)} MB。")
 
 
-def _result(data: bytes, kind: str, **facts) -> CheckedUpload:
+def _result(data: bytes, kind: str, **facts: Any) -> CheckedUpload:
     info = _KINDS[kind]
     return CheckedUpload(
         kind=kind,
@@ -493,7 +494,7 @@ def _encode_jpeg(image: Image.Image, limit: int) -> bytes:
             image = image.resize(smaller, Image.Resampling.LANCZOS)
 
 
-def _stored(data: bytes, kind: str, **facts) -> StoredFile:
+def _stored(data: bytes, kind: str, **facts: Any) -> StoredFile:
     info = _KINDS[kind]
     return StoredFile(data, info.extension, info.content_type, hashlib.sha256(data).hexdigest(), **facts)
 
@@ -596,7 +597,8 @@ def photo_export_name(full_name: str, id_number: str) -> str:
 # ---------------------------------------------------------------------------
 # PDFs
 
-_PDF_LIMITS = {
+# Keyword overrides of pypdf's configuration (never its positional `configuration`).
+_PDF_LIMITS: dict[str, Any] = {
     "maximum_declared_stream_length": PDF_STREAM_MAX_BYTES,
     "array_based_stream_maximum_output_length": PDF_STREAM_MAX_BYTES,
     "zlib_maximum_output_length": PDF_STREAM_MAX_BYTES,
@@ -656,7 +658,7 @@ _SUBTYPES = {
 _CONTAINERS = (DictionaryObject, ArrayObject, IndirectObject)
 
 
-def _resolve(value):
+def _resolve(value: object) -> object:
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
@@ -757,8 +759,8 @@ class _OutOfTime(BaseException):
     """
 
 
-def _extract_text(page: DictionaryObject, deadline: float) -> str:
-    def guard(_operator, _operands, _cm, _tm) -> None:
+def _extract_text(page: PageObject, deadline: float) -> str:
+    def guard(_operator: object, _operands: object, _cm: object, _tm: object) -> None:
         if _clock() > deadline:
             raise _OutOfTime
 
@@ -787,6 +789,7 @@ def _read_pages(reader: PdfReader, facts: _PdfFacts, *, read_text: bool) -> None
             if is_image:
                 has_image = True
                 continue
+            assert stream is not None  # only images come without a stream
             data = stream.get_data()  # decoded once: pypdf caches it on the stream
             page_bytes += len(data)
             if not has_image and _INLINE_IMAGE.search(data):
@@ -981,6 +984,7 @@ def extract_text(data: bytes, *, max_characters: int = PDF_TEXT_MAX_CHARACTERS) 
                 for stream, is_image in _page_streams(page):
                     if is_image:
                         continue
+                    assert stream is not None  # only images come without a stream
                     content = stream.get_data()  # decoded once: pypdf caches it on the stream
                     page_bytes += len(content)
                     if id(stream) not in decoded:
@@ -1039,8 +1043,8 @@ def is_unsigned_copy(data: bytes, generated: bytes) -> bool:
         try:
             ours = PdfReader(io.BytesIO(generated))
             reader = PdfReader(io.BytesIO(data), strict=False)
-            creator = (ours.metadata or {}).get("/Creator")
-            if creator and (reader.metadata or {}).get("/Creator") == creator:
+            creator = ours.metadata.get("/Creator") if ours.metadata else None
+            if creator and reader.metadata and reader.metadata.get("/Creator") == creator:
                 return True
             if _has_images(reader):
                 return False
