@@ -5,6 +5,26 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TokenScope
 from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
 
+PASSWORD_HINT = _("至少 8 位，同时包含字母和数字，不能包含身份证号或手机号。")
+
+
+def new_password_field(label, *, hint="") -> forms.CharField:
+    """A password the user chooses (registration, reset): typed twice, never stripped."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=128,
+        help_text=hint,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+def passwords_match(form: forms.Form, data: dict) -> dict:
+    """The cleaned data, with an error on password2 when the two typed passwords differ."""
+    if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        form.add_error("password2", _("两次输入的密码不一致。"))
+    return data
+
 
 class LoginForm(forms.Form):
     identifier = forms.CharField(
@@ -43,19 +63,8 @@ class RegisterForm(forms.Form):
     phone = forms.CharField(
         label=_("手机号码"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
     )
-    password1 = forms.CharField(
-        label=_("密码"),
-        strip=False,
-        max_length=128,
-        help_text=_("至少 8 位，同时包含字母和数字，不能包含身份证号或手机号。"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("确认密码"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field(_("密码"), hint=PASSWORD_HINT)
+    password2 = new_password_field(_("确认密码"))
 
     def clean_full_name(self):
         name = self.cleaned_data["full_name"].strip()
@@ -76,10 +85,7 @@ class RegisterForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
     def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("两次输入的密码不一致。"))
-        return data
+        return passwords_match(self, super().clean())
 
 
 CODE_FIELD = dict(
@@ -119,25 +125,11 @@ class ForgotPasswordForm(forms.Form):
 
 
 class ResetPasswordForm(CodeForm):
-    password1 = forms.CharField(
-        label=_("新密码"),
-        strip=False,
-        max_length=128,
-        help_text=_("至少 8 位，同时包含字母和数字，不能包含身份证号或手机号。"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("确认新密码"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field(_("新密码"), hint=PASSWORD_HINT)
+    password2 = new_password_field(_("确认新密码"))
 
     def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("两次输入的密码不一致。"))
-        return data
+        return passwords_match(self, super().clean())
 
 
 class ApiTokenForm(forms.Form):
