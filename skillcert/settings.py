@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "review",
     "notifications",
     "payments",
+    "exams",
 ]
 
 MIDDLEWARE = [
