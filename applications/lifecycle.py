@@ -15,6 +15,7 @@ run when a transition returns quietly because the work was already done.
 """
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -23,9 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from applications.eligibility import Decision
 from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
 from audit.services import record
+from catalog.models import Campaign
 from skillcert.refusals import TransitionRefused
 
 # --- The registry of after-transition receivers -------------------------------------------------
@@ -110,7 +114,7 @@ def _require_owner(actor, application: Application) -> None:
         raise PermissionDenied("not the applicant")
 
 
-def require_registration_open(campaign, today=None) -> None:
+def require_registration_open(campaign: Campaign, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if today < campaign.registration_opens:
         raise TransitionRefused(
@@ -122,14 +126,14 @@ def require_registration_open(campaign, today=None) -> None:
         )
 
 
-def _require_eligible(application: Application, eligibility) -> None:
+def _require_eligible(application: Application, eligibility: Decision) -> None:
     """Refuse an ineligible application, unless the campaign's rules leave it to the reviewers."""
     if not eligibility_allows_submission(application.campaign, eligibility):
         raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
 
 
 @transaction.atomic
-def submit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
+def submit(actor: User, application: Application, *, eligibility: Decision, missing: tuple[str, ...]) -> Application:
     """draft → submitted, when eligible and complete (both computed by the caller's service)."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -166,7 +170,7 @@ PAPER_FORM_RECEIVABLE = {Status.APPROVED, Status.PAID}
 
 
 @transaction.atomic
-def withdraw(actor, application: Application) -> Application:
+def withdraw(actor: User, application: Application) -> Application:
     """The applicant withdraws before any review decision (draft, submitted, returned)."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -202,7 +206,7 @@ def _require_reviewer(actor, application: Application, tier: str) -> None:
         raise PermissionDenied(f"not a {tier} reviewer of this application")
 
 
-def require_review_open(campaign, today=None) -> None:
+def require_review_open(campaign: Campaign, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if today < campaign.review_opens:
         raise TransitionRefused(_("审核尚未开始。"))
@@ -221,7 +225,7 @@ def _already_decided(application: Application, tier: str) -> TransitionRefused:
     return TransitionRefused(_("当前状态为“%(status)s”，不在本环节审核。") % status)
 
 
-def _decided_by(application: Application, actor, tier: str, decision: str) -> bool:
+def _decided_by(application: Application, actor: User, tier: str, decision: str) -> bool:
     """The actor's own decision is the latest one: a double click, not a conflict."""
     latest = application.review_rounds.order_by("-decided_at", "-pk").first()
     return latest is not None and latest.reviewer_id == actor.pk and latest.tier == tier and latest.decision == decision
@@ -229,7 +233,7 @@ def _decided_by(application: Application, actor, tier: str, decision: str) -> bo
 
 @transaction.atomic
 def approve(
-    actor, application: Application, *, tier: str, comment: str = "", verified_flags: list[dict] | None = None
+    actor: User, application: Application, *, tier: str, comment: str = "", verified_flags: list[dict] | None = None
 ) -> Application:
     """submitted → city_approved (city) or city_approved → approved (association).
 
@@ -256,7 +260,7 @@ def approve(
 
 @transaction.atomic
 def return_for_changes(
-    actor, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
+    actor: User, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
 ) -> Application:
     """Back to the applicant with what to fix: items are (item, reason_code, reason).
 
@@ -288,7 +292,7 @@ def return_for_changes(
 
 
 @transaction.atomic
-def resubmit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
+def resubmit(actor: User, application: Application, *, eligibility: Decision, missing: tuple[str, ...]) -> Application:
     """returned → back to the tier that returned it, within the review window."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -327,7 +331,7 @@ def resubmit(actor, application: Application, *, eligibility, missing: tuple[str
 
 
 @transaction.atomic
-def mark_paid(application: Application, *, order_code: str, actor=None) -> Application:
+def mark_paid(application: Application, *, order_code: str, actor: User | None = None) -> Application:
     """approved → paid, when `payments.services` has confirmed the order's money.
 
     The actor is the staff member who recorded an offline payment, or None for a
@@ -366,7 +370,7 @@ def _require_leave_officer(actor, application: Application) -> None:
 
 
 @transaction.atomic
-def withdraw_after_approval(actor, application: Application, *, reason: str) -> Application:
+def withdraw_after_approval(actor: User, application: Application, *, reason: str) -> Application:
     """approved/paid/scheduled → withdrawn, recorded by staff before the exam day (考前退出)."""
     application = _locked(application)
     _require_leave_officer(actor, application)
@@ -384,7 +388,7 @@ def withdraw_after_approval(actor, application: Application, *, reason: str) -> 
 
 
 @transaction.atomic
-def disqualify(actor, application: Application, *, reason: str) -> Application:
+def disqualify(actor: User, application: Application, *, reason: str) -> Application:
     """Any state before certified → disqualified (取消资格), by the association only."""
     application = _locked(application)
     if not actor.is_association:

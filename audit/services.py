@@ -3,21 +3,24 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from accounts.models import User
 from audit import kinds
 from audit.context import current
 from audit.models import AuditEvent
+from catalog.models import City
 
 
 def record(
     action: str,
     *,
-    actor=None,
+    actor: User | AnonymousUser | None = None,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    city=None,
+    city: City | None = None,
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change.
 

@@ -1,13 +1,14 @@
 """The workbook of a reconciliation report (xlsx): 汇总, 订单与支付, 退款, 渠道账单, 差异."""
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from payments.reconciliation.comparison import BILL_TIMEZONE, Difference, _aware, _label
 
@@ -29,9 +30,12 @@ def _local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=None)
 
 
-def _sheet(workbook, title: str, columns: Sequence[tuple[str, int, str | None]], rows: Iterable[Sequence]):
+Columns = Sequence[tuple[str, int, str | None]]
+
+
+def _sheet(workbook: Workbook, title: str, columns: Columns, rows: Iterable[Sequence[Any]]) -> Worksheet:
     """A sheet with a bold frozen header row; columns are (header, width, number format)."""
-    sheet = workbook.create_sheet(title)
+    sheet: Worksheet = workbook.create_sheet(title)
     sheet.append([header for header, _, _ in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -45,7 +49,7 @@ def _sheet(workbook, title: str, columns: Sequence[tuple[str, int, str | None]],
     return sheet
 
 
-def _format_row(sheet, row: int, columns) -> None:
+def _format_row(sheet: Worksheet, row: int, columns: Columns) -> None:
     for index, (_, _, number_format) in enumerate(columns, start=1):
         cell = sheet.cell(row=row, column=index)
         if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -54,8 +58,8 @@ def _format_row(sheet, row: int, columns) -> None:
             cell.number_format = number_format
 
 
-def _results_by(differences: Iterable[Difference], key) -> dict:
-    results: dict = {}
+def _results_by[K](differences: Iterable[Difference], key: Callable[[Difference], K]) -> dict[K, list[str]]:
+    results: dict[K, list[str]] = {}
     for difference in differences:
         results.setdefault(key(difference), []).append(difference.label)
     return results
@@ -95,6 +99,7 @@ def _bill_status(report: "Report") -> str:
 def _summary_sheet(workbook, report: "Report") -> None:
     """Which day and provider, our totals against the bill's, and the differences by kind."""
     summary = workbook.active
+    assert isinstance(summary, Worksheet)  # a new workbook starts with one worksheet
     summary.title = "汇总"
     info = [
         ("支付方式", f"{report.provider_name}（{report.provider}）"),
@@ -126,7 +131,7 @@ def _summary_totals(summary, report: "Report") -> None:
     _bold_row(summary, ["项目", "我方", "渠道账单", "差额（渠道−我方）"])
     ours, bill = report.ours, report.bill_totals
 
-    def line(label, ours_value, bill_value, number_format):
+    def line(label: str, ours_value: Any, bill_value: Any, number_format: str) -> None:
         gap = None if bill_value is None or ours_value is None else bill_value - ours_value
         summary.append([label, ours_value, bill_value, gap])
         for column in (2, 3, 4):

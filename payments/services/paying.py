@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
@@ -21,6 +22,7 @@ from payments.money import to_fen
 from payments.providers import get_provider
 from payments.providers.base import (
     Instructions,
+    PaymentProvider,
     ProviderError,
     ProviderTransaction,
 )
@@ -70,7 +72,7 @@ def _instructions_of(payment: Payment) -> Instructions:
     )
 
 
-def start_payment(actor, order: Order, *, channel: str, client_ip: str = "", openid: str = "") -> Started:
+def start_payment(actor: User, order: Order, *, channel: str, client_ip: str = "", openid: str = "") -> Started:
     """Start (or resume) paying `order` with WeChat Pay: Native QR code or JSAPI inside WeChat."""
     provider = get_provider("wechat")
     if channel not in provider.channels:
@@ -139,7 +141,7 @@ def start_payment(actor, order: Order, *, channel: str, client_ip: str = "", ope
 # --- Confirming: from a notification, a query or staff ----------------------------------------
 
 
-def _money_problems(payment: Payment, txn: ProviderTransaction, provider) -> list[str]:
+def _money_problems(payment: Payment, txn: ProviderTransaction, provider: PaymentProvider) -> list[str]:
     problems = []
     if txn.amount_fen != to_fen(payment.amount):
         problems.append(f"金额不符：应为 {to_fen(payment.amount)} 分，渠道报告 {txn.amount_fen} 分")
@@ -253,7 +255,7 @@ def sync_payment(payment: Payment) -> str:
     return apply_transaction(payment, txn, source="query")
 
 
-def refresh_order(actor, order: Order) -> Order:
+def refresh_order(actor: User, order: Order) -> Order:
     """The applicant says "I paid": query every open attempt now instead of waiting."""
     if order.application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")
