@@ -8,15 +8,14 @@ are the same either way, so no page tells whether an account exists.
 import hmac
 import secrets
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CodePurpose, PhoneCode, User
 from skillcert.fields import cipher, lookup_hash
+from skillcert.jobs import enqueue_on_commit
 from skillcert.lib.identity import normalise_mobile
 
 
@@ -94,7 +93,7 @@ def issue(
     if to:
         from accounts.tasks import send_phone_code
 
-        transaction.on_commit(partial(send_phone_code.enqueue, row.pk), robust=True)
+        enqueue_on_commit(send_phone_code, row.pk)
     return row
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from applications import eligibility
-from applications.models import Application, Category
+from applications.models import Application
 from applications.standards import default_conditions
 from catalog.models import Campaign, CampaignOccupation, CampaignRules, Occupation
 
@@ -90,7 +90,8 @@ def facts_from(values: dict[str, Any], *, occupation_code: str, prior_code: str,
     """Facts from field values named as on the application (a stored one or the self-check form)."""
     category = values["category"]
     prior = None
-    if category in (Category.PROMOTION, Category.TRANSFER) and values.get("prior_level"):
+    # The engine's category keys (vocabulary.CATEGORY): the choices class is built at run time.
+    if category in ("promotion", "transfer") and values.get("prior_level"):
         prior = eligibility.PriorCertificate(
             occupation_code=prior_code,
             level=values["prior_level"],
@@ -102,7 +103,7 @@ def facts_from(values: dict[str, Any], *, occupation_code: str, prior_code: str,
             wage_granted_year=values.get("prior_wage_granted_year"),
         )
     title = None
-    if category == Category.THROUGH and values.get("title_field") and values.get("title_rank"):
+    if category == "through" and values.get("title_field") and values.get("title_rank"):
         title = eligibility.ProfessionalTitle(field=values["title_field"], rank=values["title_rank"])
     return eligibility.Facts(
         occupation_code=occupation_code,

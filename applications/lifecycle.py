@@ -24,7 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.permissions import AnyUser, same_city
 from applications.eligibility import Decision
 from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
@@ -48,7 +49,7 @@ class Transition(StrEnum):
 
 class Receiver(Protocol):
     def __call__(
-        self, application: Application, *, actor: Any, before: str, after: str, context: Mapping[str, Any]
+        self, application: Application, *, actor: User | None, before: str, after: str, context: Mapping[str, Any]
     ) -> None: ...
 
 
@@ -71,7 +72,7 @@ def receivers(transition: Transition) -> tuple[Receiver, ...]:
     return tuple(_receivers[transition])
 
 
-def _after(transition: Transition, application: Application, actor, before: str, **context: Any) -> None:
+def _after(transition: Transition, application: Application, actor: User | None, before: str, **context: Any) -> None:
     for receiver in _receivers[transition]:
         receiver(application, actor=actor, before=before, after=application.status, context=context)
 
@@ -83,33 +84,30 @@ def _locked(application: Application) -> Application:
 # --- Who may act: predicates shared by the guards below and `applications.actions` ----------
 
 
-def is_owner(user, application: Application) -> bool:
-    return user.is_authenticated and application.applicant_id == user.pk
+def is_owner(user: AnyUser, application: Application) -> bool:
+    return isinstance(user, User) and application.applicant_id == user.pk
 
 
-def is_reviewer(user, application: Application, tier: str) -> bool:
+def is_reviewer(user: AnyUser, application: Application, tier: str) -> bool:
     """初审 is the application's city's co-organizer, 复审 the association."""
-    from accounts.models import Role
-    from accounts.permissions import same_city
-
-    if not user.is_authenticated:
+    if not isinstance(user, User):  # the anonymous visitor
         return False
     if tier == CITY_TIER:
         return user.role == Role.CO_ORGANIZER and same_city(user, application.city_id)
     return user.is_association
 
 
-def is_responsible_staff(user, application: Application) -> bool:
+def is_responsible_staff(user: AnyUser, application: Application) -> bool:
     """The association, or the co-organizer of the application's city: who records what
     happens after approval (考前退出, the paper form's receipt)."""
     return is_reviewer(user, application, CITY_TIER) or is_reviewer(user, application, ASSOCIATION_TIER)
 
 
-def may_disqualify(user) -> bool:
-    return user.is_authenticated and user.is_association
+def may_disqualify(user: AnyUser) -> bool:
+    return isinstance(user, User) and user.is_association
 
 
-def _require_owner(actor, application: Application) -> None:
+def _require_owner(actor: User, application: Application) -> None:
     if not is_owner(actor, application):
         raise PermissionDenied("not the applicant")
 
@@ -201,7 +199,7 @@ TIER_STATE = {CITY_TIER: Status.SUBMITTED, ASSOCIATION_TIER: Status.CITY_APPROVE
 APPROVED_STATE = {CITY_TIER: Status.CITY_APPROVED, ASSOCIATION_TIER: Status.APPROVED}
 
 
-def _require_reviewer(actor, application: Application, tier: str) -> None:
+def _require_reviewer(actor: User, application: Application, tier: str) -> None:
     if not is_reviewer(actor, application, tier):
         raise PermissionDenied(f"not a {tier} reviewer of this application")
 
@@ -250,7 +248,7 @@ def approve(
     application.status = APPROVED_STATE[tier]
     application.version += 1
     application.save()
-    after = {"status": application.status}
+    after: dict[str, object] = {"status": application.status}
     if verified_flags:
         after["verified_flags"] = verified_flags
     record(f"review.{tier}.approved", actor=actor, obj=application, before={"status": before}, after=after)
@@ -364,7 +362,7 @@ LEAVABLE = {Status.APPROVED, Status.PAID, Status.SCHEDULED}
 DISQUALIFIABLE = set(Status) - {Status.CERTIFIED, Status.DELIVERED, Status.WITHDRAWN, Status.DISQUALIFIED}
 
 
-def _require_leave_officer(actor, application: Application) -> None:
+def _require_leave_officer(actor: User, application: Application) -> None:
     if not is_responsible_staff(actor, application):
         raise PermissionDenied("not staff responsible for this application")
 
@@ -411,7 +409,7 @@ LEAVINGS = {
 }
 
 
-def _leave(actor, application: Application, transition: Transition, reason: str) -> Application:
+def _leave(actor: User, application: Application, transition: Transition, reason: str) -> Application:
     """The end of a checked 考前退出 or 取消资格: the new state, its audited reason, the receivers
     (payments cancels an unpaid order)."""
     status, action = LEAVINGS[transition]

@@ -19,6 +19,7 @@ from applications.models import Application, ApplicationDocument, DocumentSlot, 
 from applications.sheet import ApplicationSheet
 from audit.services import record
 from catalog.models import Campaign, City
+from skillcert.jobs import enqueue_on_commit
 from skillcert.lib.identity import parse_id_number
 from skillcert.refusals import TransitionRefused
 
@@ -270,7 +271,7 @@ def submit_application(actor: User, application: Application) -> Application:
     if before != application.status:
         url = reverse("applications:detail", args=[application.pk])
         notify(actor, "application.submitted", context={"application": application, "url": url}, obj=application)
-        transaction.on_commit(lambda: flag_application.enqueue(application.pk))
+        enqueue_on_commit(flag_application, application.pk)
     return application
 
 

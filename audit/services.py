@@ -32,8 +32,8 @@ def record(
     """
     if getattr(settings, "AUDIT_REFUSES_UNDECLARED_KINDS", False) and kinds.kind_of(action) is None:
         raise kinds.UndeclaredActionKind(action)
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    if isinstance(actor, AnonymousUser):
+        actor = None  # a signed-out visitor is recorded as the system
     if city is None:
         city = getattr(obj, "city", None) if obj is not None else None
     if city is None and actor is not None:

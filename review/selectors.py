@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import AnyUser, scope_by_city
 from applications.lifecycle import PAPER_FORM_RECEIVABLE
 from applications.models import Application, Status
@@ -42,7 +42,7 @@ class QueueFilter:
 PAPER_FORM_MISSING = Q(status__in=PAPER_FORM_RECEIVABLE, paper_form__isnull=True)
 
 
-def default_status(user) -> str:
+def default_status(user: User) -> str:
     """What a reviewer works on by default: the city its submissions, the association the
     city-approved; a regulator, who supervises, sees every status."""
     by_role: dict[str, str] = {Role.CO_ORGANIZER: Status.SUBMITTED, Role.REGULATOR: ""}
@@ -111,11 +111,11 @@ def note_for_applicant(application: Application) -> str:
     return latest.comment.strip() if application.status in current.get(latest.decision, []) else ""
 
 
-def status_counts(user, campaign) -> dict[str, int]:
+def status_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
     """How many of each status the user's scope holds (one query)."""
     rows = reviewable(user, campaign).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
 
 
-def paper_forms_missing(user, campaign) -> int:
+def paper_forms_missing(user: AnyUser, campaign: Campaign) -> int:
     return reviewable(user, campaign).filter(PAPER_FORM_MISSING).count()

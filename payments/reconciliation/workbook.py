@@ -82,7 +82,7 @@ def report_xlsx(report: "Report") -> bytes:
 # --- 汇总 -----------------------------------------------------------------------------------
 
 
-def _bold_row(sheet, values: Sequence) -> None:
+def _bold_row(sheet: Worksheet, values: Sequence[Any]) -> None:
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -96,7 +96,7 @@ def _bill_status(report: "Report") -> str:
     return f"已获取，共 {len(report.bill)} 行"
 
 
-def _summary_sheet(workbook, report: "Report") -> None:
+def _summary_sheet(workbook: Workbook, report: "Report") -> None:
     """Which day and provider, our totals against the bill's, and the differences by kind."""
     summary = workbook.active
     assert isinstance(summary, Worksheet)  # a new workbook starts with one worksheet
@@ -127,7 +127,7 @@ def _summary_sheet(workbook, report: "Report") -> None:
         summary.column_dimensions[column].width = width
 
 
-def _summary_totals(summary, report: "Report") -> None:
+def _summary_totals(summary: Worksheet, report: "Report") -> None:
     _bold_row(summary, ["项目", "我方", "渠道账单", "差额（渠道−我方）"])
     ours, bill = report.ours, report.bill_totals
 
@@ -171,7 +171,7 @@ PAYMENT_COLUMNS = [
 ]
 
 
-def _payments_sheet(workbook, report: "Report") -> None:
+def _payments_sheet(workbook: Workbook, report: "Report") -> None:
     by_payment = _results_by(
         (d for d in report.differences if not d.kind.startswith("refund_")), lambda d: d.out_trade_no
     )
@@ -209,7 +209,7 @@ REFUND_COLUMNS = [
 ]
 
 
-def _refunds_sheet(workbook, report: "Report") -> None:
+def _refunds_sheet(workbook: Workbook, report: "Report") -> None:
     by_refund = _results_by(
         (d for d in report.differences if d.kind.startswith("refund_")), lambda d: (d.out_trade_no, d.out_refund_no)
     )
@@ -248,7 +248,7 @@ BILL_COLUMNS = [
 ]
 
 
-def _bill_sheet(workbook, report: "Report") -> None:
+def _bill_sheet(workbook: Workbook, report: "Report") -> None:
     rows = (
         (
             _local(row.traded_at),
@@ -279,7 +279,7 @@ DIFFERENCE_COLUMNS = [
 ]
 
 
-def _differences_sheet(workbook, report: "Report") -> None:
+def _differences_sheet(workbook: Workbook, report: "Report") -> None:
     rows = (
         (
             d.label,

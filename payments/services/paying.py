@@ -2,8 +2,8 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import partial
+from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -28,6 +28,7 @@ from payments.providers.base import (
 )
 from payments.services.common import ATTEMPT_LIFETIME, OPEN_PAYMENT_STATES, REUSE_ATTEMPT_FOR
 from payments.services.orders import require_payment_open
+from skillcert.jobs import enqueue_on_commit
 from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
@@ -160,6 +161,15 @@ def flag(order: Order, reason: str) -> None:
     order.save(update_fields=["flagged", "flag_reason"])
 
 
+class Confirmation(TypedDict):
+    """What `states.confirm_payment` records of a transaction the provider reports as paid."""
+
+    reference: str
+    confirmed_at: datetime
+    info: dict[str, Any]
+    source: str
+
+
 def lock_pair(payment: Payment) -> tuple[Order, Payment]:
     # Always application, order, then payment: the same lock order everywhere cannot deadlock.
     order = lock_order(payment.order_id)
@@ -195,7 +205,7 @@ def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str
         )
         logger.error("payment %s not confirmed: %s", payment.out_trade_no, reason)
         return "mismatch"
-    facts = {
+    facts: Confirmation = {
         "reference": txn.transaction_id,
         "confirmed_at": txn.success_time or timezone.now(),
         "info": {"payer_total_fen": txn.payer_total_fen, "source": source},
@@ -208,8 +218,9 @@ def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str
     return "applied"
 
 
-def mark_order_paid(order: Order, payment: Payment, *, actor) -> None:
+def mark_order_paid(order: Order, payment: Payment, *, actor: User | None) -> None:
     """The order of a confirmed payment is paid, and so is its application; the applicant is told."""
+    assert payment.confirmed_at is not None  # a confirmed payment has its time
     states.pay_order(order, paid_at=payment.confirmed_at)
     application = lifecycle.mark_paid(order.application, order_code=order.code, actor=actor)
     notify(
@@ -225,7 +236,7 @@ def mark_order_paid(order: Order, payment: Payment, *, actor) -> None:
     )
 
 
-def _refund_second_payment(order: Order, payment: Payment, facts: dict) -> str:
+def _refund_second_payment(order: Order, payment: Payment, facts: Confirmation) -> str:
     """Money arrived for an order that is already paid (or no longer payable): give it back."""
     payment.is_duplicate = order.state == Order.State.PAID
     why = (
@@ -242,7 +253,7 @@ def _refund_second_payment(order: Order, payment: Payment, facts: dict) -> str:
         note=why,
     )
     states.confirm_payment(payment, order=order, duplicate_refund=refund, **facts)
-    transaction.on_commit(partial(tasks.submit_refund.enqueue, refund.pk), robust=True)
+    enqueue_on_commit(tasks.submit_refund, refund.pk)
     return "second_payment"
 
 
