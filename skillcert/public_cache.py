@@ -27,7 +27,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.middleware.csp import get_nonce
@@ -43,7 +43,7 @@ NONCE_PLACEHOLDER = "\x00csp-nonce\x00"
 View = Callable[..., HttpResponseBase]
 
 
-def _cache():
+def _cache() -> BaseCache:
     return caches[CACHE_ALIAS]
 
 
@@ -124,6 +124,7 @@ def public_page(view: View) -> View:
                 request._public_read = False  # type: ignore[attr-defined]
             if response.status_code != 200 or response.streaming or response.has_header("Set-Cookie"):
                 return response if response.streaming else _fill_in(request, response)
+            assert isinstance(response, HttpResponse)  # not streaming: the whole body is at hand
             stored = (response.content.decode(response.charset), response["Content-Type"])
             cache.set(key, stored)
         return _serve_page(request, stored)
