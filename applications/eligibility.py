@@ -45,7 +45,8 @@ TRANSFER_HIGHEST_LEVEL = 2  # 平转 only up to 二级/技师
 # 平转 and veterans apply for "与现岗位相关相近职业（工种）": the current post is not a fact we hold.
 CURRENT_POST_NOTE = "申报职业须与现岗位相关相近，由审核人员核实。"
 
-WAGE_TITLES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
+# 退役军人 wage levels (工资待遇), by the title of the same rank.
+WAGE_TITLES = {number: title for number, (_grade, title) in vocabulary.NATIONAL_LEVELS.items()}
 
 _REQUIRED = {
     "initial": frozenset(),

@@ -55,8 +55,8 @@ from applications import vocabulary
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "standards.json"
 
-LEVELS = (5, 4, 3, 2, 1)
-LEVEL_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
+LEVELS = tuple(vocabulary.NATIONAL_LEVELS)  # 5 … 1
+LEVEL_NAMES = {number: f"{grade}/{title}" for number, (grade, title) in vocabulary.NATIONAL_LEVELS.items()}
 
 EDUCATIONS = vocabulary.labels(vocabulary.EDUCATION)
 
