@@ -29,9 +29,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_public_cache():
     """Every test starts with no cached public reads: rolled-back rows must not be served."""
-    from django.core.cache import caches
+    from skillcert import public_cache
 
-    caches["public"].clear()
+    public_cache.forget_everything()
 
 
 @pytest.fixture(autouse=True)

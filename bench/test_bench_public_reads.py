@@ -9,16 +9,14 @@ skipped without it. Figures in bench/results/public-reads-<database>.json.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bench.results import save
+from bench.servers import manage, project_env, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -34,38 +32,11 @@ PATHS = [
     "/api/v1/campaigns",
 ]
 CONNECTIONS = 32
+WORKERS, THREADS = 2, 4  # as scripts/serve.sh
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2).read()
-            return server, base
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(f"{app} did not start") from None
-            time.sleep(0.2)  # polling a starting server, not a test's timing
 
 
 def _wrk(url: str, seconds: int) -> dict[str, float]:
@@ -89,19 +60,10 @@ def _wrk(url: str, seconds: int) -> dict[str, float]:
 def test_public_reads_against_a_bare_django_view(tmp_path):
     from urllib.parse import quote
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "skillcert.settings",
-        "SKILLCERT_STATE_DIR": str(tmp_path),
-        "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789abcdef",
-        "FIELD_ENCRYPTION_KEY": "bench-field-encryption-key-0123456789abcdef",
-        "DEBUG": "false",
-        "STATIC_ROOT": str(tmp_path / "static"),
-    }
-    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    bare, bare_base = _serve("bench.bare:application", env)
-    project, base = _serve("skillcert.wsgi:application", env)
+    env = project_env(tmp_path)
+    manage(env, ["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"])
+    bare, bare_base = serve("bench.bare:application", env, workers=WORKERS, threads=THREADS)
+    project, base = serve("skillcert.wsgi:application", env, workers=WORKERS, threads=THREADS)
     try:
         figures: dict[str, dict] = {}
         _wrk(bare_base + "/", 2)  # warm-up
@@ -112,9 +74,7 @@ def test_public_reads_against_a_bare_django_view(tmp_path):
             figures[path] = _wrk(url, SECONDS)
         ceiling.append(_wrk(bare_base + "/", SECONDS))  # again, for load that changed meanwhile
     finally:
-        for server in (bare, project):
-            server.terminate()
-            server.wait(timeout=30)
+        stop(bare, project)
     bare_rate = sum(c["rate"] for c in ceiling) / len(ceiling)
     for row in figures.values():
         row["ratio"] = round(row["rate"] / bare_rate, 2)
@@ -124,7 +84,7 @@ def test_public_reads_against_a_bare_django_view(tmp_path):
     save(
         "public-reads",
         {
-            "shape": f"gunicorn 2 workers x 4 threads, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s",
+            "shape": f"gunicorn {WORKERS} workers x {THREADS} threads, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s",
             "bare_view": ceiling,
             "paths": figures,
         },

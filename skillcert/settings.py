@@ -50,12 +50,15 @@ INSTALLED_APPS = [
     "review",
     "notifications",
     "payments",
+    "exams",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous reads this worker already rendered, before sessions, locale and CSRF (skillcert/public_cache.py).
+    "skillcert.public_cache.PublicReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +125,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+# The version of the public data: one small file every web worker checks with a stat.
+PUBLIC_VERSION_FILE = Path(env_str("PUBLIC_VERSION_FILE", str(STATE_DIR / "cache" / "public-version")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,9 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+# The public data's version file: per test process (conftest renews it for every test).
+PUBLIC_VERSION_FILE = Path(tempfile.mkdtemp(prefix="skillcert-test-public-")) / "version"
+
 # Uploaded files of the test run go to a throwaway folder, never into var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="skillcert-test-media-"))
 

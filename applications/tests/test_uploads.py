@@ -5,7 +5,6 @@ import functools
 import hashlib
 import io
 import itertools
-import time
 import tracemalloc
 import zipfile
 import zlib
@@ -43,17 +42,18 @@ def rejected(check, data: bytes, name: str = "upload", **kwargs) -> str:
     return str(caught.value)
 
 
-def bounded(check, data: bytes) -> tuple[str, float, float]:
-    """Run a check expected to refuse; (message, seconds, peak MB of Python allocations)."""
+def bounded(check, data: bytes) -> tuple[str, float]:
+    """Run a check expected to refuse; (message, peak MB of Python allocations).
+
+    How long the refusals take is measured in bench/test_bench_upload_checks.py, not here.
+    """
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         message = rejected(check, data)
     finally:
-        seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] / MB
         tracemalloc.stop()
-    return message, seconds, peak
+    return message, peak
 
 
 # ---------------------------------------------------------------------------
@@ -138,9 +138,9 @@ def test_photo_upload_limit_is_exactly_20_mib():
 
 
 def test_photo_over_50_megapixels_is_refused_from_its_header():
-    message, seconds, peak = bounded(check_photo, fx.png_header_bomb(6200, 8200))
+    message, peak = bounded(check_photo, fx.png_header_bomb(6200, 8200))
     assert "图片尺寸过大（6200 × 8200 像素），请压缩到 5000 万像素以内" in message
-    assert seconds < 1 and peak < 10
+    assert peak < 10
 
 
 def test_a_small_jpeg_photo_is_stored_without_a_note():
@@ -342,15 +342,15 @@ def test_photo_export_name():
 def test_pixel_bomb_is_refused_fast_without_allocating(bomb, check):
     data = bomb(30000, 30000)  # 900 megapixels, 2.7 GB decoded
     assert len(data) < 1000
-    message, seconds, peak = bounded(check, data)
+    message, peak = bounded(check, data)
     assert "图片尺寸过大" in message
-    assert seconds < 1 and peak < 10
+    assert peak < 10
 
 
 def test_image_over_40_megapixels_is_refused_from_its_header():
-    message, seconds, peak = bounded(check_document, fx.png_header_bomb(8000, 8000))
+    message, peak = bounded(check_document, fx.png_header_bomb(8000, 8000))
     assert "图片尺寸过大（8000 × 8000 像素），请压缩到 4000 万像素以内" in message
-    assert seconds < 1 and peak < 10
+    assert peak < 10
 
 
 def test_image_in_pillows_warning_band_is_refused():
@@ -365,32 +365,32 @@ def test_zip_renamed_pdf_is_refused_without_unpacking():
         archive.writestr("bomb.txt", b"\0" * (50 * MB))  # a small zip bomb
     data = buffer.getvalue()
     for check in (check_document, check_pdf, check_technical_summary):
-        message, seconds, peak = bounded(check, data)
+        message, peak = bounded(check, data)
         assert "文件内容不是 PDF" in message and "（检测到压缩包或 Word/Excel 文档）" in message
         assert "Word 文档请先另存为 PDF" in message
-        assert seconds < 1 and peak < 5
+        assert peak < 5
 
 
 def test_flate_bomb_pdf_is_refused_within_bounded_memory():
     data = fx.flate_bomb_pdf(decompressed=200 * MB)
     assert len(data) < 300_000
     for check in (check_document, check_technical_summary):
-        message, seconds, peak = bounded(check, data)
+        message, peak = bounded(check, data)
         assert "解压后数据过大" in message
-        assert seconds < 5 and peak < 80
+        assert peak < 80
 
 
 def test_many_small_flate_bombs_hit_the_document_budget():
     data = fx.flate_bomb_pdf(pages=10, decompressed=12 * MB)  # each under the 16 MB stream limit
-    message, seconds, peak = bounded(check_paper, data)
+    message, peak = bounded(check_paper, data)
     assert "解压后数据过大" in message
-    assert seconds < 10 and peak < 100
+    assert peak < 100
 
 
 def test_flate_bomb_in_a_form_xobject_is_refused():
     bomb = fx.stream(fx.deflate_bomb(100 * MB), b"/Filter /FlateDecode /Type /XObject /Subtype /Form /BBox [0 0 1 1]")
     data = fx.one_page_pdf(resources=b"/XObject << /X1 6 0 R >>", content=b"/X1 Do", extra={6: bomb})
-    message, _seconds, peak = bounded(check_document, data)
+    message, peak = bounded(check_document, data)
     assert "解压后数据过大" in message and peak < 80
 
 
@@ -528,8 +528,8 @@ def test_a_uri_action_at_the_end_of_a_long_chain_is_found_without_recursion():
 
 def test_the_object_walk_is_bounded():
     many = b"/Many [" + b"<<>>" * (pdf_checks.PDF_MAX_OBJECTS + 1) + b"]"
-    message, seconds, _ = bounded(check_document, fx.one_page_pdf(catalog=many))
-    assert "结构过于复杂" in message and seconds < 10
+    message, _ = bounded(check_document, fx.one_page_pdf(catalog=many))
+    assert "结构过于复杂" in message
 
 
 @pytest.mark.parametrize("data", EMBEDDING.values(), ids=EMBEDDING.keys())
