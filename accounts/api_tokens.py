@@ -11,7 +11,7 @@ reading. Every creation and revocation is audited, and so is every call with a r
 
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,7 +132,7 @@ def authenticate(token: str) -> ApiToken | None:
     return row
 
 
-def _touch(row: ApiToken, now) -> None:
+def _touch(row: ApiToken, now: datetime) -> None:
     """Record the use, once per interval: the conditional update writes nothing in between."""
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - settings.API_TOKEN_USE_INTERVAL)
     if ApiToken.objects.filter(stale, pk=row.pk).update(last_used_at=now):

@@ -7,16 +7,15 @@ are the same either way, so no page tells whether an account exists.
 
 import hmac
 import secrets
-from datetime import timedelta
-from functools import partial
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CodePurpose, PhoneCode, User
 from skillcert.fields import cipher, lookup_hash
+from skillcert.jobs import enqueue_on_commit
 from skillcert.lib.identity import normalise_mobile
 
 
@@ -47,7 +46,7 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def check_rate(phone_hash: str, ip: str | None, now=None) -> None:
+def check_rate(phone_hash: str, ip: str | None, now: datetime | None = None) -> None:
     """CodeRefused when this phone or this address asked for too many codes lately."""
     now = now or timezone.now()
     hour = PhoneCode.objects.filter(created_at__gte=now - timedelta(hours=1))
@@ -94,17 +93,18 @@ def issue(
     if to:
         from accounts.tasks import send_phone_code
 
-        transaction.on_commit(partial(send_phone_code.enqueue, row.pk), robust=True)
+        enqueue_on_commit(send_phone_code, row.pk)
     return row
 
 
 def _text(purpose: str, code: str) -> str:
     minutes = int(settings.PHONE_CODE_TTL.total_seconds() // 60)
-    what = {
+    actions: dict[str, str] = {
         CodePurpose.REGISTER: _("注册账号"),
         CodePurpose.RESET: _("重设密码"),
         CodePurpose.UNLOCK: _("解锁登录"),
-    }[purpose]
+    }
+    what = actions[purpose]
     text = _(
         "【技能等级认定】您正在%(what)s，验证码 %(code)s，%(minutes)d 分钟内有效。"
         "请勿告诉任何人，工作人员不会向您索要验证码。"
@@ -143,7 +143,7 @@ def consume(row: PhoneCode) -> None:
     PhoneCode.objects.filter(pk=row.pk).update(used_at=timezone.now(), payload="", attempts=row.attempts + 1)
 
 
-def prune(now=None) -> None:
+def prune(now: datetime | None = None) -> None:
     """Codes are kept a day (the rate limits look back an hour), then deleted."""
     now = now or timezone.now()
     PhoneCode.objects.filter(created_at__lt=now - timedelta(days=1)).delete()

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
+from accounts.models import User
+
 COOKIE = "skillcert_device"
 SALT = "accounts.known-device"
 KEEP = 5  # accounts remembered per browser (a shared family phone)
 
 
-def _entry(user) -> str:
+def _entry(user: User) -> str:
     return f"{user.pk}:{user.session_salt[:12]}"
 
 
@@ -30,11 +32,11 @@ def _entries(request: HttpRequest) -> list[str]:
     return [entry for entry in value if isinstance(entry, str)] if isinstance(value, list) else []
 
 
-def is_known(request: HttpRequest, user) -> bool:
+def is_known(request: HttpRequest, user: User | None) -> bool:
     return user is not None and _entry(user) in _entries(request)
 
 
-def remember(request: HttpRequest, response: HttpResponse, user) -> None:
+def remember(request: HttpRequest, response: HttpResponse, user: User) -> None:
     prefix = f"{user.pk}:"
     entries = [entry for entry in _entries(request) if not entry.startswith(prefix)]
     entries = [*entries, _entry(user)][-KEEP:]

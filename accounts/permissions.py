@@ -1,11 +1,18 @@
 """What each role may do, and the city scope every query of staff data goes through."""
 
+from typing import TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CITY_ROLES, STAFF_ROLES, Role
+from accounts.models import CITY_ROLES, STAFF_ROLES, Role, User
 from skillcert.refusals import Refused
+
+# Who a request carries: a signed-in account or the anonymous visitor.
+AnyUser = User | AnonymousUser
 
 # capability -> roles that have it. City staff hold it for their own city only:
 # that is what `scope_by_city` and `same_city` enforce.
@@ -40,36 +47,42 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 # What a refused user is told (a 403 page in Chinese); capabilities without a line get the generic page.
-REFUSALS: dict[str, str] = {
+REFUSALS: dict[str, Promise] = {
     "documents.view": _("您的角色不能查看申报人上传的材料（身份证、照片、学历证书等）。如确需查阅，请联系就促会。"),
     "documents.print": _("申报表和诚信承诺书印有完整的身份证号和手机号，只有就促会可以下载打印。申报人可自行下载。"),
     "api_tokens.own": _("只有工作人员可以创建 API 令牌。"),
 }
 
 
-def has_capability(user, capability: str) -> bool:
-    if not user.is_authenticated or not user.is_active:
+def _signed_in(user: AnyUser) -> TypeGuard[User]:
+    return user.is_authenticated and user.is_active
+
+
+def has_capability(user: AnyUser, capability: str) -> bool:
+    if not _signed_in(user):
         return False
     if user.is_superuser:
         return True
     return user.role in CAPABILITIES[capability]
 
 
-def require(user, capability: str) -> None:
+def require(user: AnyUser, capability: str) -> None:
     if not has_capability(user, capability):
         if capability in REFUSALS:
             raise Refused(capability, str(REFUSALS[capability]))
         raise PermissionDenied(capability)
 
 
-def scope_by_city(queryset: QuerySet, user, *, city_field: str = "city", owner_field: str | None = None) -> QuerySet:
+def scope_by_city[M: Model](
+    queryset: QuerySet[M], user: AnyUser, *, city_field: str = "city", owner_field: str | None = None
+) -> QuerySet[M]:
     """The rows of `queryset` that `user` may read.
 
     The association reads every city; co-organizers, regulators and experts read
     their own city only; an applicant reads rows they own (`owner_field`), and
     nothing when the model has no owner. Anyone else reads nothing.
     """
-    if not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return queryset.none()
     if user.is_association:
         return queryset
@@ -80,9 +93,9 @@ def scope_by_city(queryset: QuerySet, user, *, city_field: str = "city", owner_f
     return queryset.none()
 
 
-def same_city(user, city_id: int | None) -> bool:
+def same_city(user: AnyUser, city_id: int | None) -> bool:
     """Whether `user` may act on something that belongs to `city_id`."""
-    if not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return False
     if user.is_association:
         return True

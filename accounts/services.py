@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate, login, logout, password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,6 +116,7 @@ def lockout_state(
 
 def _refusal(state: Lockout) -> LoginRefused:
     if state.locked:
+        assert state.until is not None  # a lockout always says until when
         seconds = max(1, int((state.until - timezone.now()).total_seconds()) + 1)
         minutes = (seconds + 59) // 60
         return LoginRefused(
@@ -127,7 +129,7 @@ def _refusal(state: Lockout) -> LoginRefused:
     )
 
 
-def log_in(request, identifier: str, password: str, *, code: str = "") -> User:
+def log_in(request: HttpRequest, identifier: str, password: str, *, code: str = "") -> User:
     """Authenticate and start a session, refusing while this account is delayed or needs an
     unlock code here. A valid unlock code (sent to the account's own phone) lifts both."""
     ip = audit_context.get().ip
@@ -174,7 +176,7 @@ def log_in(request, identifier: str, password: str, *, code: str = "") -> User:
     return user
 
 
-def request_unlock_code(request, identifier: str) -> None:
+def request_unlock_code(request: HttpRequest, identifier: str) -> None:
     """Send an unlock code to the phone of the account `identifier` names, if there is one.
     The answer is the same either way; CodeRefused when rate-limited."""
     ip = audit_context.get().ip
@@ -211,7 +213,7 @@ def _validate_password(password: str, user: User, field: str = "password") -> No
         raise ValidationError({field: error.messages}) from None
 
 
-def start_registration(request, *, full_name: str, id_number: str, phone: str, password: str) -> None:
+def start_registration(request: HttpRequest, *, full_name: str, id_number: str, phone: str, password: str) -> None:
     """Step one of registering: send a code to the phone typed. Nothing is created until the
     code comes back (complete_registration). When the ID number or the phone already has an
     account, nothing is sent to the phone typed and the account's owner is told by SMS
@@ -246,13 +248,16 @@ def start_registration(request, *, full_name: str, id_number: str, phone: str, p
     request.session[SENT_TO_SESSION_KEY] = masked["phone"]
 
 
-def resend_registration_code(request) -> None:
+def resend_registration_code(request: HttpRequest) -> None:
     """A new code for the pending registration (the old one is void); a decoy gets a new
     decoy. CodeRefused when rate-limited or when nothing is pending."""
     ip = audit_context.get().ip
     with transaction.atomic():
         pending = PhoneCode.objects.select_for_update().filter(
-            pk=request.session.get(REGISTER_SESSION_KEY), purpose=CodePurpose.REGISTER, used_at__isnull=True
+            # No pending registration (None) matches no row, as it should; the stub refuses None.
+            pk=request.session.get(REGISTER_SESSION_KEY),  # type: ignore[misc]
+            purpose=CodePurpose.REGISTER,
+            used_at__isnull=True,
         )
         old = pending.first()
         if old is None:
@@ -278,7 +283,7 @@ def _tell_owners(owners: dict[str, User | None]) -> None:
             notify(owner, "accounts.registration_attempt", context={"what": what, "url": reverse("accounts:login")})
 
 
-def complete_registration(request, code: str) -> User:
+def complete_registration(request: HttpRequest, code: str) -> User:
     """Step two: the code sent to the phone creates the account, phone verified. CodeRefused
     for a wrong, expired or used code, or when the numbers were taken in the meantime."""
     refusal = None
@@ -313,7 +318,7 @@ def complete_registration(request, code: str) -> User:
     return user
 
 
-def request_password_reset(request, phone: str) -> None:
+def request_password_reset(request: HttpRequest, phone: str) -> None:
     """Send a reset code to `phone` if an active account has it. The answer is the same
     either way; CodeRefused when rate-limited."""
     ip = audit_context.get().ip
@@ -327,7 +332,7 @@ def request_password_reset(request, phone: str) -> None:
     request.session[SENT_TO_SESSION_KEY] = mask_phone(phone)
 
 
-def complete_password_reset(request, code: str, password: str) -> User:
+def complete_password_reset(request: HttpRequest, code: str, password: str) -> User:
     """Set a new password with the code sent to the account's phone. The code is used up,
     every session of the account ends, its failed logins are forgotten. CodeRefused for a
     bad code; ValidationError({"password": …}) for a weak password (the code stays valid)."""
@@ -338,6 +343,7 @@ def complete_password_reset(request, code: str, password: str) -> User:
         except codes.CodeRefused as error:
             refusal = error
         else:
+            assert row.user_id is not None  # reset codes are issued to an account
             user = User.objects.select_for_update().get(pk=row.user_id)
             try:
                 _validate_password(password, user)
@@ -393,17 +399,19 @@ def password_changed(user: User) -> None:
         record("accounts.password_changed", actor=user, obj=user)
 
 
-def log_out_everywhere(request) -> None:
+def log_out_everywhere(request: HttpRequest) -> None:
     """End every session of the user, on every device, this one included."""
     user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("not signed in")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(session_salt=new_session_salt())
         record("accounts.logout_everywhere", actor=user, obj=user)
     logout(request)
 
 
-def log_out(request) -> None:
-    if request.user.is_authenticated:
+def log_out(request: HttpRequest) -> None:
+    if isinstance(request.user, User):  # signed in
         record("accounts.logout", actor=request.user, obj=request.user)
     logout(request)
 

@@ -9,7 +9,7 @@ transition checks them and says why in Chinese, which is more useful than a miss
 
 from dataclasses import dataclass
 
-from accounts.permissions import has_capability
+from accounts.permissions import AnyUser, has_capability
 from applications import lifecycle
 from applications.models import Application, DocumentSlot, Status
 
@@ -38,7 +38,7 @@ class ApplicationActions:
         return self.review_city or self.review_association
 
 
-def allowed_actions(user, application: Application) -> ApplicationActions:
+def allowed_actions(user: AnyUser, application: Application) -> ApplicationActions:
     """Every action of `ApplicationActions` that the lifecycle would accept from `user` now."""
     status = application.status
     owner = lifecycle.is_owner(user, application)
@@ -64,5 +64,5 @@ def allowed_actions(user, application: Application) -> ApplicationActions:
     )
 
 
-def _may_review(user, application: Application, tier: str) -> bool:
+def _may_review(user: AnyUser, application: Application, tier: str) -> bool:
     return lifecycle.is_reviewer(user, application, tier) and application.status == lifecycle.TIER_STATE[tier]

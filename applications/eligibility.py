@@ -45,7 +45,8 @@ TRANSFER_HIGHEST_LEVEL = 2  # 平转 only up to 二级/技师
 # 平转 and veterans apply for "与现岗位相关相近职业（工种）": the current post is not a fact we hold.
 CURRENT_POST_NOTE = "申报职业须与现岗位相关相近，由审核人员核实。"
 
-WAGE_TITLES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
+# 退役军人 wage levels (工资待遇), by the title of the same rank.
+WAGE_TITLES = {number: title for number, (_grade, title) in vocabulary.NATIONAL_LEVELS.items()}
 
 _REQUIRED = {
     "initial": frozenset(),
@@ -187,7 +188,7 @@ def _certificate_problems(cert: PriorCertificate | None, as_of: date) -> list[Fa
                 missing=True,
             )
         )
-    elif cert.via_transfer and cert.original_issued_on > cert.issued_on:
+    elif cert.via_transfer and cert.original_issued_on is not None and cert.original_issued_on > cert.issued_on:
         problems.append(
             FactProblem("prior_certificate.original_issued_on", "原证书的发证日期不能晚于平转取得的证书的发证日期。")
         )
@@ -425,8 +426,8 @@ def _years_check(route: Route, facts: Facts, readings: Readings) -> tuple[bool, 
     else:
         since = f"自 {cert.wage_granted_year} 年兑现工资待遇至 {facts.as_of} "
     if counted < elapsed:
-        worked = _years(facts.occupation_years)
-        text = f"{since}满 {elapsed} 年，但从事本职业或相关职业只有 {worked} 年，按 {counted} 年计"
+        years_worked = _years(facts.occupation_years)
+        text = f"{since}满 {elapsed} 年，但从事本职业或相关职业只有 {years_worked} 年，按 {counted} 年计"
     else:
         text = f"{since}满 {counted} 年"
     return counted >= needed, f"{text}，须满 {_years(needed)} 年"
@@ -522,6 +523,7 @@ def _through(facts: Facts, conditions: StandardConditions, readings: Readings) -
 def _veteran(facts: Facts, conditions: StandardConditions, readings: Readings) -> Decision:
     wage = facts.veteran_wage_level
     assert wage is not None  # fact_problems requires it
+    allowed: tuple[int, ...]
     if wage >= 4:
         allowed, rule = (5, 4), "veteran.junior_or_intermediate_wage"
     else:

@@ -1,7 +1,10 @@
 """The eligibility engine applied to a stored application (the engine itself is pure)."""
 
+from datetime import date
+from typing import Any
+
 from applications import eligibility
-from applications.models import Application, Category
+from applications.models import Application
 from applications.standards import default_conditions
 from catalog.models import Campaign, CampaignOccupation, CampaignRules, Occupation
 
@@ -27,7 +30,7 @@ def eligibility_allows_submission(campaign: Campaign, decision: eligibility.Deci
     return decision.eligible or rules_of(campaign).submit_when_ineligible
 
 
-def counting_date(campaign: Campaign):
+def counting_date(campaign: Campaign) -> date:
     """The day years are counted to, as the campaign's rules say."""
     return getattr(campaign, rules_of(campaign).years_counted_to)
 
@@ -62,7 +65,7 @@ FACT_FIELDS = (
 )
 
 
-def prior_code(prior_occupation, prior_name: str) -> str:
+def prior_code(prior_occupation: Occupation | None, prior_name: str) -> str:
     """The held certificate's occupation code: picked from the catalog, or typed (目录外) as
     the name of a catalog occupation, which is then that occupation."""
     if prior_occupation is not None:
@@ -78,14 +81,17 @@ def prior_is_related(application: Application) -> bool:
     if application.prior_related:
         return True
     code = prior_code(application.prior_occupation, application.prior_occupation_name)
-    return bool(code) and application.occupation_id is not None and code == application.occupation.code
+    if not code or application.occupation is None:
+        return False
+    return code == application.occupation.code
 
 
-def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) -> eligibility.Facts:
+def facts_from(values: dict[str, Any], *, occupation_code: str, prior_code: str, as_of: date) -> eligibility.Facts:
     """Facts from field values named as on the application (a stored one or the self-check form)."""
     category = values["category"]
     prior = None
-    if category in (Category.PROMOTION, Category.TRANSFER) and values.get("prior_level"):
+    # The engine's category keys (vocabulary.CATEGORY): the choices class is built at run time.
+    if category in ("promotion", "transfer") and values.get("prior_level"):
         prior = eligibility.PriorCertificate(
             occupation_code=prior_code,
             level=values["prior_level"],
@@ -97,7 +103,7 @@ def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) ->
             wage_granted_year=values.get("prior_wage_granted_year"),
         )
     title = None
-    if category == Category.THROUGH and values.get("title_field") and values.get("title_rank"):
+    if category == "through" and values.get("title_field") and values.get("title_rank"):
         title = eligibility.ProfessionalTitle(field=values["title_field"], rank=values["title_rank"])
     return eligibility.Facts(
         occupation_code=occupation_code,
@@ -116,6 +122,8 @@ def facts_from(values: dict, *, occupation_code: str, prior_code: str, as_of) ->
 
 
 def facts_for(application: Application) -> eligibility.Facts:
+    # Callers decide only once the occupation is chosen (decide_for checks it first).
+    assert application.occupation is not None
     values = {name: getattr(application, name) for name in FACT_FIELDS} | {"level": application.level_id}
     return facts_from(
         values,
@@ -138,7 +146,7 @@ def decide_for(application: Application) -> eligibility.Decision:
     return eligibility.decide(facts, offered_levels=offered, conditions=default_conditions(), readings=readings)
 
 
-def self_check(campaign, data: dict) -> eligibility.Decision:
+def self_check(campaign: Campaign, data: dict[str, Any]) -> eligibility.Decision:
     """The engine on facts typed into the public self-check form (nothing stored)."""
     occupation = data["occupation"]
     code = prior_code(data.get("prior_occupation"), data.get("prior_occupation_name") or "")

@@ -6,12 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.eligibility import WAGE_TITLES
 from applications.models import Application, Category, DocumentSlot, Education, TitleField, TitleRank
 from applications.uploads import UPLOAD_MAX_BYTES
 from catalog.models import Level, Occupation
 from skillcert.lib.identity import InvalidIdentity, parse_id_number, parse_mobile
 
-WAGE_LEVELS = [(5, _("初级工")), (4, _("中级工")), (3, _("高级工")), (2, _("技师")), (1, _("高级技师"))]
+# 退役军人工资待遇, named like the levels (vocabulary.NATIONAL_LEVELS, translated here).
+WAGE_LEVELS = [(number, _(title)) for number, title in WAGE_TITLES.items()]
 MAX_UPLOAD_BYTES = UPLOAD_MAX_BYTES  # the largest any slot takes (a phone photo); each slot's own is checked after
 
 

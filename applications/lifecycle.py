@@ -15,6 +15,7 @@ run when a transition returns quietly because the work was already done.
 """
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -23,9 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
+from accounts.permissions import AnyUser, same_city
+from applications.eligibility import Decision
 from applications.eligibility_service import eligibility_allows_submission
 from applications.models import Application, Status
 from audit.services import record
+from catalog.models import Campaign
 from skillcert.refusals import TransitionRefused
 
 # --- The registry of after-transition receivers -------------------------------------------------
@@ -44,7 +49,7 @@ class Transition(StrEnum):
 
 class Receiver(Protocol):
     def __call__(
-        self, application: Application, *, actor: Any, before: str, after: str, context: Mapping[str, Any]
+        self, application: Application, *, actor: User | None, before: str, after: str, context: Mapping[str, Any]
     ) -> None: ...
 
 
@@ -67,7 +72,7 @@ def receivers(transition: Transition) -> tuple[Receiver, ...]:
     return tuple(_receivers[transition])
 
 
-def _after(transition: Transition, application: Application, actor, before: str, **context: Any) -> None:
+def _after(transition: Transition, application: Application, actor: User | None, before: str, **context: Any) -> None:
     for receiver in _receivers[transition]:
         receiver(application, actor=actor, before=before, after=application.status, context=context)
 
@@ -79,38 +84,35 @@ def _locked(application: Application) -> Application:
 # --- Who may act: predicates shared by the guards below and `applications.actions` ----------
 
 
-def is_owner(user, application: Application) -> bool:
-    return user.is_authenticated and application.applicant_id == user.pk
+def is_owner(user: AnyUser, application: Application) -> bool:
+    return isinstance(user, User) and application.applicant_id == user.pk
 
 
-def is_reviewer(user, application: Application, tier: str) -> bool:
+def is_reviewer(user: AnyUser, application: Application, tier: str) -> bool:
     """初审 is the application's city's co-organizer, 复审 the association."""
-    from accounts.models import Role
-    from accounts.permissions import same_city
-
-    if not user.is_authenticated:
+    if not isinstance(user, User):  # the anonymous visitor
         return False
     if tier == CITY_TIER:
         return user.role == Role.CO_ORGANIZER and same_city(user, application.city_id)
     return user.is_association
 
 
-def is_responsible_staff(user, application: Application) -> bool:
+def is_responsible_staff(user: AnyUser, application: Application) -> bool:
     """The association, or the co-organizer of the application's city: who records what
     happens after approval (考前退出, the paper form's receipt)."""
     return is_reviewer(user, application, CITY_TIER) or is_reviewer(user, application, ASSOCIATION_TIER)
 
 
-def may_disqualify(user) -> bool:
-    return user.is_authenticated and user.is_association
+def may_disqualify(user: AnyUser) -> bool:
+    return isinstance(user, User) and user.is_association
 
 
-def _require_owner(actor, application: Application) -> None:
+def _require_owner(actor: User, application: Application) -> None:
     if not is_owner(actor, application):
         raise PermissionDenied("not the applicant")
 
 
-def require_registration_open(campaign, today=None) -> None:
+def require_registration_open(campaign: Campaign, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if today < campaign.registration_opens:
         raise TransitionRefused(
@@ -122,14 +124,14 @@ def require_registration_open(campaign, today=None) -> None:
         )
 
 
-def _require_eligible(application: Application, eligibility) -> None:
+def _require_eligible(application: Application, eligibility: Decision) -> None:
     """Refuse an ineligible application, unless the campaign's rules leave it to the reviewers."""
     if not eligibility_allows_submission(application.campaign, eligibility):
         raise TransitionRefused(_("按申报条件自测，暂不符合申报条件：") + "；".join(eligibility.reasons))
 
 
 @transaction.atomic
-def submit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
+def submit(actor: User, application: Application, *, eligibility: Decision, missing: tuple[str, ...]) -> Application:
     """draft → submitted, when eligible and complete (both computed by the caller's service)."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -166,7 +168,7 @@ PAPER_FORM_RECEIVABLE = {Status.APPROVED, Status.PAID}
 
 
 @transaction.atomic
-def withdraw(actor, application: Application) -> Application:
+def withdraw(actor: User, application: Application) -> Application:
     """The applicant withdraws before any review decision (draft, submitted, returned)."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -197,12 +199,12 @@ TIER_STATE = {CITY_TIER: Status.SUBMITTED, ASSOCIATION_TIER: Status.CITY_APPROVE
 APPROVED_STATE = {CITY_TIER: Status.CITY_APPROVED, ASSOCIATION_TIER: Status.APPROVED}
 
 
-def _require_reviewer(actor, application: Application, tier: str) -> None:
+def _require_reviewer(actor: User, application: Application, tier: str) -> None:
     if not is_reviewer(actor, application, tier):
         raise PermissionDenied(f"not a {tier} reviewer of this application")
 
 
-def require_review_open(campaign, today=None) -> None:
+def require_review_open(campaign: Campaign, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if today < campaign.review_opens:
         raise TransitionRefused(_("审核尚未开始。"))
@@ -221,7 +223,7 @@ def _already_decided(application: Application, tier: str) -> TransitionRefused:
     return TransitionRefused(_("当前状态为“%(status)s”，不在本环节审核。") % status)
 
 
-def _decided_by(application: Application, actor, tier: str, decision: str) -> bool:
+def _decided_by(application: Application, actor: User, tier: str, decision: str) -> bool:
     """The actor's own decision is the latest one: a double click, not a conflict."""
     latest = application.review_rounds.order_by("-decided_at", "-pk").first()
     return latest is not None and latest.reviewer_id == actor.pk and latest.tier == tier and latest.decision == decision
@@ -229,7 +231,7 @@ def _decided_by(application: Application, actor, tier: str, decision: str) -> bo
 
 @transaction.atomic
 def approve(
-    actor, application: Application, *, tier: str, comment: str = "", verified_flags: list[dict] | None = None
+    actor: User, application: Application, *, tier: str, comment: str = "", verified_flags: list[dict] | None = None
 ) -> Application:
     """submitted → city_approved (city) or city_approved → approved (association).
 
@@ -246,7 +248,7 @@ def approve(
     application.status = APPROVED_STATE[tier]
     application.version += 1
     application.save()
-    after = {"status": application.status}
+    after: dict[str, object] = {"status": application.status}
     if verified_flags:
         after["verified_flags"] = verified_flags
     record(f"review.{tier}.approved", actor=actor, obj=application, before={"status": before}, after=after)
@@ -256,7 +258,7 @@ def approve(
 
 @transaction.atomic
 def return_for_changes(
-    actor, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
+    actor: User, application: Application, *, tier: str, items: list[tuple[str, str, str]], comment: str = ""
 ) -> Application:
     """Back to the applicant with what to fix: items are (item, reason_code, reason).
 
@@ -288,7 +290,7 @@ def return_for_changes(
 
 
 @transaction.atomic
-def resubmit(actor, application: Application, *, eligibility, missing: tuple[str, ...]) -> Application:
+def resubmit(actor: User, application: Application, *, eligibility: Decision, missing: tuple[str, ...]) -> Application:
     """returned → back to the tier that returned it, within the review window."""
     application = _locked(application)
     _require_owner(actor, application)
@@ -327,7 +329,7 @@ def resubmit(actor, application: Application, *, eligibility, missing: tuple[str
 
 
 @transaction.atomic
-def mark_paid(application: Application, *, order_code: str, actor=None) -> Application:
+def mark_paid(application: Application, *, order_code: str, actor: User | None = None) -> Application:
     """approved → paid, when `payments.services` has confirmed the order's money.
 
     The actor is the staff member who recorded an offline payment, or None for a
@@ -360,13 +362,13 @@ LEAVABLE = {Status.APPROVED, Status.PAID, Status.SCHEDULED}
 DISQUALIFIABLE = set(Status) - {Status.CERTIFIED, Status.DELIVERED, Status.WITHDRAWN, Status.DISQUALIFIED}
 
 
-def _require_leave_officer(actor, application: Application) -> None:
+def _require_leave_officer(actor: User, application: Application) -> None:
     if not is_responsible_staff(actor, application):
         raise PermissionDenied("not staff responsible for this application")
 
 
 @transaction.atomic
-def withdraw_after_approval(actor, application: Application, *, reason: str) -> Application:
+def withdraw_after_approval(actor: User, application: Application, *, reason: str) -> Application:
     """approved/paid/scheduled → withdrawn, recorded by staff before the exam day (考前退出)."""
     application = _locked(application)
     _require_leave_officer(actor, application)
@@ -384,7 +386,7 @@ def withdraw_after_approval(actor, application: Application, *, reason: str) -> 
 
 
 @transaction.atomic
-def disqualify(actor, application: Application, *, reason: str) -> Application:
+def disqualify(actor: User, application: Application, *, reason: str) -> Application:
     """Any state before certified → disqualified (取消资格), by the association only."""
     application = _locked(application)
     if not actor.is_association:
@@ -407,7 +409,7 @@ LEAVINGS = {
 }
 
 
-def _leave(actor, application: Application, transition: Transition, reason: str) -> Application:
+def _leave(actor: User, application: Application, transition: Transition, reason: str) -> Application:
     """The end of a checked 考前退出 or 取消资格: the new state, its audited reason, the receivers
     (payments cancels an unpaid order)."""
     status, action = LEAVINGS[transition]

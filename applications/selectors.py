@@ -4,25 +4,26 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
-from accounts.permissions import require, scope_by_city
+from accounts.models import Role, User
+from accounts.permissions import AnyUser, require, scope_by_city
 from applications import timeline
 from applications.models import Application, DocumentSlot, Status
 from audit import kinds
 from audit.models import AuditEvent
+from catalog.models import Campaign
 
 # What a need asks beyond reading the application: the capability staff must hold.
 # The applicant always has it for their own application.
 DOCUMENT_NEEDS = {"documents": "documents.view", "print": "documents.print"}
 
 
-def _assigned_to(expert) -> Q:
+def _assigned_to(expert: User) -> Q:
     """The applications assigned to `expert` for 综合评审. Expert review does not exist yet, so
     nothing is: when it does, this becomes the assignment lookup and nothing else changes."""
     return Q(pk__in=[])
 
 
-def readable_applications(user, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+def readable_applications(user: AnyUser, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """The applications `user` may open: the applicant their own (drafts too); co-organizers and
     regulators the submitted ones of their city; the association every submitted one; experts
     only what is assigned to them; anyone else nothing."""
@@ -35,7 +36,7 @@ def readable_applications(user, queryset: QuerySet[Application] | None = None) -
     return visible
 
 
-def get_application_for(user, pk: int, *, need: str = "view") -> Application:
+def get_application_for(user: AnyUser, pk: int, *, need: str = "view") -> Application:
     """The application if `user` may `need` it, else 404 (other people's numbers reveal nothing):
 
     * "own": the applicant, to edit or act;
@@ -56,7 +57,7 @@ def get_application_for(user, pk: int, *, need: str = "view") -> Application:
     return application
 
 
-def current_application(user, campaign) -> Application | None:
+def current_application(user: User, campaign: Campaign) -> Application | None:
     """The applicant's live (not withdrawn) application in a campaign."""
     return (
         Application.objects.filter(campaign=campaign, applicant=user)
@@ -66,7 +67,7 @@ def current_application(user, campaign) -> Application | None:
     )
 
 
-def applications_of(user):
+def applications_of(user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)
         .select_related("campaign", "occupation", "level")

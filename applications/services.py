@@ -4,6 +4,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -11,13 +12,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from applications import lifecycle, requirements, selectors, uploads
 from applications.eligibility_service import decide_for
 from applications.models import Application, ApplicationDocument, DocumentSlot, Status
 from applications.sheet import ApplicationSheet
 from audit.services import record
-from catalog.models import City
+from catalog.models import Campaign, City
+from skillcert.jobs import enqueue_on_commit
 from skillcert.lib.identity import parse_id_number
 from skillcert.refusals import TransitionRefused
 
@@ -42,7 +44,9 @@ def _require_editable(application: Application, items: set[str]) -> None:
 
 
 @transaction.atomic
-def start_application(actor, campaign, *, self_check_facts: dict | None = None) -> Application:
+def start_application(
+    actor: User, campaign: Campaign, *, self_check_facts: dict[str, Any] | None = None
+) -> Application:
     """The applicant's draft in this campaign: the live one if it exists, else a new one
     (pre-filled from the self-check's facts when given)."""
     if actor.role != Role.APPLICANT:
@@ -77,7 +81,7 @@ class StaleEdit(TransitionRefused):
 
 
 @transaction.atomic
-def save_step(actor, application: Application, values: dict, *, expected_version: int) -> Application:
+def save_step(actor: User, application: Application, values: dict[str, Any], *, expected_version: int) -> Application:
     """Save one step's fields to a draft. Refuses a stale form (edited elsewhere since)."""
     application = Application.objects.select_for_update().select_related("campaign").get(pk=application.pk)
     if application.applicant_id != actor.pk:
@@ -113,7 +117,7 @@ SELF_CHECK_CARRIED = (
 )
 
 
-def prefill_from_self_check(actor, application: Application, facts: dict) -> Application:
+def prefill_from_self_check(actor: User, application: Application, facts: dict[str, Any]) -> Application:
     """Start a fresh draft from the facts of the self-check (kept in the session, never
     read from the query). Occupations and levels are looked up again; an occupation the
     campaign does not offer is left out. Saved like any step: audited, editable after."""
@@ -145,7 +149,7 @@ def _check(slot: str, data: bytes, name: str) -> uploads.CheckedUpload:
     return uploads.check_document(data, name)
 
 
-def upload_document(actor, application: Application, slot: str, data: bytes, name: str) -> ApplicationDocument:
+def upload_document(actor: User, application: Application, slot: str, data: bytes, name: str) -> ApplicationDocument:
     """Check a file by its content and store it privately in its slot (replacing the old one).
 
     Images are stored re-encoded, upright and without metadata (the photo also downscaled
@@ -190,7 +194,14 @@ def _refuse_unsigned_pledge(application: Application, data: bytes, checked: uplo
         )
 
 
-def _store(actor, application, slot, checked, prepared: uploads.StoredFile, stored_name) -> ApplicationDocument:
+def _store(
+    actor: User,
+    application: Application,
+    slot: str,
+    checked: uploads.CheckedUpload,
+    prepared: uploads.StoredFile,
+    stored_name: str,
+) -> ApplicationDocument:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")
@@ -199,7 +210,8 @@ def _store(actor, application, slot, checked, prepared: uploads.StoredFile, stor
     if old:
         old_file = old.file.name
         old.delete()
-        transaction.on_commit(lambda: old.file.storage.delete(old_file))
+        if old_file:
+            transaction.on_commit(lambda: old.file.storage.delete(old_file))
     document = ApplicationDocument.objects.create(
         application=application,
         slot=slot,
@@ -242,7 +254,7 @@ def readiness(application: Application) -> Readiness:
 
 
 @transaction.atomic
-def submit_application(actor, application: Application) -> Application:
+def submit_application(actor: User, application: Application) -> Application:
     """Submit a draft, or resubmit a returned application to the tier that returned it.
 
     The applicant is told, and the duplicate and similarity signals are computed in
@@ -259,11 +271,11 @@ def submit_application(actor, application: Application) -> Application:
     if before != application.status:
         url = reverse("applications:detail", args=[application.pk])
         notify(actor, "application.submitted", context={"application": application, "url": url}, obj=application)
-        transaction.on_commit(lambda: flag_application.enqueue(application.pk))
+        enqueue_on_commit(flag_application, application.pk)
     return application
 
 
-def withdraw_application(actor, application: Application) -> Application:
+def withdraw_application(actor: User, application: Application) -> Application:
     return lifecycle.withdraw(actor, application)
 
 
@@ -271,7 +283,7 @@ def sheet_for(application: Application) -> ApplicationSheet:
     """What the printed 申报表 and 诚信承诺书 show for this application."""
     photo = application.documents.filter(slot="photo").first()
     person = person_of(application)
-    prior = application.prior_occupation.name if application.prior_occupation_id else application.prior_occupation_name
+    prior = application.prior_occupation.name if application.prior_occupation else application.prior_occupation_name
     return ApplicationSheet(
         full_name=application.full_name,
         gender=person.gender_label,
@@ -282,8 +294,8 @@ def sheet_for(application: Application) -> ApplicationSheet:
         work_started_on=application.work_started_on,
         occupation_years=application.occupation_years,
         employer=application.employer,
-        occupation=application.occupation.name if application.occupation_id else "",
-        occupation_code=application.occupation.code if application.occupation_id else "",
+        occupation=application.occupation.name if application.occupation else "",
+        occupation_code=application.occupation.code if application.occupation else "",
         level=str(application.level) if application.level_id else "",
         work_type=application.work_type,
         category=application.get_category_display().removesuffix("申报") if application.category else "",
@@ -294,7 +306,7 @@ def sheet_for(application: Application) -> ApplicationSheet:
         specialties=application.specialties,
         campaign_year=application.campaign.year,
         photo_jpeg=photo.file.read() if photo else None,
-        city=application.city.name if application.city_id else "",
+        city=application.city.name if application.city else "",
     )
 
 

@@ -49,14 +49,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from applications import vocabulary
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "standards.json"
 
-LEVELS = (5, 4, 3, 2, 1)
-LEVEL_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
+LEVELS = tuple(vocabulary.NATIONAL_LEVELS)  # 5 … 1
+LEVEL_NAMES = {number: f"{grade}/{title}" for number, (grade, title) in vocabulary.NATIONAL_LEVELS.items()}
 
 EDUCATIONS = vocabulary.labels(vocabulary.EDUCATION)
 
@@ -139,7 +139,7 @@ def parse(data: Any) -> StandardConditions:
     _expect(isinstance(data, dict), "", "须是一个 JSON 对象")
     _expect(data.get("format") == 1, "format", "只支持格式 1")
     templates_data = data.get("templates")
-    _expect(isinstance(templates_data, dict) and templates_data, "templates", "须至少有一个模板")
+    _expect(isinstance(templates_data, dict) and bool(templates_data), "templates", "须至少有一个模板")
     templates = {key: _template(value, f"templates.{key}") for key, value in templates_data.items()}
     _expect(data.get("default") in templates, "default", "须是 templates 中的一个")
     occupations_data = data.get("occupations", {})
@@ -246,7 +246,7 @@ def _keys(data: Any, allowed: set[str], where: str) -> None:
 def _text(data: dict, key: str, where: str) -> str:
     value = data.get(key)
     _expect(isinstance(value, str) and bool(value.strip()), f"{where}.{key}", "须是非空文字")
-    return value
+    return cast(str, value)  # _expect raised unless it is a str
 
 
 def _expect(condition: bool, where: str, message: str) -> None:

@@ -398,8 +398,8 @@ def is_unsigned_copy(data: bytes, generated: bytes) -> bool:
         try:
             ours = PdfReader(io.BytesIO(generated))
             reader = PdfReader(io.BytesIO(data), strict=False)
-            creator = (ours.metadata or {}).get("/Creator")
-            if creator and (reader.metadata or {}).get("/Creator") == creator:
+            creator = ours.metadata.get("/Creator") if ours.metadata else None
+            if creator and reader.metadata and reader.metadata.get("/Creator") == creator:
                 return True
             if _has_images(reader):
                 return False

@@ -68,6 +68,16 @@ TITLE_RANK: tuple[Term, ...] = (
     Term("senior", gettext_noop("正高级")),
 )
 
+# The five national levels, 5 五级/初级工 … 1 一级/高级技师: the 等级 and the title of the same rank.
+# 退役军人 wage levels (工资待遇) are named by the same titles; the forms translate them.
+NATIONAL_LEVELS: dict[int, tuple[str, str]] = {
+    5: ("五级", gettext_noop("初级工")),
+    4: ("四级", gettext_noop("中级工")),
+    3: ("三级", gettext_noop("高级工")),
+    2: ("二级", gettext_noop("技师")),
+    1: ("一级", gettext_noop("高级技师")),
+}
+
 # The least 字 a text upload must hold (技术总结, 论文), by document slot.
 MIN_CHARACTERS: dict[str, int] = {"technical_summary": 1000, "paper": 3000}
 

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class ActionKind:
     key: str  # dotted: "review.city.approved"; "admin.*" for a family
-    label: str  # what a person reads (a lazy translation)
+    label: str | Promise  # what a person reads (a lazy translation)
     shown_to_applicant: bool = False  # a line of the application's 办理记录
 
     @property

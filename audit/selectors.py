@@ -3,12 +3,12 @@ from datetime import date, datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.permissions import scope_by_city
+from accounts.permissions import AnyUser, scope_by_city
 from audit.models import AuditEvent
 
 
 def search_events(
-    user,
+    user: AnyUser,
     *,
     text: str = "",
     action: str = "",

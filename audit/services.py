@@ -3,21 +3,24 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from accounts.models import User
 from audit import kinds
 from audit.context import current
 from audit.models import AuditEvent
+from catalog.models import City
 
 
 def record(
     action: str,
     *,
-    actor=None,
+    actor: User | AnonymousUser | None = None,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    city=None,
+    city: City | None = None,
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change.
 
@@ -29,8 +32,8 @@ def record(
     """
     if getattr(settings, "AUDIT_REFUSES_UNDECLARED_KINDS", False) and kinds.kind_of(action) is None:
         raise kinds.UndeclaredActionKind(action)
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    if isinstance(actor, AnonymousUser):
+        actor = None  # a signed-out visitor is recorded as the system
     if city is None:
         city = getattr(obj, "city", None) if obj is not None else None
     if city is None and actor is not None:

@@ -113,7 +113,7 @@ def _xlsx_records(data: bytes) -> list[tuple[int, dict[str, str]]]:
     return _records_from_table(rows)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -130,7 +130,7 @@ def _markdown_records(text: str) -> list[tuple[int, dict[str, str]]]:
     table: list[tuple[int, list[str]]] = []
     last_was_catalog = False
 
-    def flush():
+    def flush() -> None:
         nonlocal columns, last_was_catalog, table
         if not table:
             return

@@ -7,16 +7,19 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import User
 from accounts.permissions import require
 from audit.services import record
 from catalog.models import Campaign, CampaignOccupation, FeeRule, Level, Occupation
 from payments.money import AmountError, yuan
 
 
-def fee_for(campaign, level_id: int, occupation_id: int | None) -> Decimal | None:
+def fee_for(campaign: Campaign, level_id: int | None, occupation_id: int | None) -> Decimal | None:
     """The fee in yuan, or None when the association has not set one for this level."""
+    if level_id is None:
+        return None  # no level chosen yet: no fee applies
     rules = FeeRule.objects.filter(campaign=campaign, level_id=level_id).values_list("occupation_id", "amount")
-    by_occupation = dict(rules)
+    by_occupation: dict[int | None, Decimal] = dict(rules)
     if occupation_id in by_occupation:
         return by_occupation[occupation_id]
     return by_occupation.get(None)
@@ -38,7 +41,7 @@ DEMO_FEES = {
 }
 
 
-def _level(level) -> Level:
+def _level(level: Level | int | str) -> Level:
     if isinstance(level, Level):
         return level
     found = Level.objects.filter(number=level).first()
@@ -47,7 +50,7 @@ def _level(level) -> Level:
     return found
 
 
-def _amount(value) -> Decimal:
+def _amount(value: str | int | Decimal | None) -> Decimal:
     if value is None or str(value).strip() == "":
         raise ValidationError({"amount": "请填写金额。"})
     try:
@@ -67,16 +70,23 @@ def _require_offered(campaign: Campaign, occupation: Occupation, level: Level) -
         )
 
 
-def _rule_facts(rule: FeeRule) -> dict:
+def _rule_facts(rule: FeeRule) -> dict[str, object]:
     return {
         "campaign": rule.campaign.slug,
         "level": rule.level_id,
-        "occupation": rule.occupation.code if rule.occupation_id else None,
+        "occupation": rule.occupation.code if rule.occupation else None,
         "amount": str(rule.amount),
     }
 
 
-def set_fee(actor, campaign: Campaign, *, level, occupation: Occupation | None = None, amount) -> FeeRule:
+def set_fee(
+    actor: User,
+    campaign: Campaign,
+    *,
+    level: Level | int | str,
+    occupation: Occupation | None = None,
+    amount: str | int | Decimal | None,
+) -> FeeRule:
     """Create or change the fee of a level (occupation None) or of one occupation at that level.
 
     Raises ValidationError keyed by field ("amount", "occupation", "level") with a Chinese
@@ -108,7 +118,7 @@ def set_fee(actor, campaign: Campaign, *, level, occupation: Occupation | None =
     return rule
 
 
-def remove_fee(actor, rule: FeeRule) -> None:
+def remove_fee(actor: User, rule: FeeRule) -> None:
     """Remove a fee rule: a level without one shows 未设置; an occupation falls back to its level's fee."""
     require(actor, "fees.manage")
     with transaction.atomic():
@@ -124,7 +134,7 @@ def remove_fee(actor, rule: FeeRule) -> None:
         locked.delete()
 
 
-def set_fee_basis(actor, campaign: Campaign, text: str) -> Campaign:
+def set_fee_basis(actor: User, campaign: Campaign, text: str) -> Campaign:
     """The 收费依据 shown to applicants beside the fee."""
     require(actor, "fees.manage")
     text = "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
@@ -197,7 +207,7 @@ def schedule(campaign: Campaign) -> Schedule:
     by_level = {rule.level_id: rule for rule in rules if rule.occupation_id is None}
     overrides = sorted(
         (rule for rule in rules if rule.occupation_id is not None),
-        key=lambda rule: (-rule.level_id, rule.occupation.code),
+        key=lambda rule: (-rule.level_id, rule.occupation.code if rule.occupation else ""),
     )
     levels = [LevelFee(level, by_level.get(level.number)) for level in Level.objects.all()]
     return Schedule(campaign, levels, overrides)

@@ -6,12 +6,14 @@ or from a file), and the entries override the package. `workdays` stays pure: it
 them as a `HolidayData`.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from accounts.permissions import require
 from audit.services import record
 from catalog.holidays_io import WEEKDAYS, ScheduleReport
@@ -41,7 +43,7 @@ class MissingYear:
     campaigns: tuple[Campaign, ...]
 
 
-def missing_years(campaigns=None) -> list[MissingYear]:
+def missing_years(campaigns: Iterable[Campaign] | None = None) -> list[MissingYear]:
     """Years a campaign's working-day deadline falls in that neither the package nor the entries cover."""
     data = holiday_data()
     found: dict[int, list[Campaign]] = {}
@@ -74,7 +76,10 @@ def _check_entry(day: date, kind: str, name: str, *, exclude: int | None = None)
         errors["kind"] = f"{day} 是{WEEKDAYS[day.weekday()]}，本来就是工作日；调休上班只会在周六或周日。"
     if not name.strip():
         errors["name"] = "请填写名称，例如：春节。"
-    clash = HolidayEntry.objects.filter(day=day).exclude(pk=exclude).first()
+    others = HolidayEntry.objects.filter(day=day)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    clash = others.first()
     if clash is not None:
         errors["day"] = f"{day} 已录入为“{clash.get_kind_display()} · {clash.name}”，请修改那一条。"
     if errors:
@@ -82,7 +87,7 @@ def _check_entry(day: date, kind: str, name: str, *, exclude: int | None = None)
 
 
 @transaction.atomic
-def save_entry(actor, *, day: date, kind: str, name: str, entry: HolidayEntry | None = None) -> HolidayEntry:
+def save_entry(actor: User, *, day: date, kind: str, name: str, entry: HolidayEntry | None = None) -> HolidayEntry:
     """Add an entry, or change one (its day may move within the year or to another year)."""
     require(actor, "catalog.manage")
     year = _year(day.year)
@@ -106,7 +111,7 @@ def save_entry(actor, *, day: date, kind: str, name: str, entry: HolidayEntry | 
 
 
 @transaction.atomic
-def delete_entry(actor, entry: HolidayEntry) -> None:
+def delete_entry(actor: User, entry: HolidayEntry) -> None:
     require(actor, "catalog.manage")
     entry = HolidayEntry.objects.select_for_update().get(pk=entry.pk)
     record("catalog.holiday.deleted", actor=actor, obj=entry, before=_entry_values(entry))
@@ -114,7 +119,7 @@ def delete_entry(actor, entry: HolidayEntry) -> None:
 
 
 @transaction.atomic
-def mark_year(actor, year: int, *, complete: bool, source: str = "") -> HolidayYear:
+def mark_year(actor: User, year: int, *, complete: bool, source: str = "") -> HolidayYear:
     """Mark a year's schedule complete (its other days follow the ordinary week) or not yet."""
     require(actor, "catalog.manage")
     if not complete and not source.strip() and not HolidayYear.objects.filter(year=year).exists():
@@ -140,7 +145,7 @@ class ScheduleImport:
 
 
 @transaction.atomic
-def import_schedule(actor, report: ScheduleReport, *, complete: bool, source: str = "") -> ScheduleImport:
+def import_schedule(actor: User, report: ScheduleReport, *, complete: bool, source: str = "") -> ScheduleImport:
     """Each year in the file gets exactly the file's entries; nothing is written unless every row is good."""
     require(actor, "catalog.manage")
     if not report.ok:

@@ -90,11 +90,11 @@ def _records(table: list[tuple[int, list]]) -> list[tuple[int, dict]]:
     ]
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def parse_day(value) -> date:
+def parse_day(value: object) -> date:
     """A date cell: a real date (Excel) or text such as 2027-01-01, 2027/1/1, 2027年1月1日."""
     if isinstance(value, datetime):
         return value.date()
@@ -109,7 +109,7 @@ def parse_day(value) -> date:
         raise ValueError(f"日期“{_text(value)}”不存在") from None
 
 
-def parse_kind(value) -> str:
+def parse_kind(value: object) -> str:
     text = _text(value).lower()
     if text in HOLIDAY_WORDS:
         return "holiday"
@@ -149,5 +149,6 @@ def validate(records: list[tuple[int, dict]]) -> ScheduleReport:
         if problems:
             report.errors.append(f"第 {line} 行：" + "；".join(problems) + "。")
         else:
+            assert day is not None and kind is not None  # both parsed: no problem was found
             report.rows.append(ScheduleRow(line, day, kind, name))
     return report

@@ -1,7 +1,10 @@
 """The association's readings of the notice for a campaign (`CampaignRules`): reading and changing them."""
 
+from typing import Any
+
 from django.db import transaction
 
+from accounts.models import User
 from accounts.permissions import require
 from audit.services import record
 from catalog.models import Campaign, CampaignRules
@@ -17,7 +20,7 @@ def rules_for(campaign: Campaign) -> CampaignRules:
 
 
 @transaction.atomic
-def update_rules(actor, campaign: Campaign, values: dict) -> CampaignRules:
+def update_rules(actor: User, campaign: Campaign, values: dict[str, Any]) -> CampaignRules:
     """Store the readings; one audit event names each changed one with its old and new value.
 
     Applications already submitted keep the decision they were submitted with; the new

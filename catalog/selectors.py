@@ -1,6 +1,8 @@
 """Reads of the catalog for pages and the API."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -60,17 +62,18 @@ def key_dates(campaign: Campaign, *, for_staff: bool = False) -> list[dict]:
     from django.utils.translation import gettext as _
 
     from catalog.holidays import holiday_data
+    from skillcert.lib import workdays
     from skillcert.lib.workdays import CalendarNotCovered
 
     data = holiday_data()
 
-    def deadline(compute):
+    def deadline(compute: Callable[[workdays.HolidayData], date]) -> dict[str, Any]:
         try:
             return {"date": compute(data), "pending": None}
         except CalendarNotCovered as error:
             return {"date": None, "pending": error.year}
 
-    def dated(label, day, end=None):
+    def dated(label: str, day: date, end: date | None = None) -> dict[str, Any]:
         return {"label": label, "date": day, "end": end, "pending": None}
 
     if for_staff:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import User
 from audit.services import record
 from catalog.catalog_io import CatalogReport
 from catalog.models import Campaign, CampaignOccupation, City, ExamSession, Level, Occupation, Organisation
@@ -41,7 +42,9 @@ class ImportResult:
 
 
 @transaction.atomic
-def import_catalog(report: CatalogReport, *, campaign: Campaign | None = None, actor=None) -> ImportResult:
+def import_catalog(
+    report: CatalogReport, *, campaign: Campaign | None = None, actor: User | None = None
+) -> ImportResult:
     """Write a validated catalog; with a campaign, its offerings become exactly the file's."""
     if not report.ok:
         raise ValidationError(report.errors or ["文件中没有数据。"])
@@ -212,7 +215,7 @@ def _windows_of(campaign: Campaign) -> dict[str, str]:
 
 
 @transaction.atomic
-def move_campaign_windows(campaign: Campaign, *, days: int, actor=None) -> Campaign:
+def move_campaign_windows(campaign: Campaign, *, days: int, actor: User | None = None) -> Campaign:
     """Shift every window, deadline and session of a campaign by `days` (rehearsals)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     before = _windows_of(campaign)

@@ -12,7 +12,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol, TextIO
 
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +20,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from accounts.models import User
 from notifications.conf import setting
 from notifications.kinds import KINDS
 from notifications.models import Channel as ChannelName
@@ -45,7 +46,9 @@ class PermanentError(Exception):
 Transport = Callable[[str, str, bytes | None, dict[str, str], float], tuple[int, bytes]]
 
 
-def urllib_transport(method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float):
+def urllib_transport(
+    method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float
+) -> tuple[int, bytes]:
     if not url.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"not an http(s) URL: {url!r}")
     request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 (scheme checked)
@@ -56,7 +59,7 @@ def urllib_transport(method: str, url: str, body: bytes | None, headers: dict[st
         return error.code, error.read()
 
 
-_BACKEND_SETTINGS = {
+_BACKEND_SETTINGS: dict[str, str] = {
     ChannelName.SMS: "NOTIFICATIONS_SMS_BACKEND",
     ChannelName.EMAIL: "NOTIFICATIONS_EMAIL_BACKEND",
     ChannelName.WECHAT: "NOTIFICATIONS_WECHAT_BACKEND",
@@ -72,7 +75,7 @@ def backend(channel: str) -> Channel:
     return import_string(setting(_BACKEND_SETTINGS[channel]))()
 
 
-def address(channel: str, user) -> str:
+def address(channel: str, user: User) -> str:
     """Where `user` receives `channel`; empty when they cannot. E-mail and WeChat are read
     with getattr: the user model has no such fields yet."""
     if channel == ChannelName.SMS:
@@ -118,7 +121,7 @@ def _reference(delivery: Delivery) -> str:
 class _Outbox:
     """Console backends write to NOTIFICATIONS_OUTBOX_FILE, or to standard output."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
 
     def write(self, text: str) -> None:
@@ -159,7 +162,15 @@ class HttpSMSGateway:
 
     REFUSED = {400, 422}
 
-    def __init__(self, *, url=None, key=None, sign=None, transport: Transport | None = None, timeout=None):
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        key: str | None = None,
+        sign: str | None = None,
+        transport: Transport | None = None,
+        timeout: float | None = None,
+    ) -> None:
         self.url = url if url is not None else setting("NOTIFICATIONS_SMS_GATEWAY_URL")
         self.key = key if key is not None else setting("NOTIFICATIONS_SMS_GATEWAY_KEY")
         self.sign = sign if sign is not None else setting("NOTIFICATIONS_SMS_SIGN")
@@ -261,8 +272,14 @@ class WeChatTemplateMessage:
     REFUSED = {40003, 40036, 40037, 43004, 47003}  # bad openid, template, data; user unsubscribed
 
     def __init__(
-        self, *, app_id=None, app_secret=None, templates=None, transport: Transport | None = None, timeout=None
-    ):
+        self,
+        *,
+        app_id: str | None = None,
+        app_secret: str | None = None,
+        templates: dict[str, Any] | None = None,
+        transport: Transport | None = None,
+        timeout: float | None = None,
+    ) -> None:
         self.app_id = app_id if app_id is not None else setting("NOTIFICATIONS_WECHAT_APP_ID")
         self.app_secret = app_secret if app_secret is not None else setting("NOTIFICATIONS_WECHAT_APP_SECRET")
         if not self.app_id or not self.app_secret:

@@ -1,15 +1,18 @@
 """Telling people: store the inbox message, send it outside after the caller's commit."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import User
 from notifications import channels, kinds, tasks
 from notifications.models import Channel, Delivery, Message
 from skillcert.jobs import enqueue_on_commit
 
 
-def notify(recipient, kind: str, *, context: dict, obj: models.Model | None = None) -> Message:
+def notify(recipient: User, kind: str, *, context: dict[str, Any], obj: models.Model | None = None) -> Message:
     """Store a message of `kind` for `recipient` and one delivery per channel they can receive.
 
     Call it inside the transaction of the change it reports: the message commits or rolls
@@ -38,7 +41,7 @@ def notify(recipient, kind: str, *, context: dict, obj: models.Model | None = No
     return message
 
 
-def mark_read(user, message: Message) -> Message:
+def mark_read(user: User, message: Message) -> Message:
     """The recipient opened the message. Reading is not audited: it changes nothing but the badge."""
     if message.recipient_id != user.pk:
         raise PermissionDenied("not the recipient")
@@ -48,5 +51,5 @@ def mark_read(user, message: Message) -> Message:
     return message
 
 
-def mark_all_read(user) -> int:
+def mark_all_read(user: User) -> int:
     return Message.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

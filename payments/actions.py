@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from accounts.permissions import has_capability
+from accounts.permissions import AnyUser, has_capability
 from applications.actions import allowed_actions as application_actions
 from applications.models import Status
 from payments.models import InvoiceRequest, Order, Payment
@@ -66,7 +66,7 @@ def invoice_request_refusal(order: Order, invoice: InvoiceRequest | None) -> str
     return None
 
 
-def allowed_actions(user, order: Order, *, invoice: InvoiceRequest | None = None) -> OrderActions:
+def allowed_actions(user: AnyUser, order: Order, *, invoice: InvoiceRequest | None = None) -> OrderActions:
     """What `user` may do with `order` now (pass `invoice` when it is at hand: one query less)."""
     is_applicant = order.application.applicant_id == getattr(user, "pk", None)
     manages = has_capability(user, "payments.manage")

@@ -15,18 +15,21 @@ import uuid
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
-from accounts.permissions import require
+from accounts.models import User
+from accounts.permissions import AnyUser, require
+from applications.models import Application
 from audit.services import record
+from catalog.models import Campaign
 from notifications.services import notify
 from payments import actions
 from payments.models import InvoiceRequest, Order
@@ -34,7 +37,8 @@ from skillcert import uploads
 from skillcert.jobs import enqueue_on_commit
 from skillcert.refusals import TransitionRefused
 
-TITLE_MAX_LENGTH = InvoiceRequest._meta.get_field("title").max_length
+# A CharField always has its max_length; the stub types every field's as optional.
+TITLE_MAX_LENGTH: int = InvoiceRequest._meta.get_field("title").max_length  # type: ignore[assignment]
 # 全电发票号码 are 20 digits; older e-invoices have an 8-digit number (and a 12-digit code).
 INVOICE_NUMBER_RE = re.compile(r"^[0-9A-Z]{8,40}$")
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -73,7 +77,7 @@ def check_uscc(value: str) -> str:
         raise ValueError("统一社会信用代码格式不正确，请核对。") from None
 
 
-def clean_request(*, kind: str, title: str, tax_number: str, email: str) -> dict:
+def clean_request(*, kind: str, title: str, tax_number: str, email: str) -> dict[str, str]:
     """The request's values, normalised; ValidationError keyed by field with every problem."""
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())
@@ -117,12 +121,12 @@ def clean_invoice_number(value: str) -> str:
 # --- Use cases ---------------------------------------------------------------------------------
 
 
-def _facts(invoice: InvoiceRequest) -> dict:
+def _facts(invoice: InvoiceRequest) -> dict[str, str]:
     return {"kind": invoice.kind, "title": invoice.title, "tax_number": invoice.tax_number, "email": invoice.email}
 
 
 def request_invoice(
-    applicant, order: Order, *, kind: str, title: str, tax_number: str = "", email: str
+    applicant: AnyUser, order: Order, *, kind: str, title: str, tax_number: str = "", email: str
 ) -> InvoiceRequest:
     """Ask for (or change) the invoice of one's own order, until it is issued."""
     if order.application.applicant_id != getattr(applicant, "pk", None):
@@ -147,7 +151,7 @@ def request_invoice(
         return invoice
 
 
-def _read_upload(pdf) -> bytes:
+def _read_upload(pdf: File) -> bytes:
     size = getattr(pdf, "size", None)
     if size is not None and size > uploads.DOCUMENT_MAX_BYTES:
         # Refused before reading the whole file into memory.
@@ -156,7 +160,9 @@ def _read_upload(pdf) -> bytes:
     return pdf.read(uploads.DOCUMENT_MAX_BYTES + 1)
 
 
-def issue_invoice(actor, invoice: InvoiceRequest, *, invoice_number: str, pdf=None) -> InvoiceRequest:
+def issue_invoice(
+    actor: User, invoice: InvoiceRequest, *, invoice_number: str, pdf: File | None = None
+) -> InvoiceRequest:
     """The association records the issued invoice (number, optional PDF) of a paid order.
 
     Issuing again with the same number is a no-op; with another number it is refused.
@@ -185,7 +191,7 @@ def issue_invoice(actor, invoice: InvoiceRequest, *, invoice_number: str, pdf=No
         raise
 
 
-def _issue(actor, invoice: InvoiceRequest, number: str, stored_name: str) -> InvoiceRequest:
+def _issue(actor: User, invoice: InvoiceRequest, number: str, stored_name: str) -> InvoiceRequest:
     invoice = (
         InvoiceRequest.objects.select_for_update(of=("self",))
         .select_related("order__application__applicant", "order__application__campaign", "order__city")
@@ -239,7 +245,9 @@ def _issue(actor, invoice: InvoiceRequest, number: str, stored_name: str) -> Inv
 # --- Reads ------------------------------------------------------------------------------------
 
 
-def invoices_for(user, *, text: str = "", state: str = "", kind: str = "", campaign=None):
+def invoices_for(
+    user: AnyUser, *, text: str = "", state: str = "", kind: str = "", campaign: Campaign | None = None
+) -> QuerySet[InvoiceRequest]:
     """Invoice requests for the association's list, newest request first (payments.manage)."""
     require(user, "payments.manage")
     rows = InvoiceRequest.objects.select_related(
@@ -256,7 +264,7 @@ def invoices_for(user, *, text: str = "", state: str = "", kind: str = "", campa
     return rows
 
 
-def issued_invoice_of(application) -> InvoiceRequest | None:
+def issued_invoice_of(application: Application) -> InvoiceRequest | None:
     """The issued invoice of an application's order, with a PDF, or None."""
     return (
         InvoiceRequest.objects.filter(order__application=application, state=InvoiceRequest.State.ISSUED)

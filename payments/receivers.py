@@ -5,21 +5,20 @@ attempt at WeChat is network work, queued for after the commit.
 """
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
-from django.db import transaction
-
+from accounts.models import User
 from applications import lifecycle
 from applications.models import Application
 from payments import states, tasks
 from payments.models import Order
+from skillcert.jobs import enqueue_on_commit
 
 
 @lifecycle.on(lifecycle.Transition.WITHDRAW_AFTER_APPROVAL)
 @lifecycle.on(lifecycle.Transition.DISQUALIFY)
 def cancel_unpaid_order(
-    application: Application, *, actor, before: str, after: str, context: Mapping[str, Any]
+    application: Application, *, actor: User | None, before: str, after: str, context: Mapping[str, Any]
 ) -> None:
     """考前退出 / 取消资格: an unpaid order is canceled and its open attempts closed after the commit.
     A paid order stays paid; staff refund it (the reason needs the status this transition set)."""
@@ -27,4 +26,4 @@ def cancel_unpaid_order(
     if order is None or not states.cancel_unpaid_order(order, actor=actor):
         return
     for payment_id in order.payments.filter(state__in=states.OPEN_PAYMENT_STATES).values_list("pk", flat=True):
-        transaction.on_commit(partial(tasks.close_payment.enqueue, payment_id), robust=True)
+        enqueue_on_commit(tasks.close_payment, payment_id)

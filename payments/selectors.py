@@ -2,18 +2,19 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.permissions import scope_by_city
+from accounts.permissions import AnyUser, scope_by_city
+from catalog.models import Campaign
 from payments.models import Order
 
 
-def orders_for(user, campaign) -> QuerySet:
+def orders_for(user: AnyUser, campaign: Campaign) -> QuerySet[Order]:
     rows = Order.objects.filter(campaign=campaign).select_related(
         "application__occupation", "application__level", "city"
     )
     return scope_by_city(rows, user)
 
 
-def filtered(rows: QuerySet, *, state: str = "", flagged: bool = False, text: str = "") -> QuerySet:
+def filtered(rows: QuerySet[Order], *, state: str = "", flagged: bool = False, text: str = "") -> QuerySet[Order]:
     if state:
         rows = rows.filter(state=state)
     if flagged:
@@ -27,11 +28,11 @@ def filtered(rows: QuerySet, *, state: str = "", flagged: bool = False, text: st
     return rows.order_by("-flagged", "state", "-created_at")
 
 
-def state_counts(rows: QuerySet) -> dict[str, int]:
+def state_counts(rows: QuerySet[Order]) -> dict[str, int]:
     return dict(rows.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
 
 
-def order_for(user, code: str) -> Order | None:
+def order_for(user: AnyUser, code: str) -> Order | None:
     rows = Order.objects.select_related(
         "application__applicant", "application__occupation", "application__level", "city", "campaign"
     )

@@ -19,11 +19,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.lifecycle import TransitionRefused
 from audit.services import record
+from catalog.models import City
 from payments.models import Order, Payment, Refund
 
 OPEN_PAYMENT_STATES = (Payment.State.CREATED, Payment.State.PENDING)
@@ -32,13 +33,13 @@ PAYABLE_ORDER_STATES = (Order.State.PENDING, Order.State.EXPIRED)
 FINAL_REFUND_STATES = (Refund.State.DONE, Refund.State.FAILED)
 
 
-def _lock[M: Model](row: M) -> M:
+def _lock[M: (Order, Payment, Refund)](row: M) -> M:
     """Lock `row` and bring its state up to date (the caller's copy may be older)."""
     row.state = type(row).objects.select_for_update().values_list("state", flat=True).get(pk=row.pk)
     return row
 
 
-def _move(row: Order | Payment, source: str, target: str) -> bool:
+def _move[M: (Order, Payment)](row: M, source: str, target: str) -> bool:
     """Lock `row` and move it from `source` to `target`; False when it was not in `source`."""
     row = _lock(row)
     if row.state != source:
@@ -74,7 +75,7 @@ def expire_order(order: Order) -> bool:
 
 
 @transaction.atomic
-def cancel_unpaid_order(order: Order, *, actor) -> bool:
+def cancel_unpaid_order(order: Order, *, actor: User | None) -> bool:
     """pending → canceled when its applicant leaves; False when there was nothing unpaid to cancel
     (a paid order stays paid: staff refund it)."""
     if not _move(order, Order.State.PENDING, Order.State.CANCELED):
@@ -103,7 +104,7 @@ def fail_payment_start(payment: Payment, error: str) -> bool:
 
 
 @transaction.atomic
-def show_payment(payment: Payment, *, order: Order, actor, info: dict[str, Any]) -> Payment:
+def show_payment(payment: Payment, *, order: Order, actor: User, info: dict[str, Any]) -> Payment:
     """created → pending with the provider's instructions (QR code, JSAPI parameters). Resuming an
     attempt that is already pending stores the new instructions."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -196,8 +197,8 @@ def move_refund(
     info: dict[str, Any],
     done_at: datetime | None,
     source: str,
-    actor=None,
-    city=None,
+    actor: User | None = None,
+    city: City | None = None,
 ) -> bool:
     """created → pending → done | failed, as the provider (or staff, offline) reports it."""
     refund = _lock(refund)

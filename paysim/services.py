@@ -198,6 +198,7 @@ def transaction_resource(txn: SimTransaction) -> dict:
         "promotion_detail": [],
     }
     if paid:
+        assert txn.success_time is not None  # set when the payment succeeded
         resource.update(
             transaction_id=txn.transaction_id,
             trade_type=txn.trade_type,
@@ -274,7 +275,8 @@ def _check_refund(data: dict) -> None:
     _require(bool(data.get("out_trade_no") or data.get("transaction_id")), "transaction_id 和 out_trade_no 必须二选一")
     _require(OUT_REFUND_NO.match(str(data.get("out_refund_no", ""))) is not None, "out_refund_no 格式不正确")
     amount = data.get("amount")
-    _require(isinstance(amount, dict), "amount 必填")
+    if not isinstance(amount, dict):
+        raise SimError(400, "PARAM_ERROR", "amount 必填")
     for name in ("refund", "total"):
         value = amount.get(name)
         _require(
@@ -533,6 +535,7 @@ def bill_lines(mchid: str, day: date) -> list[BillLine]:
     lines: list[tuple[datetime, BillLine]] = []
     paid = SimTransaction.objects.filter(mchid=mchid, success_time__gte=start, success_time__lt=end)
     for txn in paid:
+        assert txn.success_time is not None  # filtered on it
         at = txn.success_time.astimezone(BEIJING)
         row = BillRow(
             traded_at=at.replace(tzinfo=None),
@@ -547,6 +550,7 @@ def bill_lines(mchid: str, day: date) -> list[BillLine]:
         transaction__mchid=mchid, status=SimRefund.Status.SUCCESS, success_time__gte=start, success_time__lt=end
     )
     for refund in refunds:
+        assert refund.success_time is not None  # filtered on it
         at = refund.success_time.astimezone(BEIJING)
         row = BillRow(
             traded_at=at.replace(tzinfo=None),

@@ -51,7 +51,7 @@ from itertools import batched
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Manager, Model, Q, QuerySet
 from django.utils import translation
 
 from applications.models import Application, ApplicationDocument, DocumentSlot, Status
@@ -83,9 +83,10 @@ def similarity_threshold() -> float:
 
 def flag_application(application: Application) -> list[Flag]:
     """Compute the signals of one application; returns the flags it now has from this run."""
-    application = Application.objects.filter(pk=application.pk).first()
-    if application is None or application.status in NOT_COMPARED:
+    current = Application.objects.filter(pk=application.pk).first()
+    if current is None or current.status in NOT_COMPARED:
         return []
+    application = current
     documents = list(application.documents.all())
     findings = [
         *_duplicate_ids(application),
@@ -109,7 +110,9 @@ class _Finding:
     score: float | None = None
 
 
-def _compared(queryset: QuerySet, application: Application, *, prefix: str = "") -> QuerySet:
+def _compared[M: Model](
+    queryset: QuerySet[M] | Manager[M], application: Application, *, prefix: str = ""
+) -> QuerySet[M]:
     """Rows of compared applications of the same campaign (prefix: the path to the application)."""
     return queryset.filter(**{f"{prefix}campaign_id": application.campaign_id}).exclude(
         **{f"{prefix}status__in": NOT_COMPARED}
@@ -126,7 +129,9 @@ def _label(slot: str) -> str:
         return str(label)
 
 
-def _both_ways(kind: str, first: int, second: int, first_detail: str, second_detail: str, score=None):
+def _both_ways(
+    kind: str, first: int, second: int, first_detail: str, second_detail: str, score: float | None = None
+) -> list[_Finding]:
     return [
         _Finding(kind, first, second, first_detail, score),
         _Finding(kind, second, first, second_detail, score),
@@ -193,7 +198,8 @@ def _similar_texts(application: Application, documents: list[ApplicationDocument
     if not texts:
         return []
     matches = _campaign_signatures(application.campaign_id, threshold).query(texts)
-    other_ids = {match.key for found in matches.values() for match in found}
+    # The index is keyed by document pk (see _CampaignSignatures).
+    other_ids = {match.key for found in matches.values() for match in found if isinstance(match.key, int)}
     others = {
         pk: (other, slot)
         for pk, other, slot in _compared(ApplicationDocument.objects, application, prefix="application__")
@@ -228,12 +234,12 @@ def _has_minhash_field() -> bool:
     return any(field.name == "minhash" for field in ApplicationDocument._meta.concrete_fields)
 
 
-def _stored_signature(raw) -> similarity.Signature | None:
+def _stored_signature(raw: bytes | memoryview | None) -> similarity.Signature | None:
     """The signature in `ApplicationDocument.minhash`, if there is one of the current parameters."""
     if not raw:
         return None
     try:
-        sig = similarity.Signature.from_bytes(raw)
+        sig = similarity.Signature.from_bytes(bytes(raw))
     except ValueError:
         return None
     if sig.k != similarity.DEFAULT_K or sig.size != similarity.SIGNATURE_SIZE:
@@ -331,7 +337,8 @@ class _CampaignSignatures:
             .annotate(has_text=ExpressionWrapper(~Q(text=""), output_field=BooleanField()))
             .values_list("pk", "has_text")
         )
-        with_text, without_text = set(), set()
+        with_text: set[int] = set()
+        without_text: set[int] = set()
         for pk, has_text in rows:
             (with_text if has_text else without_text).add(pk)
         for pk in self.seen - with_text:

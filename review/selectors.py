@@ -6,10 +6,11 @@ from datetime import date
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role
-from accounts.permissions import scope_by_city
+from accounts.models import Role, User
+from accounts.permissions import AnyUser, scope_by_city
 from applications.lifecycle import PAPER_FORM_RECEIVABLE
 from applications.models import Application, Status
+from catalog.models import Campaign
 from review.models import Flag
 
 # "submitted" is the latest submission: a resubmission after a return counts from when it came back.
@@ -41,13 +42,14 @@ class QueueFilter:
 PAPER_FORM_MISSING = Q(status__in=PAPER_FORM_RECEIVABLE, paper_form__isnull=True)
 
 
-def default_status(user) -> str:
+def default_status(user: User) -> str:
     """What a reviewer works on by default: the city its submissions, the association the
     city-approved; a regulator, who supervises, sees every status."""
-    return {Role.CO_ORGANIZER: Status.SUBMITTED, Role.REGULATOR: ""}.get(user.role, Status.CITY_APPROVED)
+    by_role: dict[str, str] = {Role.CO_ORGANIZER: Status.SUBMITTED, Role.REGULATOR: ""}
+    return by_role.get(user.role, Status.CITY_APPROVED)
 
 
-def reviewable(user, campaign=None) -> QuerySet[Application]:
+def reviewable(user: AnyUser, campaign: Campaign | None = None) -> QuerySet[Application]:
     """Every non-draft application (of the campaign, if given) the user may see (city scope)."""
     applications = Application.objects.exclude(status=Status.DRAFT)
     if campaign is not None:
@@ -55,7 +57,7 @@ def reviewable(user, campaign=None) -> QuerySet[Application]:
     return scope_by_city(applications, user)
 
 
-def queue(user, campaign, f: QueueFilter) -> QuerySet[Application]:
+def queue(user: AnyUser, campaign: Campaign, f: QueueFilter) -> QuerySet[Application]:
     rows = reviewable(user, campaign).select_related("occupation", "level", "city", "paper_form")
     rows = rows.annotate(
         flag_count=Count("flags", distinct=True),
@@ -109,11 +111,11 @@ def note_for_applicant(application: Application) -> str:
     return latest.comment.strip() if application.status in current.get(latest.decision, []) else ""
 
 
-def status_counts(user, campaign) -> dict[str, int]:
+def status_counts(user: AnyUser, campaign: Campaign) -> dict[str, int]:
     """How many of each status the user's scope holds (one query)."""
     rows = reviewable(user, campaign).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
 
 
-def paper_forms_missing(user, campaign) -> int:
+def paper_forms_missing(user: AnyUser, campaign: Campaign) -> int:
     return reviewable(user, campaign).filter(PAPER_FORM_MISSING).count()

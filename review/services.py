@@ -4,13 +4,14 @@ extending the review window. Status changes happen in applications.lifecycle."""
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
@@ -18,8 +19,11 @@ from notifications.services import notify
 from review.models import Flag, PaperFormReceipt, item_label
 from skillcert.refusals import TransitionRefused
 
+if TYPE_CHECKING:
+    from catalog.models import Campaign
 
-def tier_of(user) -> str:
+
+def tier_of(user: User) -> str:
     if user.role == Role.CO_ORGANIZER:
         return lifecycle.CITY_TIER
     if user.is_association:
@@ -32,7 +36,9 @@ def _link(application: Application) -> str:
 
 
 @transaction.atomic
-def approve(actor, application: Application, *, comment: str = "", verified_flags: Collection[int] = ()) -> Application:
+def approve(
+    actor: User, application: Application, *, comment: str = "", verified_flags: Collection[int] = ()
+) -> Application:
     """Approve at the actor's tier. An application with risk flags is approved only when
     the reviewer confirms having checked every one of them (`verified_flags`: their ids,
     as shown on the screen); a flag raised since then must be looked at first."""
@@ -53,7 +59,7 @@ def approve(actor, application: Application, *, comment: str = "", verified_flag
 
 @transaction.atomic
 def return_for_changes(
-    actor, application: Application, *, items: list[tuple[str, str, str]], comment: str = ""
+    actor: User, application: Application, *, items: list[tuple[str, str, str]], comment: str = ""
 ) -> Application:
     application = lifecycle.return_for_changes(actor, application, tier=tier_of(actor), items=items, comment=comment)
     notify(
@@ -76,7 +82,7 @@ class BulkResult:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def bulk_approve(actor, application_ids: list[int]) -> BulkResult:
+def bulk_approve(actor: User, application_ids: list[int]) -> BulkResult:
     """Approve each unflagged application on its own; one refusal stops nothing else."""
     result = BulkResult()
     flagged = set(Flag.objects.filter(application_id__in=application_ids).values_list("application_id", flat=True))
@@ -94,7 +100,7 @@ def bulk_approve(actor, application_ids: list[int]) -> BulkResult:
 
 
 @transaction.atomic
-def record_paper_form(actor, application: Application, *, received_on: date) -> PaperFormReceipt:
+def record_paper_form(actor: User, application: Application, *, received_on: date) -> PaperFormReceipt:
     """The co-organizer received the signed original 申报表 (after approval)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not lifecycle.is_responsible_staff(actor, application):
@@ -112,7 +118,7 @@ def record_paper_form(actor, application: Application, *, received_on: date) -> 
 
 
 @transaction.atomic
-def extend_review(actor, campaign, *, until: date):
+def extend_review(actor: User, campaign: "Campaign", *, until: date) -> "Campaign":
     """The association lets reviews and resubmissions go on until `until`."""
     from catalog.models import Campaign
 

@@ -309,7 +309,15 @@ class LSHIndex:
         slot = self._slot_of.get(key)
         if slot is None:
             return None
-        return Signature(self._values[slot], self.k, self._counts[slot])
+        return self._signature_at(slot)
+
+    def _signature_at(self, slot: int) -> Signature:
+        return Signature(self._stored_values(slot), self.k, self._counts[slot])
+
+    def _stored_values(self, slot: int) -> bytes:
+        values = self._values[slot]
+        assert values is not None  # removing an entry empties its slot and forgets its key
+        return values
 
     def _band_hashes(self, values: bytes) -> list[int]:
         step = 4 * self.rows
@@ -383,7 +391,7 @@ class LSHIndex:
 
     def _rebuild(self) -> None:
         """Drop removed entries: renumber the slots and index everything again."""
-        live = [(key, self.get(key)) for key in self._slot_of]
+        live = [(key, self._signature_at(slot)) for key, slot in self._slot_of.items()]
         self._slot_of, self._keys, self._values, self._counts = {}, [], [], []
         self._merged = [array("Q") for _ in range(self.bands)]
         self._fresh = [{} for _ in range(self.bands)]
@@ -422,7 +430,7 @@ class LSHIndex:
         matches = []
         for key in self.candidates(sig):
             slot = self._slot_of[key]
-            score = _agreement(sig.values, self._values[slot]) / self.size
+            score = _agreement(sig.values, self._stored_values(slot)) / self.size
             if score >= threshold:
                 matches.append(Match(key, score))
         matches.sort(key=lambda match: (-match.score, str(match.key)))

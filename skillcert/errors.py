@@ -36,7 +36,7 @@ def _back_url(request: HttpRequest) -> str:
         return ""
 
 
-def _page(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:
+def _page(request: HttpRequest, template: str, status: int, **context: object) -> HttpResponse:
     context = {"back_url": _back_url(request), "login_next": request.get_full_path(), **context}
     return render(request, template, context, status=status)
 

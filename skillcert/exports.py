@@ -14,13 +14,15 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from accounts.permissions import has_capability, require
+from accounts.permissions import AnyUser, has_capability, require
 from audit.services import record
 from skillcert.lib.masking import mask_id_number, mask_phone
 
@@ -43,7 +45,7 @@ def wants_personal_data(request: HttpRequest) -> bool:
     return request.POST.get("personal") == "on"
 
 
-def can_export_personal_data(user) -> bool:
+def can_export_personal_data(user: AnyUser) -> bool:
     return has_capability(user, UNMASK)
 
 
@@ -63,6 +65,7 @@ def workbook_bytes(title: str, columns: Sequence[Column], rows: Iterable[Any], *
     """The sheet and its row count. Strings stay strings: '=…' is text, never a formula."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
     sheet.title = title[:31]
     sheet.append([column.header for column in columns])
     for cell in sheet[1]:
@@ -96,7 +99,7 @@ def export_list(
     title: str,
     columns: Sequence[Column],
     rows: Iterable[Any],
-    obj=None,
+    obj: Model | None = None,
 ) -> HttpResponse:
     """The xlsx download of a filtered list, audited as `exports.<name>`.
 

@@ -9,12 +9,14 @@ on save, so that exact lookups work without decrypting:
     User.objects.filter(id_number_hash=lookup_hash("id_number", raw_value, User))
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Lookup
 
 from skillcert.lib.crypto import FieldCipher
 
@@ -39,29 +41,29 @@ class EncryptedTextField(models.TextField):
     other lookup would silently match nothing. Use the companion hash field.
     """
 
-    def __init__(self, *args, normaliser: Callable[[str], str] = _identity, **kwargs) -> None:
+    def __init__(self, *args: Any, normaliser: Callable[[str], str] = _identity, **kwargs: Any) -> None:
         self.normaliser = normaliser
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         return name, path, args, kwargs  # the normaliser is code, not schema
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
         if value is None or value == "":
             return value
         return cipher().decrypt(value)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         return value
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
         return cipher().encrypt(self.normaliser(value))
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name != "isnull":
             raise FieldError(f"{self.name} is encrypted: filter on its lookup hash field instead of '{lookup_name}'")
         return super().get_lookup(lookup_name)
@@ -70,14 +72,14 @@ class EncryptedTextField(models.TextField):
 class LookupHashField(models.CharField):
     """Keyed hash of another field's normalised plaintext, kept in step on save."""
 
-    def __init__(self, *args, source: str = "", **kwargs) -> None:
+    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
         self.source = source
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("editable", False)
         kwargs.setdefault("null", True)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         for key, default in (("max_length", 64), ("editable", False), ("null", True)):
@@ -85,12 +87,18 @@ class LookupHashField(models.CharField):
                 kwargs.pop(key, None)
         return name, path, args, kwargs
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
         plaintext = getattr(model_instance, self.source)
-        source_field = model_instance._meta.get_field(self.source)
-        value = hash_value(source_field, plaintext)
+        value = hash_value(_encrypted_field(type(model_instance), self.source), plaintext)
         setattr(model_instance, self.attname, value)
         return value
+
+
+def _encrypted_field(model: type[models.Model], field_name: str) -> EncryptedTextField:
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, EncryptedTextField):
+        raise FieldError(f"{model.__name__}.{field_name} is not encrypted: it has no lookup hash")
+    return field
 
 
 def hash_value(field: EncryptedTextField, plaintext: str | None) -> str | None:
@@ -101,13 +109,20 @@ def hash_value(field: EncryptedTextField, plaintext: str | None) -> str | None:
 
 def lookup_hash(model: type[models.Model], field_name: str, plaintext: str) -> str | None:
     """The hash to filter `<field_name>_hash` on for an exact match of `plaintext`."""
-    return hash_value(model._meta.get_field(field_name), plaintext)
+    return hash_value(_encrypted_field(model, field_name), plaintext)
 
 
-class LookupHashesMixin:
+# The mixin goes on models: type-check it as one, without changing its bases at run time.
+if TYPE_CHECKING:
+    _MixinBase = models.Model
+else:
+    _MixinBase = object
+
+
+class LookupHashesMixin(_MixinBase):
     """Fills lookup hashes during full_clean, so constraints on them validate."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         for field in self._meta.concrete_fields:
             if isinstance(field, LookupHashField):

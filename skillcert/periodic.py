@@ -14,7 +14,7 @@ due time, one updates a row and enqueues, the other updates none and skips.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -57,15 +57,17 @@ class PeriodicJob:
         """The due time after the run due at `due_at`, kept on its rhythm, never in the past."""
         at = self.time_of_day()
         if at is None:
-            following = due_at + self.interval()
-            return following if following > now else now + self.interval()
+            interval = self.interval()
+            assert interval is not None  # register() takes exactly one of every= and daily_at=
+            following = due_at + interval
+            return following if following > now else now + interval
         after = max(due_at, now)
         day = timezone.localtime(after).date()
         following = _at(day, at)
         return following if following > after else _at(day + timedelta(days=1), at)
 
 
-def _at(day, at: time) -> datetime:
+def _at(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 

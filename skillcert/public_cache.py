@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -57,7 +57,7 @@ HELD_MAX_BYTES = 512 * 1024  # a bigger answer is read from the shared cache ins
 View = Callable[..., HttpResponseBase]
 
 
-def _cache():
+def _cache() -> BaseCache:
     return caches[CACHE_ALIAS]
 
 
@@ -255,7 +255,7 @@ class PublicReadMiddleware:
         held = _held.get(version, key)
         if held is not None:
             return self._serve(request, held)
-        request._public_key = key  # type: ignore[attr-defined]  the views' shared-cache key
+        request._public_key = key  # type: ignore[attr-defined]  # the views' shared-cache key
         response = self.get_response(request)
         rendered = getattr(response, "public_read", None)
         if rendered is not None and len(rendered.content) <= HELD_MAX_BYTES and _only_csrf_cookie(response):
@@ -312,7 +312,7 @@ def _shared_key(request: HttpRequest, kind: str) -> str:
 
 
 def _marked(response: HttpResponseBase, rendered: Rendered) -> HttpResponseBase:
-    response.public_read = rendered  # type: ignore[attr-defined]  PublicReadMiddleware keeps it
+    response.public_read = rendered  # type: ignore[attr-defined]  # PublicReadMiddleware keeps it
     return response
 
 
@@ -333,7 +333,8 @@ def public_page(view: View) -> View:
                 request._public_read = False  # type: ignore[attr-defined]
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response if response.streaming else _fill_in(request, response)
-            rendered = Rendered(response.content, response["Content-Type"])  # type: ignore[attr-defined]
+            assert isinstance(response, HttpResponse)  # not streaming: the whole body is at hand
+            rendered = Rendered(response.content, response["Content-Type"])
             _cache().set(key, rendered)
         return _marked(_page_answer(request, rendered), rendered)
 

@@ -210,7 +210,7 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
@@ -276,11 +276,12 @@ REVIEW_SIMILARITY_THRESHOLD = env_str("REVIEW_SIMILARITY_THRESHOLD", "0.6")
 
 # --- notifications (docs/operations.md, "Notifications") -------------------------------
 import json  # noqa: E402
+from typing import Any  # noqa: E402
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 
-def _notifications_env_json(name: str, default: str):
+def _notifications_env_json(name: str, default: str) -> Any:
     try:
         return json.loads(env_str(name, default))
     except ValueError:

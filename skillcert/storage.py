@@ -12,7 +12,7 @@ from django.utils.functional import LazyObject
 class _PrivateStorage(LazyObject):
     """Set up on first use, so tests that change MEDIA_ROOT get their own directory."""
 
-    def _setup(self):
+    def _setup(self) -> None:
         self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
 
 

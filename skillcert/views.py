@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,14 +11,14 @@ from catalog import selectors
 from catalog.holidays import missing_years
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer: the process answers and the database is reachable."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
 
 
-def admin_login(request):
+def admin_login(request: HttpRequest) -> HttpResponse:
     """Where the admin sends whoever may not use it: the site's login for strangers,
     a plain "no permission" page for people already logged in without admin rights."""
     if request.user.is_authenticated:
@@ -30,7 +30,7 @@ def admin_login(request):
 
 
 @login_required
-def staff_home(request):
+def staff_home(request: HttpRequest) -> HttpResponse:
     require(request.user, "staff.dashboard")
     campaign = selectors.featured_campaign(timezone.localdate())
     context = {

@@ -7,7 +7,10 @@ about orders. `payments.services` compares those facts with the order and change
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: this module stays free of Django at run time
+    from payments.models import Payment, Refund
 
 
 class ProviderError(Exception):
@@ -112,20 +115,27 @@ class PaymentProvider:
         return ProviderError(f"{self.verbose_name or self.identifier}不支持{what}。")
 
     def start(
-        self, payment, *, channel: str, description: str, expires_at: datetime, client_ip: str = "", openid: str = ""
+        self,
+        payment: "Payment",
+        *,
+        channel: str,
+        description: str,
+        expires_at: datetime,
+        client_ip: str = "",
+        openid: str = "",
     ) -> Instructions:
         raise self._unsupported("在线支付")
 
-    def query(self, payment) -> ProviderTransaction:
+    def query(self, payment: "Payment") -> ProviderTransaction:
         raise self._unsupported("查询支付状态")
 
-    def close(self, payment) -> None:
+    def close(self, payment: "Payment") -> None:
         raise self._unsupported("关闭支付")
 
-    def refund(self, refund, *, total: Decimal) -> ProviderRefund:
+    def refund(self, refund: "Refund", *, total: Decimal) -> ProviderRefund:
         raise self._unsupported("在线退款")
 
-    def query_refund(self, refund) -> ProviderRefund:
+    def query_refund(self, refund: "Refund") -> ProviderRefund:
         raise self._unsupported("查询退款")
 
     def parse_notification(self, headers: dict[str, str], body: bytes) -> ProviderNotice:

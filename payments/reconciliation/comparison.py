@@ -207,9 +207,11 @@ def compare(
 
 def _payment(kind: str, explanation: str, ours: PaymentRecord | None, row: BillRow | None) -> Difference:
     """A payment difference, with our and the bill's amount and state where each exists."""
+    either = ours if ours is not None else row
+    assert either is not None  # a difference has our record, the bill's line, or both
     return Difference(
         kind,
-        ours.out_trade_no if ours is not None else row.out_trade_no,
+        either.out_trade_no,
         explanation,
         ours_amount=ours.amount if ours is not None else None,
         bill_amount=row.amount if row is not None else None,
@@ -221,6 +223,7 @@ def _payment(kind: str, explanation: str, ours: PaymentRecord | None, row: BillR
 def _refund(kind: str, explanation: str, ours: RefundRecord | None, row: BillRow | None) -> Difference:
     """A refund difference, with our and the bill's amount and state where each exists."""
     either = ours if ours is not None else row
+    assert either is not None  # a difference has our record, the bill's line, or both
     return Difference(
         kind,
         either.out_trade_no,
@@ -240,9 +243,11 @@ def _index_bill(bill: Iterable[BillRow]) -> tuple[dict[str, BillRow], dict[tuple
     duplicates: list[Difference] = []
     for row in bill:
         refund = is_refund_row(row)
-        index, key = (refunds, (row.out_trade_no, row.out_refund_no)) if refund else (payments, row.out_trade_no)
-        if key not in index:
-            index[key] = row
+        if refund and (row.out_trade_no, row.out_refund_no) not in refunds:
+            refunds[row.out_trade_no, row.out_refund_no] = row
+            continue
+        if not refund and row.out_trade_no not in payments:
+            payments[row.out_trade_no] = row
             continue
         explanation = (
             f"渠道账单中{'退款单' if refund else '订单'}重复出现（渠道单号 "

@@ -5,14 +5,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from audit.services import record
 from payments.models import Payment, ReconciliationReport, Refund
 from payments.providers import get_provider
@@ -77,7 +79,7 @@ def provider_name(provider_id: str) -> str:
         return provider_id
 
 
-def _payment_record(payment) -> PaymentRecord:
+def _payment_record(payment: Payment) -> PaymentRecord:
     order = payment.order
     return PaymentRecord(
         out_trade_no=payment.out_trade_no,
@@ -94,7 +96,7 @@ def _payment_record(payment) -> PaymentRecord:
     )
 
 
-def _refund_record(refund) -> RefundRecord:
+def _refund_record(refund: Refund) -> RefundRecord:
     order = refund.payment.order
     return RefundRecord(
         out_refund_no=refund.out_refund_no,
@@ -184,8 +186,8 @@ def build_report(provider_id: str, day: date, *, now: datetime | None = None) ->
 # --- Keeping reports -------------------------------------------------------------------------
 
 
-def _summary(row) -> dict:
-    def text(value):
+def _summary(row: ReconciliationReport) -> dict[str, object]:
+    def text(value: object) -> str | None:
         return None if value is None else str(value)
 
     return {
@@ -200,7 +202,7 @@ def _summary(row) -> dict:
     }
 
 
-def save_report(report: Report, *, actor=None):
+def save_report(report: Report, *, actor: User | None = None) -> ReconciliationReport:
     """Keep `report` as the one ReconciliationReport of its provider and day (replacing an
     older one and its file), with an audit event."""
     content = report_xlsx(report)
@@ -238,7 +240,7 @@ def save_report(report: Report, *, actor=None):
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.file.save(xlsx_filename(report.provider, report.day), ContentFile(content), save=False)
-                new_name = row.file.name
+                new_name = row.file.name or ""
                 row.save()
                 record(
                     "payments.reconciliation.regenerated" if before else "payments.reconciliation.generated",
@@ -248,7 +250,7 @@ def save_report(report: Report, *, actor=None):
                     after={"provider": report.provider, "day": report.day.isoformat(), **_summary(row)},
                 )
                 if old_name and old_name != new_name:
-                    transaction.on_commit(lambda name=old_name: private_storage.delete(name), robust=True)
+                    transaction.on_commit(partial(private_storage.delete, old_name), robust=True)
             return row
         except IntegrityError:
             # Two runs created the same day at once: the other one won; replace its report.
@@ -263,13 +265,15 @@ def save_report(report: Report, *, actor=None):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def generate_daily_reports(day: date, actor=None, *, providers: Sequence[str] | None = None) -> list:
+def generate_daily_reports(
+    day: date, actor: User | None = None, *, providers: Sequence[str] | None = None
+) -> list[ReconciliationReport]:
     """Build and keep the report of `day` for every configured provider (or the given ones)."""
     now = timezone.now()
     return [save_report(build_report(pid, day, now=now), actor=actor) for pid in providers or provider_ids()]
 
 
-def reports(*, provider: str = "", with_differences: bool = False):
+def reports(*, provider: str = "", with_differences: bool = False) -> QuerySet[ReconciliationReport]:
     """Kept reports, newest day first, for the overview."""
     rows = ReconciliationReport.objects.select_related("generated_by").order_by("-day", "provider")
     if provider:

@@ -1,13 +1,14 @@
 """The workbook of a reconciliation report (xlsx): 汇总, 订单与支付, 退款, 渠道账单, 差异."""
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from payments.reconciliation.comparison import BILL_TIMEZONE, Difference, _aware, _label
 
@@ -29,9 +30,12 @@ def _local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=None)
 
 
-def _sheet(workbook, title: str, columns: Sequence[tuple[str, int, str | None]], rows: Iterable[Sequence]):
+Columns = Sequence[tuple[str, int, str | None]]
+
+
+def _sheet(workbook: Workbook, title: str, columns: Columns, rows: Iterable[Sequence[Any]]) -> Worksheet:
     """A sheet with a bold frozen header row; columns are (header, width, number format)."""
-    sheet = workbook.create_sheet(title)
+    sheet: Worksheet = workbook.create_sheet(title)
     sheet.append([header for header, _, _ in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -45,7 +49,7 @@ def _sheet(workbook, title: str, columns: Sequence[tuple[str, int, str | None]],
     return sheet
 
 
-def _format_row(sheet, row: int, columns) -> None:
+def _format_row(sheet: Worksheet, row: int, columns: Columns) -> None:
     for index, (_, _, number_format) in enumerate(columns, start=1):
         cell = sheet.cell(row=row, column=index)
         if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -54,8 +58,8 @@ def _format_row(sheet, row: int, columns) -> None:
             cell.number_format = number_format
 
 
-def _results_by(differences: Iterable[Difference], key) -> dict:
-    results: dict = {}
+def _results_by[K](differences: Iterable[Difference], key: Callable[[Difference], K]) -> dict[K, list[str]]:
+    results: dict[K, list[str]] = {}
     for difference in differences:
         results.setdefault(key(difference), []).append(difference.label)
     return results
@@ -78,7 +82,7 @@ def report_xlsx(report: "Report") -> bytes:
 # --- 汇总 -----------------------------------------------------------------------------------
 
 
-def _bold_row(sheet, values: Sequence) -> None:
+def _bold_row(sheet: Worksheet, values: Sequence[Any]) -> None:
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -92,9 +96,10 @@ def _bill_status(report: "Report") -> str:
     return f"已获取，共 {len(report.bill)} 行"
 
 
-def _summary_sheet(workbook, report: "Report") -> None:
+def _summary_sheet(workbook: Workbook, report: "Report") -> None:
     """Which day and provider, our totals against the bill's, and the differences by kind."""
     summary = workbook.active
+    assert isinstance(summary, Worksheet)  # a new workbook starts with one worksheet
     summary.title = "汇总"
     info = [
         ("支付方式", f"{report.provider_name}（{report.provider}）"),
@@ -122,11 +127,11 @@ def _summary_sheet(workbook, report: "Report") -> None:
         summary.column_dimensions[column].width = width
 
 
-def _summary_totals(summary, report: "Report") -> None:
+def _summary_totals(summary: Worksheet, report: "Report") -> None:
     _bold_row(summary, ["项目", "我方", "渠道账单", "差额（渠道−我方）"])
     ours, bill = report.ours, report.bill_totals
 
-    def line(label, ours_value, bill_value, number_format):
+    def line(label: str, ours_value: Any, bill_value: Any, number_format: str) -> None:
         gap = None if bill_value is None or ours_value is None else bill_value - ours_value
         summary.append([label, ours_value, bill_value, gap])
         for column in (2, 3, 4):
@@ -166,7 +171,7 @@ PAYMENT_COLUMNS = [
 ]
 
 
-def _payments_sheet(workbook, report: "Report") -> None:
+def _payments_sheet(workbook: Workbook, report: "Report") -> None:
     by_payment = _results_by(
         (d for d in report.differences if not d.kind.startswith("refund_")), lambda d: d.out_trade_no
     )
@@ -204,7 +209,7 @@ REFUND_COLUMNS = [
 ]
 
 
-def _refunds_sheet(workbook, report: "Report") -> None:
+def _refunds_sheet(workbook: Workbook, report: "Report") -> None:
     by_refund = _results_by(
         (d for d in report.differences if d.kind.startswith("refund_")), lambda d: (d.out_trade_no, d.out_refund_no)
     )
@@ -243,7 +248,7 @@ BILL_COLUMNS = [
 ]
 
 
-def _bill_sheet(workbook, report: "Report") -> None:
+def _bill_sheet(workbook: Workbook, report: "Report") -> None:
     rows = (
         (
             _local(row.traded_at),
@@ -274,7 +279,7 @@ DIFFERENCE_COLUMNS = [
 ]
 
 
-def _differences_sheet(workbook, report: "Report") -> None:
+def _differences_sheet(workbook: Workbook, report: "Report") -> None:
     rows = (
         (
             d.label,

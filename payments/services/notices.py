@@ -9,6 +9,7 @@ from payments.models import Payment, ProviderNotification, Refund
 from payments.providers import get_provider
 from payments.providers.base import (
     NotificationRejected,
+    ProviderNotice,
     ProviderRefund,
     ProviderTransaction,
 )
@@ -21,7 +22,9 @@ logger = logging.getLogger(__name__)
 # --- Notifications -----------------------------------------------------------------------------
 
 
-def _log_notification(provider_id: str, outcome: str, reason: str = "", *, notice=None, out_trade_no: str = "") -> None:
+def _log_notification(
+    provider_id: str, outcome: str, reason: str = "", *, notice: ProviderNotice | None = None, out_trade_no: str = ""
+) -> None:
     ProviderNotification.objects.create(
         provider=provider_id,
         notification_id=getattr(notice, "notification_id", "")[:64],

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import require
 from audit.services import record
 from payments import actions, states
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def record_offline_payment(
-    actor, order: Order, *, channel: str, receipt_number: str, amount: str, paid_on: date, note: str = ""
+    actor: User, order: Order, *, channel: str, receipt_number: str, amount: str, paid_on: date, note: str = ""
 ) -> Payment:
     """Association staff record a bank transfer or cash payment with its receipt number."""
     require(actor, "payments.manage")

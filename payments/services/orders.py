@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications.models import Application, Status
 from audit.services import record
 from catalog.fees import fee_for
+from catalog.models import Campaign
 from payments.models import Order
 from payments.services.common import chinese_date
 from skillcert.refusals import TransitionRefused
@@ -23,12 +25,12 @@ logger = logging.getLogger(__name__)
 # --- Orders ----------------------------------------------------------------------------------
 
 
-def order_deadline(campaign) -> datetime:
+def order_deadline(campaign: Campaign) -> datetime:
     """The first instant after the payment window (windows are whole days in Asia/Shanghai)."""
     return timezone.make_aware(datetime.combine(campaign.payment_closes + timedelta(days=1), time.min))
 
 
-def require_payment_open(campaign, today: date | None = None) -> None:
+def require_payment_open(campaign: Campaign, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if today < campaign.payment_opens:
         opens = chinese_date(campaign.payment_opens)
@@ -49,12 +51,13 @@ def _new_order_code() -> str:
 
 def _description(application: Application) -> str:
     # WeChat shows this to the payer; it must fit in 127 bytes.
+    assert application.occupation is not None and application.level is not None  # approved: both chosen
     text = f"职业技能等级认定费-{application.occupation.name}{application.level.name}"
     return text.encode()[:120].decode(errors="ignore")
 
 
 @transaction.atomic
-def ensure_order(application: Application, *, actor=None) -> Order:
+def ensure_order(application: Application, *, actor: User | None = None) -> Order:
     """The order of an approved application, created inside the payment window with today's fee."""
     application = (
         Application.objects.select_for_update(of=("self",))
@@ -72,6 +75,7 @@ def ensure_order(application: Application, *, actor=None) -> Order:
     amount = fee_of(application)
     if amount is None:
         raise TransitionRefused(_("该等级的收费标准尚未公布，请稍后再试或联系就促会。"))
+    assert application.city is not None  # an approved application names its city
     order = Order.objects.create(
         code=_new_order_code(),
         application=application,
@@ -87,7 +91,7 @@ def ensure_order(application: Application, *, actor=None) -> Order:
     return order
 
 
-def open_order(actor, application: Application) -> Order:
+def open_order(actor: User, application: Application) -> Order:
     """The applicant opens (or finds) the order of their own approved application."""
     if application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")

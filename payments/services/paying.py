@@ -2,8 +2,8 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import partial
+from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
@@ -21,11 +22,13 @@ from payments.money import to_fen
 from payments.providers import get_provider
 from payments.providers.base import (
     Instructions,
+    PaymentProvider,
     ProviderError,
     ProviderTransaction,
 )
 from payments.services.common import ATTEMPT_LIFETIME, OPEN_PAYMENT_STATES, REUSE_ATTEMPT_FOR
 from payments.services.orders import require_payment_open
+from skillcert.jobs import enqueue_on_commit
 from skillcert.refusals import TransitionRefused
 
 logger = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ def _instructions_of(payment: Payment) -> Instructions:
     )
 
 
-def start_payment(actor, order: Order, *, channel: str, client_ip: str = "", openid: str = "") -> Started:
+def start_payment(actor: User, order: Order, *, channel: str, client_ip: str = "", openid: str = "") -> Started:
     """Start (or resume) paying `order` with WeChat Pay: Native QR code or JSAPI inside WeChat."""
     provider = get_provider("wechat")
     if channel not in provider.channels:
@@ -139,7 +142,7 @@ def start_payment(actor, order: Order, *, channel: str, client_ip: str = "", ope
 # --- Confirming: from a notification, a query or staff ----------------------------------------
 
 
-def _money_problems(payment: Payment, txn: ProviderTransaction, provider) -> list[str]:
+def _money_problems(payment: Payment, txn: ProviderTransaction, provider: PaymentProvider) -> list[str]:
     problems = []
     if txn.amount_fen != to_fen(payment.amount):
         problems.append(f"金额不符：应为 {to_fen(payment.amount)} 分，渠道报告 {txn.amount_fen} 分")
@@ -156,6 +159,15 @@ def flag(order: Order, reason: str) -> None:
     order.flagged = True
     order.flag_reason = reason[:300]
     order.save(update_fields=["flagged", "flag_reason"])
+
+
+class Confirmation(TypedDict):
+    """What `states.confirm_payment` records of a transaction the provider reports as paid."""
+
+    reference: str
+    confirmed_at: datetime
+    info: dict[str, Any]
+    source: str
 
 
 def lock_pair(payment: Payment) -> tuple[Order, Payment]:
@@ -193,7 +205,7 @@ def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str
         )
         logger.error("payment %s not confirmed: %s", payment.out_trade_no, reason)
         return "mismatch"
-    facts = {
+    facts: Confirmation = {
         "reference": txn.transaction_id,
         "confirmed_at": txn.success_time or timezone.now(),
         "info": {"payer_total_fen": txn.payer_total_fen, "source": source},
@@ -206,8 +218,9 @@ def apply_transaction(payment: Payment, txn: ProviderTransaction, *, source: str
     return "applied"
 
 
-def mark_order_paid(order: Order, payment: Payment, *, actor) -> None:
+def mark_order_paid(order: Order, payment: Payment, *, actor: User | None) -> None:
     """The order of a confirmed payment is paid, and so is its application; the applicant is told."""
+    assert payment.confirmed_at is not None  # a confirmed payment has its time
     states.pay_order(order, paid_at=payment.confirmed_at)
     application = lifecycle.mark_paid(order.application, order_code=order.code, actor=actor)
     notify(
@@ -223,7 +236,7 @@ def mark_order_paid(order: Order, payment: Payment, *, actor) -> None:
     )
 
 
-def _refund_second_payment(order: Order, payment: Payment, facts: dict) -> str:
+def _refund_second_payment(order: Order, payment: Payment, facts: Confirmation) -> str:
     """Money arrived for an order that is already paid (or no longer payable): give it back."""
     payment.is_duplicate = order.state == Order.State.PAID
     why = (
@@ -240,7 +253,7 @@ def _refund_second_payment(order: Order, payment: Payment, facts: dict) -> str:
         note=why,
     )
     states.confirm_payment(payment, order=order, duplicate_refund=refund, **facts)
-    transaction.on_commit(partial(tasks.submit_refund.enqueue, refund.pk), robust=True)
+    enqueue_on_commit(tasks.submit_refund, refund.pk)
     return "second_payment"
 
 
@@ -253,7 +266,7 @@ def sync_payment(payment: Payment) -> str:
     return apply_transaction(payment, txn, source="query")
 
 
-def refresh_order(actor, order: Order) -> Order:
+def refresh_order(actor: User, order: Order) -> Order:
     """The applicant says "I paid": query every open attempt now instead of waiting."""
     if order.application.applicant_id != actor.pk:
         raise PermissionDenied("not the applicant")

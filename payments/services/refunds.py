@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import require
 from applications.models import Status
 from audit.services import record
@@ -29,7 +30,10 @@ logger = logging.getLogger(__name__)
 # --- Refunds ---------------------------------------------------------------------------------
 
 
-REASON_NEEDS_STATUS = {Refund.Reason.WITHDRAWAL: Status.WITHDRAWN, Refund.Reason.DISQUALIFIED: Status.DISQUALIFIED}
+REASON_NEEDS_STATUS: dict[str, Status] = {
+    Refund.Reason.WITHDRAWAL: Status.WITHDRAWN,
+    Refund.Reason.DISQUALIFIED: Status.DISQUALIFIED,
+}
 
 
 def refundable(payment: Payment) -> Decimal:
@@ -38,7 +42,9 @@ def refundable(payment: Payment) -> Decimal:
     return payment.amount - (taken or Decimal("0"))
 
 
-def request_refund(actor, payment: Payment, *, amount: str, reason: str, note: str = "", reference: str = "") -> Refund:
+def request_refund(
+    actor: User, payment: Payment, *, amount: str, reason: str, note: str = "", reference: str = ""
+) -> Refund:
     """A full or partial refund of one confirmed payment, through the provider that took it.
 
     Offline refunds are paid out by the association and recorded with their voucher number.
@@ -116,7 +122,7 @@ REFUND_STATES = {
 
 
 @transaction.atomic
-def apply_refund_result(refund: Refund, result: ProviderRefund, *, source: str, actor=None) -> str:
+def apply_refund_result(refund: Refund, result: ProviderRefund, *, source: str, actor: User | None = None) -> str:
     order, payment = lock_pair(refund.payment)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     new_state = REFUND_STATES.get(result.state, Refund.State.PENDING)

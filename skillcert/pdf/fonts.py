@@ -77,7 +77,9 @@ def text_width(text: str, size: float) -> float:
 def missing_glyphs(texts: Iterable[str]) -> set[str]:
     """Characters of `texts` the font has no glyph for (they would print as empty boxes)."""
     register_font()
-    face = pdfmetrics.getFont(FONT_NAME).face
+    font = pdfmetrics.getFont(FONT_NAME)
+    assert isinstance(font, TTFont)  # register_font() registered a TrueType font under this name
+    face = font.face
     return {char for text in texts for char in text if char > " " and ord(char) not in face.charToGlyph}
 
 

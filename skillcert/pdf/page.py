@@ -74,7 +74,12 @@ def new_canvas(buffer: io.BytesIO, *, title: str, subject: str = "", size: float
     """A deterministic A4 canvas with the CJK font registered and set, and the document's metadata."""
     register_font()
     canvas = Canvas(
-        buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=FONT_NAME, initialFontSize=size
+        buffer,
+        pagesize=A4,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=FONT_NAME,  # type: ignore[arg-type]  # the stub types the font name as a number
+        initialFontSize=size,
     )
     canvas.setTitle(title)
     canvas.setAuthor("skillcert")

@@ -8,6 +8,7 @@ message to show next to the field.
 import hashlib
 import math
 from dataclasses import dataclass
+from typing import Any
 
 MB = 1024 * 1024
 DOCUMENT_MAX_BYTES = 10 * MB  # a PDF or a scan: what a phone or a scanner writes
@@ -139,7 +140,7 @@ def check_size(data: bytes, limit: int, what: str) -> None:
         raise UploadRejected(f"{what}不能超过 {limit // MB} MB，当前约 {_format_mb(len(data), limit)} MB。")
 
 
-def checked_upload(data: bytes, kind: str, **facts) -> CheckedUpload:
+def checked_upload(data: bytes, kind: str, **facts: Any) -> CheckedUpload:
     info = KINDS[kind]
     return CheckedUpload(
         kind=kind,

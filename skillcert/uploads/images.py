@@ -14,6 +14,7 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageCms
 
@@ -176,7 +177,7 @@ def encode_jpeg(image: Image.Image, limit: int) -> bytes:
             image = image.resize(smaller, Image.Resampling.LANCZOS)
 
 
-def stored_file(data: bytes, kind: str, **facts) -> StoredFile:
+def stored_file(data: bytes, kind: str, **facts: Any) -> StoredFile:
     info = KINDS[kind]
     return StoredFile(data, info.extension, info.content_type, hashlib.sha256(data).hexdigest(), **facts)
 

@@ -22,8 +22,9 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from pypdf import PdfReader, apply_configuration
+from pypdf import PageObject, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
@@ -56,7 +57,8 @@ SCANNED_PAGE_MAX_CHARACTERS = 30  # a page with an image and fewer 字 than this
 # ---------------------------------------------------------------------------
 # PDFs
 
-PDF_LIMITS = {
+# Keyword arguments of `apply_configuration`: byte limits, and embedded media left unparsed.
+PDF_LIMITS: dict[str, Any] = {
     "maximum_declared_stream_length": PDF_STREAM_MAX_BYTES,
     "array_based_stream_maximum_output_length": PDF_STREAM_MAX_BYTES,
     "zlib_maximum_output_length": PDF_STREAM_MAX_BYTES,
@@ -116,7 +118,7 @@ _SUBTYPES = {
 _CONTAINERS = (DictionaryObject, ArrayObject, IndirectObject)
 
 
-def _resolve(value):
+def _resolve(value: object) -> object:
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
@@ -217,8 +219,8 @@ class _OutOfTime(BaseException):
     """
 
 
-def _extract_text(page: DictionaryObject, deadline: float) -> str:
-    def guard(_operator, _operands, _cm, _tm) -> None:
+def _extract_text(page: PageObject, deadline: float) -> str:
+    def guard(_operator: object, _operands: object, _cm: object, _tm: object) -> None:
         if _clock() > deadline:
             raise _OutOfTime
 
@@ -247,6 +249,7 @@ def _read_pages(reader: PdfReader, facts: PdfFacts, *, read_text: bool) -> None:
             if is_image:
                 has_image = True
                 continue
+            assert stream is not None  # only images come without a stream
             data = stream.get_data()  # decoded once: pypdf caches it on the stream
             page_bytes += len(data)
             if not has_image and INLINE_IMAGE.search(data):
@@ -383,6 +386,7 @@ def extract_text(data: bytes, *, max_characters: int = PDF_TEXT_MAX_CHARACTERS) 
                 for stream, is_image in page_streams(page):
                     if is_image:
                         continue
+                    assert stream is not None  # only images come without a stream
                     content = stream.get_data()  # decoded once: pypdf caches it on the stream
                     page_bytes += len(content)
                     if id(stream) not in decoded:
