@@ -10,8 +10,8 @@ from django.db import transaction
 
 from audit.services import record
 from catalog.catalog_io import CatalogReport
-from catalog.regions import GBT2260
 from catalog.models import Campaign, CampaignOccupation, City, ExamSession, Level, Occupation, Organisation
+from catalog.regions import GBT2260
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOG_2023 = DATA_DIR / "catalog-2023.csv"

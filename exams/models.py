@@ -105,9 +105,7 @@ class ExamStaff(LookupHashesMixin, models.Model):
         "catalog.Campaign", models.CASCADE, related_name="exam_staff", verbose_name=_("认定批次")
     )
     city = models.ForeignKey("catalog.City", models.PROTECT, related_name="exam_staff", verbose_name=_("盟市"))
-    site = models.ForeignKey(
-        Site, models.SET_NULL, null=True, blank=True, related_name="staff", verbose_name=_("考点")
-    )
+    site = models.ForeignKey(Site, models.SET_NULL, null=True, blank=True, related_name="staff", verbose_name=_("考点"))
     name = models.CharField(_("姓名"), max_length=50)
     work_unit = models.CharField(_("工作单位"), max_length=100)
     duty = models.CharField(_("职责"), max_length=20, choices=Duty.choices, default=Duty.INVIGILATOR)
@@ -295,9 +293,7 @@ class CheckIn(models.Model):
     application = models.ForeignKey(
         "applications.Application", models.CASCADE, related_name="check_ins", verbose_name=_("申报")
     )
-    session = models.ForeignKey(
-        "catalog.ExamSession", models.CASCADE, related_name="check_ins", verbose_name=_("场次")
-    )
+    session = models.ForeignKey("catalog.ExamSession", models.CASCADE, related_name="check_ins", verbose_name=_("场次"))
     room = models.ForeignKey(Room, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("考场"))
     outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
     note = models.CharField(_("说明"), max_length=500, blank=True)
