@@ -82,6 +82,7 @@ def arrangement_of(campaign, city) -> Arrangement:
 
 def sites_of(campaign, city) -> QuerySet[Site]:
     rooms = Room.objects.annotate(seated=Count("seats__application", distinct=True)).order_by("position", "number")
+    # (the seat count is distinct per candidate, whatever the number of sessions)
     from django.db.models import Prefetch
 
     return Site.objects.filter(campaign=campaign, city=city).prefetch_related(Prefetch("rooms", queryset=rooms))
@@ -106,7 +107,7 @@ def counts(campaign, city) -> Counts:
     seated = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
     return Counts(
         paid=candidates.count(),
-        seated=seated.values("application").distinct().count(),
+        seated=seated.order_by().values("application").distinct().count(),
         capacity=sum(room.capacity for room in rooms),
         rooms=Room.objects.filter(site__campaign=campaign, site__city=city).count(),
         sites=Site.objects.filter(campaign=campaign, city=city).count(),
@@ -248,13 +249,14 @@ class CityProgress:
 
 def progress(campaign) -> list[CityProgress]:
     """Per city: sites, rooms, seated/paid and whether the tickets are out (a fixed number of queries)."""
-    sites = Counter(dict(Site.objects.filter(campaign=campaign).values_list("city").annotate(n=Count("pk"))))
+    sites = Counter(dict(Site.objects.filter(campaign=campaign).order_by().values_list("city").annotate(n=Count("pk"))))
     rooms = Counter(
-        dict(Room.objects.filter(site__campaign=campaign).values_list("site__city").annotate(n=Count("pk")))
+        dict(Room.objects.filter(site__campaign=campaign).order_by().values_list("site__city").annotate(n=Count("pk")))
     )
     paid = Counter(
         dict(
             Application.objects.filter(campaign=campaign, status__in=SEATABLE)
+            .order_by()
             .values_list("city")
             .annotate(n=Count("pk"))
         )
@@ -262,6 +264,7 @@ def progress(campaign) -> list[CityProgress]:
     seated = Counter(
         dict(
             SeatAssignment.objects.filter(room__site__campaign=campaign)
+            .order_by()
             .values_list("room__site__city")
             .annotate(n=Count("application", distinct=True))
         )

@@ -34,7 +34,9 @@ def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Tic
     """Tickets with the next serials for those without one, then paid → scheduled, then the message."""
     if not city.gbt2260:
         raise TransitionRefused(_("%(city)s 尚未设置行政区划代码，不能生成准考证号。") % {"city": city.name})
-    has_ticket = set(Ticket.objects.filter(application__in=application_ids).values_list("application_id", flat=True))
+    has_ticket = set(
+        Ticket.objects.filter(application__in=application_ids).order_by().values_list("application_id", flat=True)
+    )
     serial = _lock_serial(campaign, city)
     now = timezone.now()
     tickets = []

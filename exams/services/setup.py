@@ -52,7 +52,7 @@ def save_room(actor, room: Room) -> Room:
     room.full_clean()
     if room.pk is not None:
         off = {tuple(seat) for seat in room.unusable}
-        for row, column in SeatAssignment.objects.filter(room=room).values_list("row", "column").distinct():
+        for row, column in SeatAssignment.objects.filter(room=room).order_by().values_list("row", "column").distinct():
             if row > room.rows or column > room.columns or (row, column) in off:
                 raise TransitionRefused(
                     _("%(row)02d排%(column)02d号已有考生，不能设为不可用或删去；请先调整该考生的座位。")
