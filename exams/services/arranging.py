@@ -71,7 +71,7 @@ def inputs_for(campaign, city, *, statuses=(Status.PAID,), lock: bool = False) -
     """The city's candidates (paid, by default) and rooms. `lock` locks the applications (by pk)."""
     applications = Application.objects.filter(campaign=campaign, city=city, status__in=statuses).order_by("pk")
     if lock:
-        applications = applications.select_for_update()
+        applications = applications.select_for_update(of=("self",))
     rows = list(applications.values_list("pk", "occupation_id", "occupation__code", "level_id", "employer"))
     accessible = set(
         SeatingNeed.objects.filter(application__in=[r[0] for r in rows], accessible=True).values_list(

@@ -50,14 +50,21 @@ def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Tic
     serial.save(update_fields=["last"])
     applications = Application.objects.select_related("campaign", "occupation", "level", "applicant")
     by_pk = applications.in_bulk([t.application_id for t in tickets])
+    seats = _seats_of([t.application_id for t in tickets])
     for ticket in tickets:
         application = lifecycle.schedule(actor, by_pk[ticket.application_id], ticket_number=ticket.number)
-        _tell(application, ticket, "exams.ticket_published")
+        _tell(application, ticket, "exams.ticket_published", seats[ticket.application_id])
     return tickets
 
 
-def _tell(application: Application, ticket: Ticket, kind: str) -> None:
-    seat = SeatAssignment.objects.filter(application=application).select_related("room__site").first()
+def _seats_of(application_ids: list[int]) -> dict[int, SeatAssignment]:
+    """One seat per application (the same in every session), with its room and site, in one query."""
+    rows = SeatAssignment.objects.filter(application__in=application_ids).select_related("room__site")
+    return {seat.application_id: seat for seat in rows}
+
+
+def _tell(application: Application, ticket: Ticket, kind: str, seat: SeatAssignment | None = None) -> None:
+    seat = seat or SeatAssignment.objects.filter(application=application).select_related("room__site").first()
     if seat is None:
         return
     opens = application.campaign.tickets_open
