@@ -11,7 +11,7 @@ from applications.models import Application, Status
 from audit.services import record
 from exams import numbering, states
 from exams.models import SeatAssignment, Ticket, TicketSerial
-from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows
+from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows, write_seats
 from exams.services.common import require_arranger, require_version
 from notifications.services import notify
 from skillcert.refusals import TransitionRefused
@@ -136,7 +136,7 @@ def seat_latecomers(actor, campaign, city) -> int:
     if len(free) < len(waiting):
         raise TransitionRefused(_("空余座位不足：还需 %(n)d 个座位，请增加考场。") % {"n": len(waiting) - len(free)})
     placements = [seating.Placement(c.key, *seat) for c, seat in zip(waiting, free, strict=False)]
-    SeatAssignment.objects.bulk_create(seat_rows(placements, inputs.sessions_of))
+    write_seats(seat_rows(placements, inputs.sessions_of))
     tickets = _give_tickets(actor, campaign, city, [p.candidate for p in placements])
     arrangement.version += 1
     arrangement.save(update_fields=["version"])
