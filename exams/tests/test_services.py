@@ -282,8 +282,15 @@ def test_a_move_beside_a_colleague_needs_confirmation(people, open_campaign, hoh
     _seat(people, open_campaign, hohhot)
     room = Room.objects.get(number="02")
     taken = {(r, c) for r, c in SeatAssignment.objects.filter(room=room).values_list("row", "column")}
-    free = next((r, c) for r in range(1, 5) for c in range(1, 5) if (r, c) not in taken and (r, c + 1) in taken)
-    neighbour = SeatAssignment.objects.filter(room=room, row=free[0], column=free[1] + 1).first().application
+    around = [(0, 1), (0, -1), (1, 0), (-1, 0)]
+    free, (dr, dc) = next(
+        ((r, c), d)
+        for r in range(1, 5)
+        for c in range(1, 6)
+        for d in around
+        if (r, c) not in taken and (r + d[0], c + d[1]) in taken
+    )
+    neighbour = SeatAssignment.objects.filter(room=room, row=free[0] + dr, column=free[1] + dc).first().application
     mover = next(c for c in candidates if c.pk != neighbour.pk)
     Application.objects.filter(pk=mover.pk).update(employer=neighbour.employer)
     with pytest.raises(TransitionRefused, match="仍然调整"):
@@ -291,7 +298,14 @@ def test_a_move_beside_a_colleague_needs_confirmation(people, open_campaign, hoh
             people["hohhot_co"], open_campaign, hohhot, mover, room=room, row=free[0], column=free[1], version=1
         )
     flags = arranging.move_seat(
-        people["hohhot_co"], open_campaign, hohhot, mover, room=room, row=free[0], column=free[1], version=1,
+        people["hohhot_co"],
+        open_campaign,
+        hohhot,
+        mover,
+        room=room,
+        row=free[0],
+        column=free[1],
+        version=1,
         confirm=True,
     )
     assert flags and AuditEvent.objects.get(action="exams.seat.moved").after["flags"] == flags
