@@ -16,5 +16,7 @@ def roles(request):
             "review": has_capability(user, "review.view"),
             "payments": has_capability(user, "payments.view"),
             "payments_manage": has_capability(user, "payments.manage"),
+            "exams": has_capability(user, "exams.view"),
+            "exams_arrange": has_capability(user, "exams.arrange"),
         }
     }

@@ -20,12 +20,15 @@ class Role(models.TextChoices):
     REGULATOR = "regulator", _("人社监管部门")
     EXPERT = "expert", _("评审专家")
     ASSOCIATION = "association", _("就促会")
+    # 考务人员: an exam-day account of one city, linked to its ExamStaff row (exams.models).
+    INVIGILATOR = "invigilator", _("考务人员")
 
 
-CITY_ROLES = {Role.CO_ORGANIZER, Role.REGULATOR, Role.EXPERT}
-STAFF_ROLES = CITY_ROLES | {Role.ASSOCIATION}
+CITY_ROLES = {Role.CO_ORGANIZER, Role.REGULATOR, Role.EXPERT, Role.INVIGILATOR}
+# The desk staff (workbench, API tokens); exam-day accounts (invigilators) see only their site and day.
+STAFF_ROLES = {Role.CO_ORGANIZER, Role.REGULATOR, Role.EXPERT, Role.ASSOCIATION}
 # In a fixed order: a set's order changes with the hash seed, and with it the migration.
-CITY_ROLE_VALUES = ["co_organizer", "regulator", "expert"]
+CITY_ROLE_VALUES = ["co_organizer", "regulator", "expert", "invigilator"]
 
 
 def new_session_salt() -> str:
@@ -104,7 +107,9 @@ class User(LookupHashesMixin, AbstractBaseUser, PermissionsMixin):
                 condition=(models.Q(role__in=CITY_ROLE_VALUES) & models.Q(city__isnull=False))
                 | (~models.Q(role__in=CITY_ROLE_VALUES) & models.Q(city__isnull=True)),
                 name="city_staff_have_a_city_others_none",
-                violation_error_message=_("协办单位、人社监管部门和评审专家须选择所属盟市；就促会和申报人员不选盟市。"),
+                violation_error_message=_(
+                    "协办单位、人社监管部门、评审专家和考务人员须选择所属盟市；就促会和申报人员不选盟市。"
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(role="applicant") | models.Q(username__isnull=False),

@@ -44,6 +44,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "api_tokens.own": frozenset(STAFF_ROLES),
     # See and revoke every staff member's tokens (a leaked token, a person who left).
     "api_tokens.manage_all": frozenset({Role.ASSOCIATION}),
+    # Exams: the co-organizer sets up sites, rooms, staff and seating and publishes the tickets;
+    # the regulator supervises (reads its city's arrangement), the association follows every city.
+    "exams.arrange": frozenset({Role.CO_ORGANIZER}),
+    "exams.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    # Exam day: the invigilators check candidates in at their site, on their sessions' day.
+    "exams.checkin": frozenset({Role.INVIGILATOR}),
 }
 
 # What a refused user is told (a 403 page in Chinese); capabilities without a line get the generic page.
@@ -51,6 +57,7 @@ REFUSALS: dict[str, Promise] = {
     "documents.view": _("您的角色不能查看申报人上传的材料（身份证、照片、学历证书等）。如确需查阅，请联系就促会。"),
     "documents.print": _("申报表和诚信承诺书印有完整的身份证号和手机号，只有就促会可以下载打印。申报人可自行下载。"),
     "api_tokens.own": _("只有工作人员可以创建 API 令牌。"),
+    "exams.arrange": _("考点、考场和座位由所在盟市的协办单位编排；您可以查看编排情况。"),
 }
 
 
@@ -80,13 +87,14 @@ def scope_by_city[M: Model](
 
     The association reads every city; co-organizers, regulators and experts read
     their own city only; an applicant reads rows they own (`owner_field`), and
-    nothing when the model has no owner. Anyone else reads nothing.
+    nothing when the model has no owner. Anyone else reads nothing — invigilators too:
+    their scope is their site and day, which only the exams selectors grant.
     """
     if not _signed_in(user):
         return queryset.none()
     if user.is_association:
         return queryset
-    if user.role in CITY_ROLES:
+    if user.role in CITY_ROLES and user.role != Role.INVIGILATOR:
         return queryset.filter(**{city_field: user.city_id})
     if user.role == Role.APPLICANT and owner_field:
         return queryset.filter(**{owner_field: user})
@@ -99,4 +107,5 @@ def same_city(user: AnyUser, city_id: int | None) -> bool:
         return False
     if user.is_association:
         return True
-    return user.role in CITY_ROLES and city_id is not None and city_id == user.city_id
+    desk = user.role in CITY_ROLES and user.role != Role.INVIGILATOR  # invigilators: their site only
+    return desk and city_id is not None and city_id == user.city_id

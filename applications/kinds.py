@@ -12,6 +12,7 @@ KINDS = [
     ActionKind("applications.withdrawn", _("撤回申报"), shown_to_applicant=True),
     ActionKind("applications.resubmitted", _("修改后重新提交"), shown_to_applicant=True),
     ActionKind("applications.paid", _("缴费成功"), shown_to_applicant=True),
+    ActionKind("applications.scheduled", _("已排考，准考证已发布"), shown_to_applicant=True),
     ActionKind("applications.withdrawn_after_approval", _("考前退出"), shown_to_applicant=True),
     ActionKind("applications.disqualified", _("取消资格"), shown_to_applicant=True),
     # Who read the files is in the audit trail, not in the 办理记录.

@@ -43,6 +43,7 @@ class Transition(StrEnum):
     RETURN_FOR_CHANGES = "return_for_changes"
     RESUBMIT = "resubmit"
     MARK_PAID = "mark_paid"
+    SCHEDULE = "schedule"
     WITHDRAW_AFTER_APPROVAL = "withdraw_after_approval"
     DISQUALIFY = "disqualify"
 
@@ -353,6 +354,35 @@ def mark_paid(application: Application, *, order_code: str, actor: User | None =
         after={"status": Status.PAID, "order": order_code},
     )
     _after(Transition.MARK_PAID, application, actor, Status.APPROVED, order_code=order_code)
+    return application
+
+
+@transaction.atomic
+def schedule(actor, application: Application, *, ticket_number: str) -> Application:
+    """paid → scheduled, when the city's seating is published and the candidate holds a ticket.
+
+    The actor is the co-organizer who publishes (or the association). Scheduling twice
+    changes nothing here; exams' services give the seat and the ticket."""
+    application = _locked(application)
+    if not is_responsible_staff(actor, application):
+        raise PermissionDenied("not staff responsible for this application")
+    if application.status == Status.SCHEDULED:
+        return application
+    if application.status != Status.PAID:
+        raise TransitionRefused(
+            _("当前状态为“%(status)s”，不能安排考试。") % {"status": application.get_status_display()}
+        )
+    application.status = Status.SCHEDULED
+    application.version += 1
+    application.save()
+    record(
+        "applications.scheduled",
+        actor=actor,
+        obj=application,
+        before={"status": Status.PAID},
+        after={"status": Status.SCHEDULED, "ticket": ticket_number},
+    )
+    _after(Transition.SCHEDULE, application, actor, Status.PAID, ticket_number=ticket_number)
     return application
 
 

@@ -34,6 +34,7 @@ from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected
 from catalog import selectors as catalog_selectors
 from catalog.models import Level
+from exams import selectors as exam_selectors
 from review import selectors as review_selectors
 from skillcert.lib.masking import mask_id_number, mask_phone
 from skillcert.public_cache import public_page
@@ -359,6 +360,7 @@ def detail(request, pk: int):
         "timeline": selectors.timeline_for(application),
         "returned": _returned_items(application) if application.status == Status.RETURNED else [],
         "review_note": review_selectors.note_for_applicant(application),
+        "exam": exam_selectors.exam_info_for(application, timezone.localdate()),
     }
     return render(request, "applications/detail.html", context)
 

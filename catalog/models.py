@@ -53,6 +53,13 @@ class City(models.Model):
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
     # 自治区直属单位 apply through this city's co-organizer (呼和浩特).
     hosts_direct_units = models.BooleanField(_("受理自治区直属单位"), default=False)
+    # GB/T 2260 行政区划代码 (six digits): part of every 准考证号 (docs/architecture.md).
+    gbt2260 = models.CharField(
+        _("行政区划代码"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("行政区划代码为 6 位数字。"))],
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -106,6 +113,16 @@ FEE_BASIS_2023 = (
 )
 
 
+EXAM_RULES_DEFAULT = """应考须知：
+1. 考生须携带准考证、身份证原件，以及 2B 铅笔、黑色签字笔、橡皮，按时参加考试。
+2. 考生须提前 30 分钟到达考点，开考 15 分钟后不得入场，考试开始 30 分钟内不得交卷离场。
+3. 考生凭准考证和身份证原件入场，对号入座，将准考证和身份证放在桌面左上角以备查验。
+4. 除规定的文具外，不得携带书籍、资料、手机及其他电子设备进入考场；已带入的须关机后放在指定位置。
+5. 考试期间保持安静，不得交头接耳、左顾右盼、打手势，不得抄袭或协助他人抄袭。
+6. 考试结束信号发出后立即停止答题，待监考员收齐试卷后方可离开考场。
+7. 违反考场纪律者，按有关规定严肃处理。"""
+
+
 def _holiday_data() -> workdays.HolidayData:
     from catalog.holidays import holiday_data  # it reads the models below
 
@@ -142,6 +159,10 @@ class Campaign(models.Model):
     occupations = models.ManyToManyField(Occupation, through="CampaignOccupation", related_name="campaigns")
     # 收费标准: the legal basis shown to applicants beside the fee (the notice's 缴费 section).
     fee_basis = models.TextField(_("收费依据"), blank=True, default=FEE_BASIS_2023)
+    # From this day applicants may download their 准考证 (blank: as soon as it is published).
+    tickets_open = models.DateField(_("准考证下载开始"), null=True, blank=True)
+    # 考场规则 and what to bring, edited by the association, printed on every ticket.
+    exam_rules = models.TextField(_("考场规则与应考须知"), blank=True, default=EXAM_RULES_DEFAULT)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -206,6 +227,13 @@ class ExamSession(models.Model):
     date = models.DateField(_("日期"))
     starts_at = models.TimeField(_("开始时间"))
     ends_at = models.TimeField(_("结束时间"))
+    # Who sits this session: blank means every occupation / every level of the campaign.
+    occupations = models.ManyToManyField(
+        Occupation, blank=True, related_name="exam_sessions", verbose_name=_("参加的职业（留空为全部）")
+    )
+    levels = models.ManyToManyField(
+        Level, blank=True, related_name="exam_sessions", verbose_name=_("参加的等级（留空为全部）")
+    )
 
     class Meta:
         ordering = ["date", "starts_at"]

@@ -12,6 +12,7 @@ from accounts.models import User
 from audit.services import record
 from catalog.catalog_io import CatalogReport
 from catalog.models import Campaign, CampaignOccupation, City, ExamSession, Level, Occupation, Organisation
+from catalog.regions import GBT2260
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOG_2023 = DATA_DIR / "catalog-2023.csv"
@@ -109,7 +110,12 @@ def load_directory(path: Path = DIRECTORY_2023) -> int:
     for row in rows:
         city, _ = City.objects.update_or_create(
             code=row["代码"],
-            defaults={"name": row["盟市"], "position": int(row["序号"]), "hosts_direct_units": row["代码"] == "hohhot"},
+            defaults={
+                "name": row["盟市"],
+                "position": int(row["序号"]),
+                "hosts_direct_units": row["代码"] == "hohhot",
+                "gbt2260": GBT2260.get(row["代码"], ""),
+            },
         )
         for kind, prefix in ((Organisation.Kind.REGULATOR, "监管部门"), (Organisation.Kind.CO_ORGANIZER, "协办单位")):
             name_key = "人社监管部门" if kind == Organisation.Kind.REGULATOR else "协办单位"

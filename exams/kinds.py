@@ -1,8 +1,25 @@
 """The audit action kinds of exam arrangement, admission tickets and exam day."""
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401  used as kinds are added
+from django.utils.translation import gettext_lazy as _
 
 from audit.kinds import ActionKind, declare
 
-KINDS: list[ActionKind] = []
+KINDS: list[ActionKind] = [
+    ActionKind("exams.site.saved", _("保存考点")),
+    ActionKind("exams.site.deleted", _("删除考点")),
+    ActionKind("exams.room.saved", _("保存考场")),
+    ActionKind("exams.room.deleted", _("删除考场")),
+    ActionKind("exams.staff.saved", _("保存考务人员")),
+    ActionKind("exams.staff.deleted", _("删除考务人员")),
+    ActionKind("exams.staff.assigned", _("安排考务人员")),
+    ActionKind("exams.staff.unassigned", _("取消考务人员安排")),
+    ActionKind("exams.seating_need.saved", _("登记考生座位需求")),
+    ActionKind("exams.seating.applied", _("应用座位编排")),
+    ActionKind("exams.seat.moved", _("调整考生座位")),
+    ActionKind("exams.seat.swapped", _("交换考生座位")),
+    ActionKind("exams.arrangement.published", _("发布准考证")),
+    ActionKind("exams.latecomers.seated", _("为新增考生安排座位")),
+    ActionKind("exams.ticket.reissued", _("准考证重新签发（座位调整）"), shown_to_applicant=True),
+    ActionKind("exams.seat.released", _("考生退出，座位空出，准考证作废")),
+]
 declare(*KINDS)

@@ -18,6 +18,8 @@ KINDS = {
     "payment.refunded": _("退费已到账"),
     "payment.reminder": _("缴费即将截止"),
     "accounts.registration_attempt": _("有人尝试用您的号码注册"),
+    "exams.ticket_published": _("准考证已发布"),
+    "exams.ticket_reissued": _("座位调整，准考证已重新签发"),
 }
 
 

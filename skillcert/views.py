@@ -37,5 +37,24 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "campaign": campaign,
         "key_dates": selectors.key_dates(campaign, for_staff=True) if campaign else [],
         "missing_years": missing_years([campaign]) if campaign else [],
+        "arrangement": _arrangement_due(request.user, campaign),
     }
     return render(request, "staff/home.html", context)
+
+
+def _arrangement_due(user, campaign) -> dict | None:
+    """The co-organizer's countdown to Campaign.arrangement_due, with their city's progress."""
+    from accounts.permissions import has_capability
+    from exams import selectors as exams
+
+    if campaign is None or not has_capability(user, "exams.arrange"):
+        return None
+    arrangement = exams.arrangement_of(campaign, user.city)
+    days_left = (campaign.arrangement_due - timezone.localdate()).days
+    return {
+        "due": campaign.arrangement_due,
+        "days_left": days_left,
+        "days_overdue": -days_left,
+        "published": arrangement.is_published,
+        "counts": exams.counts(campaign, user.city),
+    }

@@ -64,11 +64,13 @@ ROLES = (
     "baotou_co",
     "hohhot_reg",
     "hohhot_expert",
+    "hohhot_invigilator",
     "association",
 )
 APPLICANTS = {"applicant", "other_applicant"}
 STAFF_OF = {"hohhot_co": ("hohhot", "co"), "baotou_co": ("baotou", "co"), "hohhot_reg": ("hohhot", "reg")}
 STAFF_OF["hohhot_expert"] = ("hohhot", "expert")
+STAFF_OF["hohhot_invigilator"] = ("hohhot", "inv")  # an exam-day account: its site and day only
 REFUSED = {302, 403, 404}
 
 
@@ -78,7 +80,8 @@ def every(status: int | tuple[int, ...]) -> dict[str, int | tuple[int, ...]]:
 
 PUBLIC = every(200)
 LOGGED_IN = {**every(200), "anon": 302}
-STAFF = {**LOGGED_IN, "applicant": 403, "other_applicant": 403}
+# Desk staff: exam-day accounts (invigilators) have no workbench.
+STAFF = {**LOGGED_IN, "applicant": 403, "other_applicant": 403, "hohhot_invigilator": 403}
 REVIEWERS = {**STAFF, "hohhot_expert": 403}  # co-organizers and regulators of a city, the association
 ASSOCIATION = {**every(403), "anon": 302, "association": 200}
 # The admin site: the association only; everyone else is sent to the login.
@@ -95,12 +98,16 @@ class Who:
     co: int = 404
     reg: int = 404
     expert: int = 404
-    elsewhere: int | dict[str, int] = 404  # one status, or one per kind of staff ("co", "reg", "expert")
+    # An invigilator reads nothing of the desk's objects: refused, whichever way (no capability, not found).
+    inv: int | tuple[int, ...] = (403, 404)
+    elsewhere: int | dict[str, int] = 404  # one status, or one per kind of staff ("co", "reg", "expert", "inv")
     association: int = 200
 
     def status(self, relation: str, kind: str) -> int | tuple[int, ...]:
         value = getattr(self, relation)
-        return value[kind] if isinstance(value, dict) else value
+        if isinstance(value, dict):  # a kind without its own entry elsewhere gets what it gets at home
+            return value[kind] if kind in value else getattr(self, kind)
+        return value
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,18 @@ def ORDER(o: Obj) -> dict[str, Any]:
     return {"code": o.order.code}
 
 
+def SITE(o: Obj) -> dict[str, Any]:
+    return {"pk": o.site.pk}
+
+
+def ROOM(o: Obj) -> dict[str, Any]:
+    return {"pk": o.room.pk}
+
+
+def EXAM_STAFF(o: Obj) -> dict[str, Any]:
+    return {"pk": o.exam_staff.pk}
+
+
 # Reading an application: its applicant, its city's co-organizer and regulator, the
 # association. Experts only what is assigned to them (nothing yet).
 READ = Who(co=200, reg=200)
@@ -173,6 +192,18 @@ DECIDE = Who(owner=403, stranger=403, co=302, reg=403, expert=403, elsewhere=ELS
 ORDER_PAGE = Who(owner=403, stranger=403, co=200, reg=200, expert=403, elsewhere=ELSEWHERE)
 # Money itself (offline payments, refunds, invoices): the association; a form without data is a 400.
 MONEY = Who(owner=403, stranger=403, co=403, reg=403, expert=403, elsewhere=ELSEWHERE, association=400)
+# Exams: the regulator and the association read the arrangement; only the city's co-organizer changes it.
+EXAMS_VIEW = REVIEWERS
+ARRANGER = {**every(403), "anon": 302, "hohhot_co": 200, "baotou_co": 200}
+ARRANGER_POST = {**every(403), "anon": 302, "hohhot_co": 302, "baotou_co": 302}
+ARRANGE_ELSEWHERE = {"co": 404, "reg": 403, "expert": 403, "inv": 403}
+ARRANGE = Who(
+    owner=403, stranger=403, co=200, reg=403, expert=403, inv=403, elsewhere=ARRANGE_ELSEWHERE, association=403
+)
+ARRANGE_POST = Who(
+    owner=403, stranger=403, co=302, reg=403, expert=403, inv=403, elsewhere=ARRANGE_ELSEWHERE, association=403
+)
+DEMO = {"campaign": "demo"}
 
 EXPECT: dict[str, Row] = {
     # --- public pages --------------------------------------------------------------------
@@ -287,6 +318,45 @@ EXPECT: dict[str, Row] = {
     "catalog_staff:calendar_entry": Row(
         ASSOCIATION, lambda o: {"year": 2027, "pk": o.holiday_entry.pk}, objects=("none",)
     ),
+    # --- exams ---------------------------------------------------------------------------
+    "exams:home": Row(EXAMS_VIEW, query="campaign=demo"),
+    "exams:seating": Row(EXAMS_VIEW, query="campaign=demo&city=hohhot"),
+    "exams:site_new": Row(ARRANGER, query="campaign=demo"),
+    "exams:site": Row(ARRANGE, SITE),
+    "exams:site_delete": Row(ARRANGE_POST, SITE, method="POST"),
+    "exams:room_new": Row(ARRANGE, SITE),
+    "exams:room": Row(ARRANGE, ROOM),
+    "exams:room_delete": Row(ARRANGE_POST, ROOM, method="POST"),
+    # A room's tickets: nothing is published in this world (404); 503 while the ticket layout is missing.
+    "exams:room_tickets_pdf": Row(
+        Who(
+            owner=403,
+            stranger=403,
+            co=(404, 503),
+            reg=403,
+            expert=403,
+            inv=403,
+            elsewhere=ARRANGE_ELSEWHERE,
+            association=403,
+        ),
+        ROOM,
+    ),
+    "exams:staff": Row(ARRANGER, query="campaign=demo"),
+    "exams:staff_edit": Row(ARRANGE, EXAM_STAFF),
+    "exams:staff_delete": Row(ARRANGE_POST, EXAM_STAFF, method="POST"),
+    "exams:assignments": Row(ARRANGER, query="campaign=demo"),
+    "exams:unassign": Row(ARRANGE_POST, lambda o: {"pk": o.assignment.pk}, method="POST"),
+    "exams:needs": Row(ARRANGER, query="campaign=demo"),
+    "exams:need": Row(ARRANGE_POST, APP, method="POST", data={**DEMO, "accessible": "on"}),
+    "exams:seating_apply": Row(
+        ARRANGER_POST, method="POST", data={**DEMO, "seed": "1", "spacing": "none", "version": "0"}
+    ),
+    "exams:seating_move": Row(ARRANGER_POST, method="POST", data=DEMO),  # an empty form: back with a message
+    "exams:seating_swap": Row(ARRANGER_POST, method="POST", data=DEMO),
+    "exams:publish": Row(ARRANGER_POST, method="POST", data=DEMO),  # nothing seated: refused with a message
+    "exams:latecomers": Row(ARRANGER_POST, method="POST", data=DEMO),
+    # The applicant's own ticket, once published (nothing is, in this world).
+    "exams:ticket_pdf": Row(Who(owner=404, association=404), APP),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -519,6 +589,7 @@ def _build_world() -> dict[str, Any]:
                 "payment": order.payments.get(),
             },
         )
+    _exam_world(users, campaign, objects)
     objects["applicant_person"] = Obj(owner="applicant", city=None, values={"person": users["applicant"]})
     objects["other_person"] = Obj(owner="other_applicant", city=None, values={"person": users["other_applicant"]})
     objects["colleague"] = Obj(owner="hohhot_expert", city="hohhot", values={"person": users["hohhot_expert"]})
@@ -555,6 +626,29 @@ def _build_world() -> dict[str, Any]:
         },
     )
     return {"users": users, "objects": objects}
+
+
+def _exam_world(users, campaign, objects: dict[str, Obj]) -> None:
+    """A site, a room, a staff member and an assignment in each city; 呼和浩特's invigilator account."""
+    from accounts.models import Role, User
+    from catalog.models import City
+    from exams.models import ExamStaff, Room, Site, StaffAssignment
+
+    hohhot = City.objects.get(code="hohhot")
+    users["hohhot_invigilator"] = User.objects.create_user(
+        "hohhot-invigilator", PASSWORD, role=Role.INVIGILATOR, city=hohhot, full_name="监考员甲"
+    )
+    session = campaign.sessions.order_by("starts_at").first()
+    for name in ("mine", "theirs"):
+        city = City.objects.get(code=objects[name].city)
+        site = Site.objects.create(campaign=campaign, city=city, name=f"{city.name}考点", address="某路 1 号")
+        room = Room.objects.create(site=site, number="01", rows=5, columns=6)
+        staff = ExamStaff.objects.create(
+            campaign=campaign, city=city, site=site, name="张监考", work_unit="某中学", phone="13900000000"
+        )
+        assignment = StaffAssignment.objects.create(staff=staff, room=room, session=session)
+        objects[name].values.update(site=site, room=room, exam_staff=staff, assignment=assignment)
+    ExamStaff.objects.filter(city=hohhot).update(user=users["hohhot_invigilator"])
 
 
 # --- the requests -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ OWNERS = {
         "payments/states.py",  # Order, Payment, Refund
         "payments/invoicing.py",  # InvoiceRequest
         "notifications/tasks.py",  # Delivery
+        "exams/states.py",  # Arrangement
         "paysim/services.py",  # the WeChat Pay simulator's own records
     },
 }

@@ -1,0 +1,30 @@
+"""What exams does when an application moves: registered on the lifecycle in ExamsConfig.ready.
+
+A candidate who leaves (考前退出, 取消资格) gives up their seat, which stays empty, and their
+ticket is voided (its number is never given again). Only exams' rows are written; the
+arrangement is not locked (the application is, and that is the lock order's first row).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from applications import lifecycle
+from applications.models import Application
+from audit.services import record
+from exams.models import SeatAssignment, Ticket
+
+
+@lifecycle.on(lifecycle.Transition.WITHDRAW_AFTER_APPROVAL)
+@lifecycle.on(lifecycle.Transition.DISQUALIFY)
+def release_seat(application: Application, *, actor, before: str, after: str, context: Mapping[str, Any]) -> None:
+    seats, _by_model = SeatAssignment.objects.filter(application=application).delete()
+    voided = Ticket.objects.filter(application=application, voided_at__isnull=True).update(voided_at=timezone.now())
+    if seats or voided:
+        record(
+            "exams.seat.released",
+            actor=actor,
+            obj=application,
+            after={"seats": seats, "ticket_voided": bool(voided), "status": after},
+        )
