@@ -1,0 +1,639 @@
+"""Automatic seating of a city's candidates in its written exam rooms. Pure module: no Django.
+
+`seat(candidates, rooms, seed=…, spacing=…)` returns a `Plan`: every candidate on one seat of one
+room, or in `unplaced` when the seats run out. The same candidates, in any input order, the
+same rooms in the same order and the same seed give the same plan. The rooms' order is the
+order they are filled in (the co-organizer's order: building, floor, number).
+
+The steps, each its own function:
+
+1. **Seats.** A room's usable seats are its grid minus its unusable seats, thinned by the
+   spacing: `ALTERNATE_COLUMNS` keeps columns 1, 3, 5 …; `CHECKERBOARD` keeps the seats whose
+   row + column is even ((1, 1), (1, 3), (2, 2) …), so that no two used seats are neighbours.
+2. **Rooms for papers.** Candidates are grouped by paper (occupation code, level); papers are
+   dealt rooms in paper order, each taking whole rooms from the next room on, as many as it
+   needs, its candidates spread evenly over them (16 + 15, not 30 + 1). That deal is
+   *one paper per room*. A paper's last room usually has empty seats; when the deal would
+   leave more seats empty than the rooms can spare, the paper instead fills its rooms to the
+   last seat and the next paper starts in the same room (a *mixed* room, with a warning).
+   So "one paper per room where possible" means exactly: every room holds one paper whenever
+   the rooms, dealt whole in the given order to the papers in paper order, hold everyone. When
+   all rooms have the same number of usable seats c, that is whenever Σ⌈papers' sizes / c⌉ ≤
+   the number of rooms, which is exactly when any one-paper-per-room plan exists.
+   When there are fewer seats than candidates every room is filled to the last seat and the
+   last candidates in paper order are `unplaced`.
+3. **Who goes in which room.** Within a paper the candidates are shuffled (the seeded
+   `random.Random`) and interleaved by work unit, so that each room gets its share of every
+   unit instead of one unit filling a room. Candidates who need an accessible seat go first
+   to the paper's rooms with accessible seats; if the paper's rooms have too few, the
+   candidate is exchanged with someone in the first room (in room order) with an accessible
+   seat to spare, at the price of a mixed room; if no room has one, the candidate sits on an
+   ordinary seat and the plan warns.
+4. **Seats in a room.** Accessible candidates take accessible seats first; the others take the
+   room's other seats front to back, row by row, and the room's remaining accessible seats
+   last. The seat order is greedy: each seat gets a candidate of the unit with the most
+   members still to seat among those with no member next to or in front of it.
+5. **Repair.** Two candidates of one work unit (units are compared normalised; "" is no unit)
+   must not sit side by side or one behind the other (`neighbours`). A local search moves
+   and swaps candidates within the room (also onto its empty seats) while that lowers the
+   number of such pairs. If pairs remain, the room is laid out again by colour: on a
+   chessboard colouring of the seats, no two seats of one colour are neighbours, so the
+   units with two or more members are split (an exact subset-sum) into those on the dark
+   seats and those on the light ones, candidates without a unit taking what is left. If
+   such a split exists, the room has no same-unit neighbours. The plan gives up on a room,
+   and warns with the pairs, when both fail: then the room's units are too large for it.
+   (Candidates are not moved between rooms for this.)
+
+`move_conflicts` checks manual moves and swaps against a plan. It answers with `Conflict`s of
+two severities. Errors are what cannot be: an unknown candidate or room, a seat outside the
+grid, an unusable seat, a seat someone else keeps, two candidates on one seat, one candidate
+moved twice. Warnings are what a co-organizer may knowingly accept: an accessible need not
+met, a same-unit neighbour, a second paper in a room, a seat the spacing leaves empty.
+"""
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+type Seat = tuple[int, int]
+type Paper = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: int  # application id
+    paper: Paper  # (occupation code, level number): one paper
+    unit: str  # normalised work unit ("" = none)
+    accessible: bool = False  # needs an accessible seat
+
+
+@dataclass(frozen=True)
+class RoomGrid:
+    key: int
+    rows: int
+    columns: int
+    unusable: frozenset[Seat] = frozenset()
+    accessible: frozenset[Seat] = frozenset()
+
+
+class Spacing(StrEnum):
+    NONE = "none"
+    ALTERNATE_COLUMNS = "alternate_columns"
+    CHECKERBOARD = "checkerboard"
+
+
+@dataclass(frozen=True)
+class Placement:
+    candidate: int
+    room: int
+    row: int
+    column: int
+
+    @property
+    def seat(self) -> Seat:
+        return (self.row, self.column)
+
+
+class WarningKind(StrEnum):
+    MIXED_PAPERS = "mixed_papers"  # a room holds more than one paper
+    UNIT_NEIGHBOURS = "unit_neighbours"  # same-unit candidates the plan could not separate
+    ACCESSIBLE_UNMET = "accessible_unmet"  # an accessible candidate on an ordinary seat
+    NOT_ENOUGH_SEATS = "not_enough_seats"  # candidates left unplaced
+
+
+@dataclass(frozen=True)
+class Warning:  # the shared interface's name (it shadows the builtin inside this module only)
+    kind: WarningKind
+    room: int | None = None
+    candidates: tuple[int, ...] = ()  # for UNIT_NEIGHBOURS: the pairs, flattened
+    papers: tuple[Paper, ...] = ()  # for MIXED_PAPERS
+
+
+SeatingWarning = Warning
+
+
+@dataclass(frozen=True)
+class Plan:
+    placements: tuple[Placement, ...]  # sorted by room order, row, column
+    unplaced: tuple[int, ...]  # candidates that did not fit (capacity), by key
+    warnings: tuple[Warning, ...] = ()  # by room order, then kind
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class ConflictKind(StrEnum):
+    UNKNOWN_CANDIDATE = "unknown_candidate"
+    UNKNOWN_ROOM = "unknown_room"
+    OUTSIDE_GRID = "outside_grid"
+    UNUSABLE_SEAT = "unusable_seat"
+    SEAT_TAKEN = "seat_taken"
+    MOVED_TWICE = "moved_twice"
+    ACCESSIBLE_UNMET = "accessible_unmet"
+    UNIT_NEIGHBOUR = "unit_neighbour"
+    MIXED_PAPERS = "mixed_papers"
+    SPACING = "spacing"
+
+
+ERRORS = frozenset(
+    {
+        ConflictKind.UNKNOWN_CANDIDATE,
+        ConflictKind.UNKNOWN_ROOM,
+        ConflictKind.OUTSIDE_GRID,
+        ConflictKind.UNUSABLE_SEAT,
+        ConflictKind.SEAT_TAKEN,
+        ConflictKind.MOVED_TWICE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: ConflictKind
+    candidate: int
+    room: int
+    seat: Seat
+    other: int | None = None  # the candidate on the seat, or the same-unit neighbour
+    severity: Severity = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity.ERROR if self.kind in ERRORS else Severity.WARNING)
+
+
+def neighbours(a: Seat, b: Seat) -> bool:
+    """Side by side (same row, next column) or one behind the other (same column, next row)."""
+    return abs(a[0] - b[0]) + abs(a[1] - b[1]) == 1
+
+
+def _around(seat: Seat) -> tuple[Seat, Seat, Seat, Seat]:
+    r, c = seat
+    return ((r, c - 1), (r, c + 1), (r - 1, c), (r + 1, c))
+
+
+def kept_by_spacing(seat: Seat, spacing: Spacing) -> bool:
+    row, column = seat
+    if spacing is Spacing.ALTERNATE_COLUMNS:
+        return column % 2 == 1
+    if spacing is Spacing.CHECKERBOARD:
+        return (row + column) % 2 == 0
+    return True
+
+
+def usable_seats(room: RoomGrid, spacing: Spacing = Spacing.NONE) -> list[Seat]:
+    """The room's seats a candidate may be given, front to back, row by row."""
+    return [
+        (r, c)
+        for r in range(1, room.rows + 1)
+        for c in range(1, room.columns + 1)
+        if (r, c) not in room.unusable and kept_by_spacing((r, c), spacing)
+    ]
+
+
+def seat(
+    candidates: Sequence[Candidate], rooms: Sequence[RoomGrid], *, seed: int, spacing: Spacing = Spacing.NONE
+) -> Plan:
+    """Seat the candidates in the rooms (filled in the given order); see the module docstring."""
+    ordered = _checked(candidates, rooms)
+    spacing = Spacing(spacing)
+    rng = random.Random(seed)
+    seats = [usable_seats(room, spacing) for room in rooms]
+    accessible = [
+        [s for s in room_seats if s in room.accessible] for room, room_seats in zip(rooms, seats, strict=True)
+    ]
+    papers = _by_paper(ordered, rng)
+    counts, unplaced = _deal_rooms(papers, [len(s) for s in seats])
+    members = _fill_rooms(papers, counts, [len(a) for a in accessible])
+    _exchange_for_access(members, [len(a) for a in accessible], [len(s) for s in seats])
+    placements: list[Placement] = []
+    warnings: list[Warning] = []
+    for index, room in enumerate(rooms):
+        if not members[index]:
+            continue
+        layout = _seat_room(members[index], seats[index], set(accessible[index]), rng)
+        placements.extend(Placement(c.key, room.key, *s) for s, c in sorted(layout.items()))
+        warnings.extend(_room_warnings(room.key, layout))
+    if unplaced:
+        warnings.append(Warning(WarningKind.NOT_ENOUGH_SEATS, candidates=tuple(sorted(c.key for c in unplaced))))
+    return Plan(tuple(placements), tuple(sorted(c.key for c in unplaced)), tuple(warnings))
+
+
+def _checked(candidates: Sequence[Candidate], rooms: Sequence[RoomGrid]) -> list[Candidate]:
+    ordered = sorted(candidates, key=lambda c: c.key)
+    if len({c.key for c in ordered}) != len(ordered):
+        raise ValueError("a candidate appears twice")
+    if len({r.key for r in rooms}) != len(rooms):
+        raise ValueError("a room appears twice")
+    for room in rooms:
+        if room.rows < 0 or room.columns < 0:
+            raise ValueError(f"room {room.key} has a negative size")
+        for r, c in room.unusable | room.accessible:
+            if not (1 <= r <= room.rows and 1 <= c <= room.columns):
+                raise ValueError(f"room {room.key}: seat {(r, c)} is outside its grid")
+    return ordered
+
+
+# --- step 2 and 3: rooms for papers, and who goes in which room ---------------------------
+
+
+def _by_paper(ordered: list[Candidate], rng: random.Random) -> list[list[Candidate]]:
+    """Papers in paper order; each paper's accessible candidates first, the others interleaved by unit."""
+    groups: dict[Paper, list[Candidate]] = defaultdict(list)
+    for candidate in ordered:
+        groups[candidate.paper].append(candidate)
+    return [_interleaved(groups[paper], rng) for paper in sorted(groups)]
+
+
+def _interleaved(group: list[Candidate], rng: random.Random) -> list[Candidate]:
+    """Shuffle, then spread each unit evenly along the list (its i-th of m members near (i + u) / m)."""
+    needy = [c for c in group if c.accessible]
+    rng.shuffle(needy)
+    units: dict[str, list[Candidate]] = defaultdict(list)
+    loners: list[Candidate] = []
+    for candidate in group:
+        if not candidate.accessible:
+            (units[candidate.unit] if candidate.unit else loners).append(candidate)
+    keyed: list[tuple[float, int, Candidate]] = []
+    for unit_members in [units[u] for u in sorted(units)] + [[c] for c in loners]:
+        rng.shuffle(unit_members)
+        offset, size = rng.random(), len(unit_members)
+        keyed.extend(((i + offset) / size, rng.getrandbits(32), c) for i, c in enumerate(unit_members))
+    keyed.sort(key=lambda item: (item[0], item[1], item[2].key))
+    return needy + [c for _, _, c in keyed]
+
+
+def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[list[list[int]], list[Candidate]]:
+    """How many of each paper sit in each room: counts[paper][room]; and who does not fit."""
+    counts = [[0] * len(capacity) for _ in papers]
+    spare = sum(capacity) - sum(len(p) for p in papers)  # seats the deal may leave empty
+    room, free = 0, capacity[0] if capacity else 0
+    unplaced: list[Candidate] = []
+    for index, paper in enumerate(papers):
+        fresh = room >= len(capacity) or free == capacity[room]
+        start = room if fresh else room + 1
+        skipped = 0 if fresh else free  # the empty seats of a partly used room left behind
+        end = _rooms_for(len(paper), capacity, start)
+        waste = (sum(capacity[start:end]) - len(paper) + skipped) if end is not None else None
+        if waste is not None and waste <= spare:
+            spare -= waste
+            _spread(counts[index], len(paper), capacity, start, end)
+            room, free = end, capacity[end] if end < len(capacity) else 0
+            continue
+        left = len(paper)
+        while left and room < len(capacity):
+            taken = min(free, left)
+            counts[index][room] += taken
+            left, free = left - taken, free - taken
+            if not free:
+                room += 1
+                free = capacity[room] if room < len(capacity) else 0
+        if left:
+            unplaced.extend(paper[len(paper) - left :])
+    return counts, unplaced
+
+
+def _rooms_for(size: int, capacity: list[int], start: int) -> int | None:
+    """The end (exclusive) of the fewest rooms from start that hold size candidates, or None."""
+    total, end = 0, start
+    while total < size:
+        if end >= len(capacity):
+            return None
+        total, end = total + capacity[end], end + 1
+    return end
+
+
+def _spread(row: list[int], size: int, capacity: list[int], start: int, end: int) -> None:
+    """Spread size candidates over rooms start..end in proportion to their seats (largest remainder)."""
+    total = sum(capacity[start:end])
+    if not total:
+        return
+    shares = [(size * capacity[i] // total, (size * capacity[i]) % total, i) for i in range(start, end)]
+    for whole, _, i in shares:
+        row[i] = whole
+    left = size - sum(whole for whole, _, _ in shares)
+    for _, _, i in sorted(shares, key=lambda s: (-s[1], s[2]))[:left]:
+        row[i] += 1
+
+
+def _fill_rooms(papers: list[list[Candidate]], counts: list[list[int]], access: list[int]) -> list[list[Candidate]]:
+    """The candidates of each room: a paper's accessible ones to its rooms with accessible seats first."""
+    members: list[list[Candidate]] = [[] for _ in access]
+    free_access = list(access)
+    for paper, row in zip(papers, counts, strict=True):
+        needy = [c for c in paper if c.accessible]
+        rest = [c for c in paper if not c.accessible]
+        room_counts = list(row)
+        for candidate in needy:
+            room = next((i for i, n in enumerate(room_counts) if n and free_access[i]), None)
+            if room is None:
+                room = next((i for i, n in enumerate(room_counts) if n), None)
+            else:
+                free_access[room] -= 1
+            if room is None:
+                break  # unplaced: the tail of the paper
+            members[room].append(candidate)
+            room_counts[room] -= 1
+        position = 0
+        for room, n in enumerate(room_counts):
+            members[room].extend(rest[position : position + n])
+            position += n
+    return members
+
+
+def _exchange_for_access(members: list[list[Candidate]], access: list[int], capacity: list[int]) -> None:
+    """Bring accessible candidates short of an accessible seat to a room that has one to spare."""
+    needy = [sum(c.accessible for c in m) for m in members]
+    for room, room_members in enumerate(members):
+        while needy[room] > access[room]:
+            spare = [i for i in range(len(members)) if needy[i] < access[i]]
+            target = next((i for i in spare if members[i]), spare[0] if spare else None)  # a used room first
+            if target is None:
+                return
+            candidate = next(c for c in reversed(room_members) if c.accessible)
+            room_members.remove(candidate)
+            if len(members[target]) >= capacity[target]:
+                other = _exchangeable(members[target], candidate)
+                members[target].remove(other)
+                room_members.append(other)
+            members[target].append(candidate)
+            needy[room] -= 1
+            needy[target] += 1
+
+
+def _exchangeable(room_members: list[Candidate], candidate: Candidate) -> Candidate:
+    """Who leaves a full room for an accessible candidate: the last of the same paper, else the last."""
+    ordinary = [c for c in room_members if not c.accessible]
+    same = [c for c in ordinary if c.paper == candidate.paper]
+    return (same or ordinary)[-1]
+
+
+# --- step 4 and 5: seats in a room -------------------------------------------------------
+
+
+def _seat_room(
+    room_members: list[Candidate], seats: list[Seat], accessible: set[Seat], rng: random.Random
+) -> dict[Seat, Candidate]:
+    layout: dict[Seat, Candidate] = {}
+    needy = [c for c in room_members if c.accessible]
+    others = [c for c in room_members if not c.accessible]
+    access_seats = [s for s in seats if s in accessible]
+    for seat_, candidate in zip(access_seats, needy, strict=False):
+        layout[seat_] = candidate
+    fixed = set(layout)
+    unmet = needy[len(access_seats) :]
+    order = [s for s in seats if s not in accessible] + [s for s in access_seats if s not in fixed]
+    _greedy(layout, unmet + others, order[: len(unmet) + len(others)], rng)
+    if _pairs(layout):
+        _repair(layout, seats, accessible)
+    if _pairs(layout):
+        recoloured = _by_colour(room_members, seats, accessible)
+        if recoloured is not None:
+            return recoloured
+    return layout
+
+
+def _greedy(layout: dict[Seat, Candidate], pool: list[Candidate], order: list[Seat], rng: random.Random) -> None:
+    """Give each seat, in order, a candidate of the unit with most members left and none next to it."""
+    units: dict[str, list[Candidate]] = defaultdict(list)
+    loners: list[Candidate] = []
+    for candidate in pool:
+        (units[candidate.unit] if candidate.unit else loners).append(candidate)
+    names = sorted(units)
+    rng.shuffle(names)  # ties between units of one size are broken at random
+    for seat_ in order:
+        near = {layout[s].unit for s in _around(seat_) if s in layout}
+        best = None
+        for name in names:
+            if units[name] and name not in near and (best is None or len(units[name]) > len(units[best])):
+                best = name
+        if best is not None:
+            layout[seat_] = units[best].pop()
+        elif loners:
+            layout[seat_] = loners.pop()
+        else:  # every unit left sits next to this seat: a pair the repair will look at
+            layout[seat_] = units[max((n for n in names if units[n]), key=lambda n: len(units[n]))].pop()
+
+
+def _pairs(layout: Mapping[Seat, Candidate]) -> list[tuple[Seat, Seat]]:
+    """Same-unit neighbours, each pair once (the seat in front or to the left first)."""
+    found = []
+    for (r, c), candidate in layout.items():
+        if not candidate.unit:
+            continue
+        for other in ((r, c + 1), (r + 1, c)):
+            neighbour = layout.get(other)
+            if neighbour is not None and neighbour.unit == candidate.unit:
+                found.append(((r, c), other))
+    return found
+
+
+def _clashes(layout: Mapping[Seat, Candidate], seat_: Seat, unit: str, ignore: Seat | None = None) -> int:
+    if not unit:
+        return 0
+    return sum(1 for s in _around(seat_) if s != ignore and s in layout and layout[s].unit == unit)
+
+
+MAX_REPAIR_PASSES = 8
+
+
+def _repair(layout: dict[Seat, Candidate], seats: list[Seat], accessible: set[Seat]) -> None:
+    """Local search: move or swap a candidate of a same-unit pair while that lowers the pair count."""
+    for _ in range(MAX_REPAIR_PASSES):
+        improved = False
+        for pair in _pairs(layout):
+            for a in pair:
+                if a in layout and _clashes(layout, a, layout[a].unit) and _improve(layout, a, seats, accessible):
+                    improved = True
+                    break
+        if not improved or not _pairs(layout):
+            return
+
+
+def _may_sit(candidate: Candidate, old: Seat, new: Seat, accessible: set[Seat]) -> bool:
+    """An accessible candidate on an accessible seat stays on one."""
+    return not (candidate.accessible and old in accessible and new not in accessible)
+
+
+def _improve(layout: dict[Seat, Candidate], a: Seat, seats: list[Seat], accessible: set[Seat]) -> bool:
+    x = layout[a]
+    before_x = _clashes(layout, a, x.unit)
+    for b in seats:
+        if b == a or not _may_sit(x, a, b, accessible):
+            continue
+        y = layout.get(b)
+        if y is None:
+            gain = before_x - _clashes(layout, b, x.unit, ignore=a)
+        elif y.unit == x.unit or not _may_sit(y, b, a, accessible):
+            continue
+        else:
+            gain = (
+                before_x
+                + _clashes(layout, b, y.unit)
+                - _clashes(layout, b, x.unit, ignore=a)
+                - _clashes(layout, a, y.unit, ignore=b)
+            )
+        if gain > 0:
+            del layout[a]
+            if y is not None:
+                layout[a] = y
+            layout[b] = x
+            return True
+    return False
+
+
+def _by_colour(room_members: list[Candidate], seats: list[Seat], accessible: set[Seat]) -> dict[Seat, Candidate] | None:
+    """Units on one seat colour each (no two seats of one colour are neighbours), or None if they do not split."""
+    colour = {s: (s[0] + s[1]) % 2 for s in seats}
+    layout: dict[Seat, Candidate] = {}
+    access_seats = [s for s in seats if s in accessible]
+    needy = [c for c in room_members if c.accessible]
+    if len(needy) > len(access_seats):
+        return None
+    forced: dict[str, int] = {}
+    for seat_, candidate in zip(access_seats, needy, strict=False):
+        layout[seat_] = candidate
+        if candidate.unit and forced.setdefault(candidate.unit, colour[seat_]) != colour[seat_]:
+            return None
+    sizes = Counter(c.unit for c in room_members if c.unit and not c.accessible)
+    loners = [c for c in room_members if not c.accessible and (not c.unit or sizes[c.unit] + (c.unit in forced) < 2)]
+    free = [[s for s in seats if s not in layout and colour[s] == k] for k in (0, 1)]
+    grouped = {u: n for u, n in sizes.items() if n + (u in forced) >= 2}
+    side = _split(grouped, forced, len(free[0]), len(free[1]))
+    if side is None:
+        return None
+    others = [c for c in room_members if not c.accessible and c.unit in grouped]
+    for candidate in sorted(others, key=lambda c: (c.unit, c.key)):
+        layout[free[side[candidate.unit]].pop(0)] = candidate
+    rest = sorted(free[0] + free[1])
+    for seat_, candidate in zip(rest, loners, strict=False):
+        layout[seat_] = candidate
+    return layout
+
+
+def _split(grouped: dict[str, int], forced: dict[str, int], dark: int, light: int) -> dict[str, int] | None:
+    """Which colour (0 dark, 1 light) each unit takes so both colours hold theirs: subset sum over units."""
+    fixed_dark = sum(n for u, n in grouped.items() if forced.get(u) == 0)
+    fixed_light = sum(n for u, n in grouped.items() if forced.get(u) == 1)
+    free_units = sorted(u for u in grouped if u not in forced)
+    total = sum(grouped[u] for u in free_units)
+    low, high = max(0, total - (light - fixed_light)), dark - fixed_dark
+    if low > high:
+        return None
+    reach: dict[int, tuple[int, str]] = {0: (0, "")}  # sum on dark → (previous sum, unit added)
+    for unit in free_units:
+        for s in sorted(reach, reverse=True):
+            t = s + grouped[unit]
+            if t <= high and t not in reach:
+                reach[t] = (s, unit)
+    target = next((s for s in sorted(reach) if low <= s <= high), None)
+    if target is None:
+        return None
+    side = {u: forced.get(u, 1) for u in grouped}
+    while target:
+        target, unit = reach[target]
+        side[unit] = 0
+    return side
+
+
+def _room_warnings(room: int, layout: Mapping[Seat, Candidate]) -> list[Warning]:
+    warnings = []
+    papers = sorted({c.paper for c in layout.values()})
+    if len(papers) > 1:
+        warnings.append(Warning(WarningKind.MIXED_PAPERS, room, papers=tuple(papers)))
+    pairs = _pairs(layout)
+    if pairs:
+        flat = tuple(k for a, b in sorted(pairs) for k in (layout[a].key, layout[b].key))
+        warnings.append(Warning(WarningKind.UNIT_NEIGHBOURS, room, candidates=flat))
+    return warnings
+
+
+# --- manual moves and swaps --------------------------------------------------------------
+
+
+def move_conflicts(
+    plan_or_seats: Plan | Iterable[Placement],
+    candidates: Sequence[Candidate] | Mapping[int, Candidate],
+    rooms: Sequence[RoomGrid],
+    moves: Sequence[Placement],
+    *,
+    spacing: Spacing = Spacing.NONE,
+) -> list[Conflict]:
+    """What is wrong with applying these moves together (a swap is two moves): errors first.
+
+    `plan_or_seats` is the current seating (a `Plan` or its placements); each move puts its
+    candidate on its seat (a candidate not yet seated may be moved in). Only the moved
+    candidates are judged, on their new seats; see the module docstring for the severities.
+    """
+    by_key = candidates if isinstance(candidates, Mapping) else {c.key: c for c in candidates}
+    by_room = {r.key: r for r in rooms}
+    placements = plan_or_seats.placements if isinstance(plan_or_seats, Plan) else tuple(plan_or_seats)
+    moved = Counter(m.candidate for m in moves)
+    after = {(p.room, p.seat): p.candidate for p in placements if p.candidate not in moved}
+    conflicts: list[Conflict] = []
+    for move in moves:
+        conflicts.extend(_seat_errors(move, by_key, by_room, after, moved))
+        after.setdefault((move.room, move.seat), move.candidate)
+    for move in moves:
+        if move.candidate in by_key and move.room in by_room:
+            conflicts.extend(_move_warnings(move, by_key, by_room[move.room], after, spacing))
+    order = {kind: i for i, kind in enumerate(ConflictKind)}
+    return sorted(conflicts, key=lambda c: (c.severity is not Severity.ERROR, order[c.kind], c.candidate))
+
+
+def _seat_errors(
+    move: Placement,
+    by_key: Mapping[int, Candidate],
+    by_room: Mapping[int, RoomGrid],
+    after: Mapping[tuple[int, Seat], int],
+    moved: Counter[int],
+) -> list[Conflict]:
+    def conflict(kind: ConflictKind, other: int | None = None) -> Conflict:
+        return Conflict(kind, move.candidate, move.room, move.seat, other)
+
+    errors = []
+    if move.candidate not in by_key:
+        errors.append(conflict(ConflictKind.UNKNOWN_CANDIDATE))
+    if moved[move.candidate] > 1:
+        errors.append(conflict(ConflictKind.MOVED_TWICE))
+    room = by_room.get(move.room)
+    if room is None:
+        return [*errors, conflict(ConflictKind.UNKNOWN_ROOM)]
+    if not (1 <= move.row <= room.rows and 1 <= move.column <= room.columns):
+        errors.append(conflict(ConflictKind.OUTSIDE_GRID))
+    elif move.seat in room.unusable:
+        errors.append(conflict(ConflictKind.UNUSABLE_SEAT))
+    holder = after.get((move.room, move.seat))
+    if holder is not None and holder != move.candidate:
+        errors.append(conflict(ConflictKind.SEAT_TAKEN, holder))
+    return errors
+
+
+def _move_warnings(
+    move: Placement,
+    by_key: Mapping[int, Candidate],
+    room: RoomGrid,
+    after: Mapping[tuple[int, Seat], int],
+    spacing: Spacing,
+) -> list[Conflict]:
+    candidate = by_key[move.candidate]
+    warnings = []
+
+    def warn(kind: ConflictKind, other: int | None = None) -> None:
+        warnings.append(Conflict(kind, move.candidate, move.room, move.seat, other))
+
+    if candidate.accessible and move.seat not in room.accessible:
+        warn(ConflictKind.ACCESSIBLE_UNMET)
+    if not kept_by_spacing(move.seat, Spacing(spacing)):
+        warn(ConflictKind.SPACING)
+    for near in _around(move.seat):
+        other = after.get((move.room, near))
+        if other is not None and candidate.unit and other in by_key and by_key[other].unit == candidate.unit:
+            warn(ConflictKind.UNIT_NEIGHBOUR, other)
+    mates = sorted(k for (r, _), k in after.items() if r == move.room and k != move.candidate and k in by_key)
+    different = next((k for k in mates if by_key[k].paper != candidate.paper), None)
+    if different is not None:
+        warn(ConflictKind.MIXED_PAPERS, different)
+    return warnings
