@@ -56,6 +56,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 type Seat = tuple[int, int]
 type Paper = tuple[str, int]
@@ -185,12 +186,17 @@ def kept_by_spacing(seat: Seat, spacing: Spacing) -> bool:
 
 def usable_seats(room: RoomGrid, spacing: Spacing = Spacing.NONE) -> list[Seat]:
     """The room's seats a candidate may be given, front to back, row by row."""
-    return [
+    return list(_grid_seats(room.rows, room.columns, room.unusable, Spacing(spacing)))
+
+
+@lru_cache(maxsize=1024)
+def _grid_seats(rows: int, columns: int, unusable: frozenset[Seat], spacing: Spacing) -> tuple[Seat, ...]:
+    return tuple(
         (r, c)
-        for r in range(1, room.rows + 1)
-        for c in range(1, room.columns + 1)
-        if (r, c) not in room.unusable and kept_by_spacing((r, c), spacing)
-    ]
+        for r in range(1, rows + 1)
+        for c in range(1, columns + 1)
+        if (r, c) not in unusable and kept_by_spacing((r, c), spacing)
+    )
 
 
 def seat(
@@ -213,9 +219,10 @@ def seat(
     for index, room in enumerate(rooms):
         if not members[index]:
             continue
-        layout = _seat_room(members[index], seats[index], set(accessible[index]), rng)
+        access = set(accessible[index])
+        layout, pairs = _seat_room(members[index], seats[index], access, rng)
         placements.extend(Placement(c.key, room.key, *s) for s, c in sorted(layout.items()))
-        warnings.extend(_room_warnings(room.key, layout))
+        warnings.extend(_room_warnings(room.key, layout, pairs, access))
     if unplaced:
         warnings.append(Warning(WarningKind.NOT_ENOUGH_SEATS, candidates=tuple(sorted(c.key for c in unplaced))))
     return Plan(tuple(placements), tuple(sorted(c.key for c in unplaced)), tuple(warnings))
@@ -256,18 +263,20 @@ def _interleaved(group: list[Candidate], rng: random.Random) -> list[Candidate]:
     for candidate in group:
         if not candidate.accessible:
             (units[candidate.unit] if candidate.unit else loners).append(candidate)
-    keyed: list[tuple[float, int, Candidate]] = []
-    for unit_members in [units[u] for u in sorted(units)] + [[c] for c in loners]:
+    draw = rng.random
+    keyed = [(draw(), c.key, c) for c in loners]  # a unit of one: anywhere
+    for name in sorted(units):
+        unit_members = units[name]
         rng.shuffle(unit_members)
-        offset, size = rng.random(), len(unit_members)
-        keyed.extend(((i + offset) / size, rng.getrandbits(32), c) for i, c in enumerate(unit_members))
-    keyed.sort(key=lambda item: (item[0], item[1], item[2].key))
+        offset, size = draw(), len(unit_members)
+        keyed.extend(((i + offset) / size, c.key, c) for i, c in enumerate(unit_members))
+    keyed.sort(key=lambda item: item[:2])
     return needy + [c for _, _, c in keyed]
 
 
-def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[list[list[int]], list[Candidate]]:
-    """How many of each paper sit in each room: counts[paper][room]; and who does not fit."""
-    counts = [[0] * len(capacity) for _ in papers]
+def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[list[dict[int, int]], list[Candidate]]:
+    """How many of each paper sit in each room (counts[paper] = {room: count}, by room); who does not fit."""
+    counts: list[dict[int, int]] = [{} for _ in papers]
     spare = sum(capacity) - sum(len(p) for p in papers)  # seats the deal may leave empty
     room, free = 0, capacity[0] if capacity else 0
     unplaced: list[Candidate] = []
@@ -285,7 +294,7 @@ def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[lis
         left = len(paper)
         while left and room < len(capacity):
             taken = min(free, left)
-            counts[index][room] += taken
+            counts[index][room] = counts[index].get(room, 0) + taken
             left, free = left - taken, free - taken
             if not free:
                 room += 1
@@ -305,7 +314,7 @@ def _rooms_for(size: int, capacity: list[int], start: int) -> int | None:
     return end
 
 
-def _spread(row: list[int], size: int, capacity: list[int], start: int, end: int) -> None:
+def _spread(row: dict[int, int], size: int, capacity: list[int], start: int, end: int) -> None:
     """Spread size candidates over rooms start..end in proportion to their seats (largest remainder)."""
     total = sum(capacity[start:end])
     if not total:
@@ -318,18 +327,20 @@ def _spread(row: list[int], size: int, capacity: list[int], start: int, end: int
         row[i] += 1
 
 
-def _fill_rooms(papers: list[list[Candidate]], counts: list[list[int]], access: list[int]) -> list[list[Candidate]]:
+def _fill_rooms(
+    papers: list[list[Candidate]], counts: list[dict[int, int]], access: list[int]
+) -> list[list[Candidate]]:
     """The candidates of each room: a paper's accessible ones to its rooms with accessible seats first."""
     members: list[list[Candidate]] = [[] for _ in access]
     free_access = list(access)
     for paper, row in zip(papers, counts, strict=True):
         needy = [c for c in paper if c.accessible]
         rest = [c for c in paper if not c.accessible]
-        room_counts = list(row)
+        room_counts = dict(row)
         for candidate in needy:
-            room = next((i for i, n in enumerate(room_counts) if n and free_access[i]), None)
+            room = next((i for i, n in room_counts.items() if n and free_access[i]), None)
             if room is None:
-                room = next((i for i, n in enumerate(room_counts) if n), None)
+                room = next((i for i, n in room_counts.items() if n), None)
             else:
                 free_access[room] -= 1
             if room is None:
@@ -337,7 +348,7 @@ def _fill_rooms(papers: list[list[Candidate]], counts: list[list[int]], access: 
             members[room].append(candidate)
             room_counts[room] -= 1
         position = 0
-        for room, n in enumerate(room_counts):
+        for room, n in room_counts.items():
             members[room].extend(rest[position : position + n])
             position += n
     return members
@@ -375,7 +386,8 @@ def _exchangeable(room_members: list[Candidate], candidate: Candidate) -> Candid
 
 def _seat_room(
     room_members: list[Candidate], seats: list[Seat], accessible: set[Seat], rng: random.Random
-) -> dict[Seat, Candidate]:
+) -> tuple[dict[Seat, Candidate], list[tuple[Seat, Seat]]]:
+    """The room's layout and the same-unit pairs left in it."""
     layout: dict[Seat, Candidate] = {}
     needy = [c for c in room_members if c.accessible]
     others = [c for c in room_members if not c.accessible]
@@ -386,25 +398,33 @@ def _seat_room(
     unmet = needy[len(access_seats) :]
     order = [s for s in seats if s not in accessible] + [s for s in access_seats if s not in fixed]
     _greedy(layout, unmet + others, order[: len(unmet) + len(others)], rng)
-    if _pairs(layout):
+    units = [c.unit for c in room_members if c.unit]
+    if len(set(units)) == len(units):
+        return layout, []  # no unit twice: nothing to separate
+    pairs = _pairs(layout)
+    if pairs:
         _repair(layout, seats, accessible)
-    if _pairs(layout):
+        pairs = _pairs(layout)
+    if pairs:
         recoloured = _by_colour(room_members, seats, accessible)
         if recoloured is not None:
-            return recoloured
-    return layout
+            return recoloured, []
+    return layout, pairs
 
 
 def _greedy(layout: dict[Seat, Candidate], pool: list[Candidate], order: list[Seat], rng: random.Random) -> None:
     """Give each seat, in order, a candidate of the unit with most members left and none next to it."""
     units: dict[str, list[Candidate]] = defaultdict(list)
-    loners: list[Candidate] = []
     for candidate in pool:
-        (units[candidate.unit] if candidate.unit else loners).append(candidate)
+        units[candidate.unit].append(candidate)
+    seated = {c.unit for c in layout.values()}
+    loners = units.pop("", [])  # and the units of one with no member seated yet: they cannot clash
+    for name in [n for n, m in units.items() if len(m) == 1 and n not in seated]:
+        loners.extend(units.pop(name))
     names = sorted(units)
     rng.shuffle(names)  # ties between units of one size are broken at random
     for seat_ in order:
-        near = {layout[s].unit for s in _around(seat_) if s in layout}
+        near = {layout[s].unit for s in _around(seat_) if s in layout} if names else ()
         best = None
         for name in names:
             if units[name] and name not in near and (best is None or len(units[name]) > len(units[best])):
@@ -538,12 +558,16 @@ def _split(grouped: dict[str, int], forced: dict[str, int], dark: int, light: in
     return side
 
 
-def _room_warnings(room: int, layout: Mapping[Seat, Candidate]) -> list[Warning]:
+def _room_warnings(
+    room: int, layout: Mapping[Seat, Candidate], pairs: list[tuple[Seat, Seat]], accessible: set[Seat]
+) -> list[Warning]:
     warnings = []
     papers = sorted({c.paper for c in layout.values()})
     if len(papers) > 1:
         warnings.append(Warning(WarningKind.MIXED_PAPERS, room, papers=tuple(papers)))
-    pairs = _pairs(layout)
+    unmet = sorted(c.key for s, c in layout.items() if c.accessible and s not in accessible)
+    if unmet:
+        warnings.append(Warning(WarningKind.ACCESSIBLE_UNMET, room, candidates=tuple(unmet)))
     if pairs:
         flat = tuple(k for a, b in sorted(pairs) for k in (layout[a].key, layout[b].key))
         warnings.append(Warning(WarningKind.UNIT_NEIGHBOURS, room, candidates=flat))
