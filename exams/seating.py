@@ -264,9 +264,8 @@ def _interleaved(group: list[Candidate], rng: random.Random) -> list[Candidate]:
         if not candidate.accessible:
             (units[candidate.unit] if candidate.unit else loners).append(candidate)
     draw = rng.random
-    keyed = [(draw(), c.key, c) for c in loners]  # a unit of one: anywhere
-    for name in sorted(units):
-        unit_members = units[name]
+    keyed: list[tuple[float, int, Candidate]] = []
+    for unit_members in [units[name] for name in sorted(units)] + [loners]:  # those without a unit: one more group
         rng.shuffle(unit_members)
         offset, size = draw(), len(unit_members)
         keyed.extend(((i + offset) / size, c.key, c) for i, c in enumerate(unit_members))
