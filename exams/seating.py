@@ -314,14 +314,16 @@ def _rooms_for(size: int, capacity: list[int], start: int) -> int | None:
 
 
 def _spread(row: dict[int, int], size: int, capacity: list[int], start: int, end: int) -> None:
-    """Spread size candidates over rooms start..end in proportion to their seats (largest remainder)."""
-    total = sum(capacity[start:end])
-    if not total:
-        return
-    shares = [(size * capacity[i] // total, (size * capacity[i]) % total, i) for i in range(start, end)]
+    """Spread size candidates over rooms start..end: one in each room with seats (they are the fewest
+    rooms that hold them, so there are enough), the rest in proportion to the seats left (largest remainder)."""
+    used = [i for i in range(start, end) if capacity[i]]
+    extra, total = size - len(used), sum(capacity[i] - 1 for i in used)
+    shares = [
+        (extra * (capacity[i] - 1) // total, extra * (capacity[i] - 1) % total, i) if total else (0, 0, i) for i in used
+    ]
     for whole, _, i in shares:
-        row[i] = whole
-    left = size - sum(whole for whole, _, _ in shares)
+        row[i] = 1 + whole
+    left = extra - sum(whole for whole, _, _ in shares)
     for _, _, i in sorted(shares, key=lambda s: (-s[1], s[2]))[:left]:
         row[i] += 1
 
