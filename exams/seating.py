@@ -13,13 +13,17 @@ The steps, each its own function:
 2. **Rooms for papers.** Candidates are grouped by paper (occupation code, level); papers are
    dealt rooms in paper order, each taking whole rooms from the next room on, as many as it
    needs, its candidates spread evenly over them (16 + 15, not 30 + 1). That deal is
-   *one paper per room*. A paper's last room usually has empty seats; when the deal would
-   leave more seats empty than the rooms can spare, the paper instead fills its rooms to the
-   last seat and the next paper starts in the same room (a *mixed* room, with a warning).
-   So "one paper per room where possible" means exactly: every room holds one paper whenever
-   the rooms, dealt whole in the given order to the papers in paper order, hold everyone. When
-   all rooms have the same number of usable seats c, that is whenever Σ⌈papers' sizes / c⌉ ≤
-   the number of rooms, which is exactly when any one-paper-per-room plan exists.
+   *one paper per room*. A paper's last room usually has empty seats; when there are not
+   enough seats to spare for that, the papers whose last room would leave the fewest seats
+   empty (counted on the most common room size) keep whole rooms, as many as the spare seats
+   allow, and are dealt first; the other papers then fill the rooms after them to the last
+   seat, each starting where the one before ended (a room with two or more papers is
+   *mixed*, with a warning). So "one paper per room where possible" means exactly: every
+   room holds one paper whenever the rooms, dealt whole in the given order to the papers in
+   paper order, hold everyone. When all rooms have the same number of usable seats c, that is
+   whenever Σ⌈papers' sizes / c⌉ ≤ the number of rooms, which is exactly when any
+   one-paper-per-room plan exists. (With rooms of different sizes a cleverer packing might
+   sometimes avoid a mixed room the deal makes: that is bin packing, and not attempted.)
    When there are fewer seats than candidates every room is filled to the last seat and the
    last candidates in paper order are `unplaced`.
 3. **Who goes in which room.** Within a paper the candidates are shuffled (the seeded
@@ -266,6 +270,9 @@ def _interleaved(group: list[Candidate], rng: random.Random) -> list[Candidate]:
     draw = rng.random
     keyed: list[tuple[float, int, Candidate]] = []
     for unit_members in [units[name] for name in sorted(units)] + [loners]:  # those without a unit: one more group
+        if len(unit_members) == 1:
+            keyed.append((draw(), unit_members[0].key, unit_members[0]))
+            continue
         rng.shuffle(unit_members)
         offset, size = draw(), len(unit_members)
         keyed.extend(((i + offset) / size, c.key, c) for i, c in enumerate(unit_members))
@@ -274,12 +281,39 @@ def _interleaved(group: list[Candidate], rng: random.Random) -> list[Candidate]:
 
 
 def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[list[dict[int, int]], list[Candidate]]:
-    """How many of each paper sit in each room (counts[paper] = {room: count}, by room); who does not fit."""
+    """How many of each paper sit in each room (counts[paper] = {room: count}, by room); who does not fit.
+
+    First the deal in paper order; if some paper must share, the papers whose last room would
+    leave the fewest seats empty are dealt whole rooms first and the others share the rooms
+    after them, which keeps more papers in rooms of their own and the mixed rooms together."""
+    counts, unplaced, shared = _deal(papers, range(len(papers)), capacity)
+    if not shared or not capacity:
+        return counts, unplaced
+    spare = sum(capacity) - sum(len(p) for p in papers)
+    usual = Counter(capacity).most_common(1)[0][0]
+    waste = sorted(((-len(paper)) % usual if usual else 0, i) for i, paper in enumerate(papers))
+    whole: set[int] = set()
+    for empty, index in waste:
+        if empty > spare:
+            break
+        whole.add(index)
+        spare -= empty
+    order = sorted(range(len(papers)), key=lambda i: (i not in whole, i))
+    counts, unplaced, _ = _deal(papers, order, capacity)
+    return counts, unplaced
+
+
+def _deal(
+    papers: list[list[Candidate]], order: Iterable[int], capacity: list[int]
+) -> tuple[list[dict[int, int]], list[Candidate], bool]:
+    """Deal the rooms to the papers in this order: whole rooms while the spare seats allow, else sharing."""
     counts: list[dict[int, int]] = [{} for _ in papers]
     spare = sum(capacity) - sum(len(p) for p in papers)  # seats the deal may leave empty
     room, free = 0, capacity[0] if capacity else 0
     unplaced: list[Candidate] = []
-    for index, paper in enumerate(papers):
+    shared = False
+    for index in order:
+        paper = papers[index]
         fresh = room >= len(capacity) or free == capacity[room]
         start = room if fresh else room + 1
         skipped = 0 if fresh else free  # the empty seats of a partly used room left behind
@@ -290,6 +324,7 @@ def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[lis
             _spread(counts[index], len(paper), capacity, start, end)
             room, free = end, capacity[end] if end < len(capacity) else 0
             continue
+        shared = True
         left = len(paper)
         while left and room < len(capacity):
             taken = min(free, left)
@@ -300,7 +335,7 @@ def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[lis
                 free = capacity[room] if room < len(capacity) else 0
         if left:
             unplaced.extend(paper[len(paper) - left :])
-    return counts, unplaced
+    return counts, unplaced, shared
 
 
 def _rooms_for(size: int, capacity: list[int], start: int) -> int | None:
@@ -424,18 +459,29 @@ def _greedy(layout: dict[Seat, Candidate], pool: list[Candidate], order: list[Se
         loners.extend(units.pop(name))
     names = sorted(units)
     rng.shuffle(names)  # ties between units of one size are broken at random
+    names.sort(key=lambda n: -len(units[n]))  # most members left first (a stable sort keeps the ties' order)
+    tie = {name: i for i, name in enumerate(names)}
     for seat_ in order:
         near = {layout[s].unit for s in _around(seat_) if s in layout} if names else ()
-        best = None
-        for name in names:
-            if units[name] and name not in near and (best is None or len(units[name]) > len(units[best])):
-                best = name
-        if best is not None:
-            layout[seat_] = units[best].pop()
-        elif loners:
+        index = next((i for i, name in enumerate(names) if name not in near), None)
+        if index is None and loners:
             layout[seat_] = loners.pop()
-        else:  # every unit left sits next to this seat: a pair the repair will look at
-            layout[seat_] = units[max((n for n in names if units[n]), key=lambda n: len(units[n]))].pop()
+            continue
+        index = index or 0  # every unit left sits next to this seat: a pair the repair will look at
+        name = names[index]
+        layout[seat_] = units[name].pop()
+        _reorder(names, index, units, tie)
+
+
+def _reorder(names: list[str], index: int, units: Mapping[str, list[Candidate]], tie: Mapping[str, int]) -> None:
+    """names[index] has one member fewer: move it back past the units that now have more, or drop it."""
+    name, left = names[index], len(units[names[index]])
+    if not left:
+        del names[index]
+        return
+    while index + 1 < len(names) and (len(units[names[index + 1]]), -tie[names[index + 1]]) > (left, -tie[name]):
+        names[index], names[index + 1] = names[index + 1], name
+        index += 1
 
 
 def _pairs(layout: Mapping[Seat, Candidate]) -> list[tuple[Seat, Seat]]:
