@@ -129,7 +129,11 @@ def test_seating_100000_candidates_in_13_cities():
         "mixed_only_for_an_accessible_seat": sum(
             for_access(plan, c) for plan, (c, _) in zip(plans, cases, strict=True)
         ),
-        "accessible_unmet": warnings[WarningKind.ACCESSIBLE_UNMET],
+        "accessible_needed": sum(c.accessible for candidates, _ in cases for c in candidates),
+        "accessible_seats": sum(len(r.accessible) for _, rooms in cases for r in rooms),
+        "accessible_unmet": sum(
+            len(w.candidates) for plan in plans for w in plan.warnings if w.kind is WarningKind.ACCESSIBLE_UNMET
+        ),
         "same_unit_pairs_left": sum(unit_pairs(plan, c) for plan, (c, _) in zip(plans, cases, strict=True)),
         "largest_unit_in_a_city": max(
             Counter(c.unit for c in candidates if c.unit).most_common(1)[0][1] for candidates, _ in cases

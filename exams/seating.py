@@ -396,10 +396,10 @@ def _exchange_for_access(members: list[list[Candidate]], access: list[int], capa
     for room, room_members in enumerate(members):
         while needy[room] > access[room]:
             spare = [i for i in range(len(members)) if needy[i] < access[i]]
-            target = next((i for i in spare if members[i]), spare[0] if spare else None)  # a used room first
-            if target is None:
+            if not spare:
                 return
             candidate = next(c for c in reversed(room_members) if c.accessible)
+            target = min(spare, key=lambda i: _welcome(members[i], candidate.paper, i))
             room_members.remove(candidate)
             if len(members[target]) >= capacity[target]:
                 other = _exchangeable(members[target], candidate)
@@ -408,6 +408,15 @@ def _exchange_for_access(members: list[list[Candidate]], access: list[int], capa
             members[target].append(candidate)
             needy[room] -= 1
             needy[target] += 1
+
+
+def _welcome(target: list[Candidate], paper: Paper, index: int) -> tuple[int, int]:
+    """Which room with an accessible seat to spare to go to: one that is mixed already (or holds the
+    candidate's paper) before one that would become mixed, and a used room before an empty one."""
+    papers = {c.paper for c in target}
+    if not papers:
+        return (2, index)
+    return (0 if len(papers) > 1 or paper in papers else 1, index)
 
 
 def _exchangeable(room_members: list[Candidate], candidate: Candidate) -> Candidate:
