@@ -56,6 +56,7 @@ met, a same-unit neighbour, a second paper in a room, a seat the spacing leaves 
 """
 
 import random
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,8 +116,34 @@ class Warning:  # the shared interface's name (it shadows the builtin inside thi
     candidates: tuple[int, ...] = ()  # for UNIT_NEIGHBOURS: the pairs, flattened
     papers: tuple[Paper, ...] = ()  # for MIXED_PAPERS
 
+    @property
+    def message(self) -> str:
+        """What the co-organizer reads in the preview (Chinese, as pure modules give it)."""
+        if self.kind is WarningKind.MIXED_PAPERS:
+            return "本考场安排了多个科目：" + "、".join(paper_name(p) for p in self.papers) + "。"
+        if self.kind is WarningKind.UNIT_NEIGHBOURS:
+            return f"有 {len(self.candidates) // 2} 对同一工作单位的考生前后或左右相邻：本考场的座位无法将他们分开。"
+        if self.kind is WarningKind.ACCESSIBLE_UNMET:
+            return f"有 {len(self.candidates)} 名需要无障碍座位的考生未能安排到无障碍座位。"
+        return f"座位不足：有 {len(self.candidates)} 名考生未能安排考场座位。"
+
 
 SeatingWarning = Warning
+LEVELS = {5: "五级", 4: "四级", 3: "三级", 2: "二级", 1: "一级"}
+
+
+def paper_name(paper: Paper) -> str:
+    """("6-31-01-03", 4) → "6-31-01-03 四级"."""
+    return f"{paper[0]} {LEVELS.get(paper[1], str(paper[1]))}"
+
+
+def seat_name(seat_: Seat) -> str:
+    return f"{seat_[0]}排{seat_[1]}号"
+
+
+def normalise_unit(name: str) -> str:
+    """The work unit as compared: NFKC (full-width brackets and letters become ASCII), no spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 @dataclass(frozen=True)
@@ -167,6 +194,25 @@ class Conflict:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", Severity.ERROR if self.kind in ERRORS else Severity.WARNING)
+
+    @property
+    def message(self) -> str:
+        """The reason in Chinese, for the move dialog."""
+        return CONFLICT_TEXT[self.kind].format(seat=seat_name(self.seat))
+
+
+CONFLICT_TEXT = {
+    ConflictKind.UNKNOWN_CANDIDATE: "该考生不在本市的考场编排中。",
+    ConflictKind.UNKNOWN_ROOM: "目标考场不存在。",
+    ConflictKind.OUTSIDE_GRID: "{seat}不在该考场的座位范围内。",
+    ConflictKind.UNUSABLE_SEAT: "{seat}是不可使用的座位。",
+    ConflictKind.SEAT_TAKEN: "{seat}已有考生。",
+    ConflictKind.MOVED_TWICE: "同一名考生在一次调整中被移动了两次。",
+    ConflictKind.ACCESSIBLE_UNMET: "该考生需要无障碍座位，{seat}不是无障碍座位。",
+    ConflictKind.UNIT_NEIGHBOUR: "{seat}与同一工作单位的考生前后或左右相邻。",
+    ConflictKind.MIXED_PAPERS: "目标考场已有其他科目（职业、等级）的考生。",
+    ConflictKind.SPACING: "按本次的间隔就座规则，{seat}应当空着。",
+}
 
 
 def neighbours(a: Seat, b: Seat) -> bool:

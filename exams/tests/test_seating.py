@@ -16,6 +16,7 @@ from exams.seating import (
     WarningKind,
     move_conflicts,
     neighbours,
+    normalise_unit,
     seat,
     usable_seats,
 )
@@ -335,3 +336,26 @@ def test_an_unknown_candidate_is_an_error(arranged):
     placements, candidates, rooms = arranged
     conflicts = move_conflicts(placements, candidates, rooms, [Placement(99, 1, 2, 2)])
     assert kinds_of(conflicts) == {(ConflictKind.UNKNOWN_CANDIDATE, Severity.ERROR)}
+
+
+# --- what staff read ---------------------------------------------------------------------
+
+
+def test_warnings_read_in_chinese():
+    candidates = people(1, 20, ELECTRICIAN_4) + people(100, 18, ELECTRICIAN_3) + people(200, 2, accessible=True)
+    plan = seat(candidates, [room(1), room(2, 2, 6)], seed=1)
+    texts = {w.kind: w.message for w in plan.warnings}
+    assert texts[WarningKind.MIXED_PAPERS] == "本考场安排了多个科目：6-31-01-03 三级、6-31-01-03 四级。"
+    assert texts[WarningKind.ACCESSIBLE_UNMET] == "有 2 名需要无障碍座位的考生未能安排到无障碍座位。"
+    short = seat(people(1, 3), [room(1, 1, 2)], seed=1)
+    assert [w.message for w in short.warnings] == ["座位不足：有 1 名考生未能安排考场座位。"]
+
+
+def test_a_conflict_names_the_seat(arranged):
+    placements, candidates, rooms = arranged
+    conflicts = move_conflicts(placements, candidates, rooms, [Placement(2, 1, 2, 3)])
+    assert conflicts[0].message == "2排3号是不可使用的座位。"
+
+
+def test_work_units_written_with_full_width_brackets_or_spaces_are_one_unit():
+    assert normalise_unit("内蒙古电力（集团） 有限责任公司") == normalise_unit("内蒙古电力(集团)有限责任公司")
