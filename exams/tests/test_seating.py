@@ -126,6 +126,16 @@ def test_papers_share_a_room_only_when_the_rooms_are_short_and_the_plan_says_so(
     assert mixed[0].papers == (ELECTRICIAN_3, ELECTRICIAN_4)
 
 
+def test_when_rooms_are_short_the_papers_that_waste_least_keep_rooms_of_their_own():
+    lathe, plumber = ("6-18-01-01", 4), ("6-29-03-01", 4)  # 车工, 管工
+    candidates = people(1, 5, lathe) + people(100, 10, WELDER_4) + people(200, 5, plumber) + people(300, 8)
+    plan = seat(candidates, [room(1, 2, 5), room(2, 2, 5), room(3, 2, 5)], seed=1)  # 30 seats for 28
+    papers = {c.key: c.paper for c in candidates}
+    by_room = {r: {papers[p.candidate] for p in ps} for r, ps in rooms_of(plan).items()}
+    assert by_room == {1: {WELDER_4}, 2: {ELECTRICIAN_4}, 3: {lathe, plumber}}
+    assert kinds(plan) == Counter({WarningKind.MIXED_PAPERS: 1})
+
+
 def test_when_the_seats_run_out_the_last_candidates_wait():
     plan = seat(people(1, 33), [room(1)], seed=1)
     assert len(plan.placements) == 30
