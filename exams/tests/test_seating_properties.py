@@ -11,7 +11,7 @@ from exams.seating import Candidate, Plan, RoomGrid, Spacing, kept_by_spacing, n
 
 PAPERS = [("6-31-01-03", 4), ("6-31-01-03", 3), ("6-18-02-04", 4), ("4-07-05-01", 5)]
 UNITS = ["", "", "呼和浩特供电分公司", "包头钢铁集团", "赤峰市第一医院", "乌海市自来水公司"]
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -167,7 +167,7 @@ def separable_rooms(draw):
     return candidates, room, spacing
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(separable_rooms(), st.integers(0, 2**32))
 def test_colleagues_never_sit_together_when_a_separating_plan_exists(case, seed):
     candidates, room, spacing = case
