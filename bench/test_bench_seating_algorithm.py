@@ -8,8 +8,10 @@ with Zipf-like weights so that a few papers are large and most are small; work u
 candidates need an accessible seat. Each city has 10% more seats than candidates: the large
 papers get rooms of their own, the small ones share (a mixed room each time).
 
-Target: well under 5 s for the 13 cities (the database writes come on top, in the exams
-services' own bench, for the ≤ 10 s of issue 11). The anchor, measured in the same run: the
+Target: well under 5 s for the 13 cities; the database writes come on top, in the exams
+services' own bench, for the ≤ 10 s of issue 11. Wall clock and CPU time are both kept: on a
+busy machine the wall clock counts other processes' time too, so the assertion is on CPU time.
+The anchor, measured in the same run: the
 same candidates sorted by paper and key and poured into the same rooms' seats in order (the
 Placement objects included), what a spreadsheet would do with no grouping, spacing,
 accessibility or unit rules.
@@ -94,13 +96,15 @@ def for_access(plan: Plan, candidates: list[Candidate]) -> int:
     return count
 
 
-def timed(work, cases) -> tuple[float, list]:
-    best, results = math.inf, []
+def timed(work, cases) -> tuple[float, float, list]:
+    """Best wall-clock and best CPU seconds of ROUNDS runs (CPU time is steadier on a busy machine)."""
+    wall = cpu = math.inf
+    results: list = []
     for _ in range(ROUNDS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         results = [work(candidates, rooms) for candidates, rooms in cases]
-        best = min(best, time.perf_counter() - started)
-    return best, results
+        wall, cpu = min(wall, time.perf_counter() - started), min(cpu, time.process_time() - started_cpu)
+    return wall, cpu, results
 
 
 def test_seating_100000_candidates_in_13_cities():
@@ -111,8 +115,8 @@ def test_seating_100000_candidates_in_13_cities():
         candidates = city_candidates(city, count, offered)
         cases.append((candidates, city_rooms(city, candidates)))
 
-    anchor_s, _ = timed(sequential_fill, cases)
-    seat_s, plans = timed(lambda candidates, rooms: seat(candidates, rooms, seed=SEED), cases)
+    anchor_s, anchor_cpu_s, _ = timed(sequential_fill, cases)
+    seat_s, seat_cpu_s, plans = timed(lambda candidates, rooms: seat(candidates, rooms, seed=SEED), cases)
 
     warnings = Counter(w.kind for plan in plans for w in plan.warnings)
     figures = {
@@ -121,8 +125,11 @@ def test_seating_100000_candidates_in_13_cities():
         "rooms": sum(len(rooms) for _, rooms in cases),
         "papers": len({c.paper for candidates, _ in cases for c in candidates}),
         "seat_s": round(seat_s, 3),
+        "seat_cpu_s": round(seat_cpu_s, 3),
         "anchor_sequential_fill_s": round(anchor_s, 3),
+        "anchor_cpu_s": round(anchor_cpu_s, 3),
         "ratio": round(seat_s / anchor_s, 1),
+        "cpu_ratio": round(seat_cpu_s / anchor_cpu_s, 1),
         "candidates_per_s": round(COUNT / seat_s),
         "unplaced": sum(len(plan.unplaced) for plan in plans),
         "mixed_rooms": warnings[WarningKind.MIXED_PAPERS],
@@ -141,8 +148,8 @@ def test_seating_100000_candidates_in_13_cities():
     }
     save("seating-algorithm", figures)
     print(
-        f"seating {seat_s:.2f} s (target well under 5 s), {figures['ratio']}× its anchor, "
-        f"a sorted sequential fill ({anchor_s:.2f} s)"
+        f"seating {seat_s:.2f} s, CPU {seat_cpu_s:.2f} s (target well under 5 s), {figures['ratio']}× its anchor, "
+        f"a sorted sequential fill ({anchor_s:.2f} s, CPU {anchor_cpu_s:.2f} s)"
     )
     assert figures["unplaced"] == 0
-    assert seat_s < 5
+    assert seat_cpu_s < 5

@@ -516,8 +516,11 @@ def _greedy(layout: dict[Seat, Candidate], pool: list[Candidate], order: list[Se
     rng.shuffle(names)  # ties between units of one size are broken at random
     names.sort(key=lambda n: -len(units[n]))  # most members left first (a stable sort keeps the ties' order)
     tie = {name: i for i, name in enumerate(names)}
-    for seat_ in order:
-        near = {layout[s].unit for s in _around(seat_) if s in layout} if names else ()
+    position = 0
+    while names and position < len(order):
+        seat_ = order[position]
+        position += 1
+        near = {layout[s].unit for s in _around(seat_) if s in layout}
         index = next((i for i, name in enumerate(names) if name not in near), None)
         if index is None and loners:
             layout[seat_] = loners.pop()
@@ -526,6 +529,7 @@ def _greedy(layout: dict[Seat, Candidate], pool: list[Candidate], order: list[Se
         name = names[index]
         layout[seat_] = units[name].pop()
         _reorder(names, index, units, tie)
+    layout.update(zip(order[position:], reversed(loners), strict=True))  # only those who cannot clash are left
 
 
 def _reorder(names: list[str], index: int, units: Mapping[str, list[Candidate]], tie: Mapping[str, int]) -> None:
