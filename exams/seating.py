@@ -261,8 +261,9 @@ def seat(
         [s for s in room_seats if s in room.accessible] for room, room_seats in zip(rooms, seats, strict=True)
     ]
     papers = _by_paper(ordered, rng)
-    counts, unplaced = _deal_rooms(papers, [len(s) for s in seats])
-    members = _fill_rooms(papers, counts, [len(a) for a in accessible])
+    colours = [(dark := sum((r + c) % 2 == 0 for r, c in kept), len(kept) - dark) for kept in seats]
+    counts, unplaced = _deal_rooms(papers, [len(s) for s in seats], [max(c) for c in colours])
+    members = _fill_rooms(papers, counts, [len(a) for a in accessible], colours)
     _exchange_for_access(members, [len(a) for a in accessible], [len(s) for s in seats])
     placements: list[Placement] = []
     warnings: list[Warning] = []
@@ -322,19 +323,33 @@ def _interleaved(group: list[Candidate], rng: random.Random) -> list[Candidate]:
         rng.shuffle(unit_members)
         offset, size = draw(), len(unit_members)
         keyed.extend(((i + offset) / size, c.key, c) for i, c in enumerate(unit_members))
-    keyed.sort(key=lambda item: item[:2])
+    keyed.sort()  # by position, then key: keys are unique, candidates are never compared
     return needy + [c for _, _, c in keyed]
 
 
-def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[list[dict[int, int]], list[Candidate]]:
+def _deal_rooms(
+    papers: list[list[Candidate]], capacity: list[int], apart: list[int]
+) -> tuple[list[dict[int, int]], list[Candidate]]:
     """How many of each paper sit in each room (counts[paper] = {room: count}, by room); who does not fit.
 
-    First the deal in paper order; if some paper must share, the papers whose last room would
-    leave the fewest seats empty are dealt whole rooms first and the others share the rooms
-    after them, which keeps more papers in rooms of their own and the mixed rooms together."""
-    counts, unplaced, shared = _deal(papers, range(len(papers)), capacity)
-    if not shared or not capacity:
-        return counts, unplaced
+    First the deal in paper order with rooms enough to keep each paper's largest work unit
+    apart (its members fit on one seat colour of the paper's rooms); if that leaves a paper
+    sharing, the same deal with rooms enough for the candidates only; if a paper must still
+    share, the papers whose last room would leave the fewest seats empty are dealt whole rooms
+    first and the others share the rooms after them, which keeps more papers in rooms of their
+    own and the mixed rooms together."""
+    everyone = range(len(papers))
+    if not capacity:
+        return _deal(papers, everyone, capacity)[:2]
+    top = max(capacity)
+    if top and sum(-(-len(paper) // top) for paper in papers) <= len(capacity):  # else whole rooms cannot do
+        largest = [max(Counter(c.unit for c in paper if c.unit).values(), default=0) for paper in papers]
+        counts, unplaced, shared = _deal(papers, everyone, capacity, largest, apart)
+        if not shared:
+            return counts, unplaced
+        counts, unplaced, shared = _deal(papers, everyone, capacity)
+        if not shared:
+            return counts, unplaced
     spare = sum(capacity) - sum(len(p) for p in papers)
     usual = Counter(capacity).most_common(1)[0][0]
     waste = sorted(((-len(paper)) % usual if usual else 0, i) for i, paper in enumerate(papers))
@@ -350,9 +365,16 @@ def _deal_rooms(papers: list[list[Candidate]], capacity: list[int]) -> tuple[lis
 
 
 def _deal(
-    papers: list[list[Candidate]], order: Iterable[int], capacity: list[int]
+    papers: list[list[Candidate]],
+    order: Iterable[int],
+    capacity: list[int],
+    largest: list[int] | None = None,
+    apart: list[int] | None = None,
 ) -> tuple[list[dict[int, int]], list[Candidate], bool]:
-    """Deal the rooms to the papers in this order: whole rooms while the spare seats allow, else sharing."""
+    """Deal the rooms to the papers in this order: whole rooms while the spare seats allow, else sharing.
+
+    With `largest` (each paper's largest unit) and `apart` (each room's larger seat colour), a
+    paper takes rooms until its largest unit also fits on one colour."""
     counts: list[dict[int, int]] = [{} for _ in papers]
     spare = sum(capacity) - sum(len(p) for p in papers)  # seats the deal may leave empty
     room, free = 0, capacity[0] if capacity else 0
@@ -363,7 +385,7 @@ def _deal(
         fresh = room >= len(capacity) or free == capacity[room]
         start = room if fresh else room + 1
         skipped = 0 if fresh else free  # the empty seats of a partly used room left behind
-        end = _rooms_for(len(paper), capacity, start)
+        end = _rooms_for(len(paper), capacity, start, largest[index] if largest else 0, apart)
         waste = (sum(capacity[start:end]) - len(paper) + skipped) if end is not None else None
         if waste is not None and waste <= spare:
             spare -= waste
@@ -384,13 +406,16 @@ def _deal(
     return counts, unplaced, shared
 
 
-def _rooms_for(size: int, capacity: list[int], start: int) -> int | None:
-    """The end (exclusive) of the fewest rooms from start that hold size candidates, or None."""
-    total, end = 0, start
-    while total < size:
+def _rooms_for(size: int, capacity: list[int], start: int, unit: int = 0, apart: list[int] | None = None) -> int | None:
+    """The end (exclusive) of the fewest rooms from start that hold size candidates (and a unit of
+    that size on one seat colour, with `apart`), or None."""
+    total = spread = 0
+    end = start
+    while total < size or (apart is not None and spread < unit):
         if end >= len(capacity):
             return None
         total, end = total + capacity[end], end + 1
+        spread += apart[end - 1] if apart is not None else 0
     return end
 
 
@@ -410,7 +435,7 @@ def _spread(row: dict[int, int], size: int, capacity: list[int], start: int, end
 
 
 def _fill_rooms(
-    papers: list[list[Candidate]], counts: list[dict[int, int]], access: list[int]
+    papers: list[list[Candidate]], counts: list[dict[int, int]], access: list[int], colours: list[tuple[int, int]]
 ) -> list[list[Candidate]]:
     """The candidates of each room: a paper's accessible ones to its rooms with accessible seats first."""
     members: list[list[Candidate]] = [[] for _ in access]
@@ -429,11 +454,52 @@ def _fill_rooms(
                 break  # unplaced: the tail of the paper
             members[room].append(candidate)
             room_counts[room] -= 1
-        position = 0
-        for room, n in room_counts.items():
-            members[room].extend(rest[position : position + n])
-            position += n
+        for room, share in _compose(rest, room_counts, colours).items():
+            members[room].extend(share)
     return members
+
+
+def _compose(rest: list[Candidate], room_counts: dict[int, int], colours: list[tuple[int, int]]) -> dict[int, list]:
+    """Who of a paper sits in which of its rooms: the interleaved list cut in turn, each room its share of
+    every unit; unless a room's share of some units cannot be split between its two seat colours, then
+    poured by unit (`_pour`)."""
+    shares: dict[int, list[Candidate]] = {}
+    position = 0
+    for room, n in room_counts.items():
+        shares[room] = rest[position : position + n]
+        position += n
+    if all(_splittable(share, *colours[room]) for room, share in shares.items()):
+        return shares
+    poured = _pour(rest[:position], room_counts, colours)
+    return poured if all(_splittable(share, *colours[room]) for room, share in poured.items()) else shares
+
+
+def _splittable(share: list[Candidate], dark: int, light: int) -> bool:
+    sizes = Counter(c.unit for c in share if c.unit)
+    grouped = {u: n for u, n in sizes.items() if n > 1}
+    together = sum(grouped.values())
+    return together <= max(dark, light) or _split(grouped, {}, dark, light) is not None
+
+
+def _pour(pool: list[Candidate], room_counts: dict[int, int], colours: list[tuple[int, int]]) -> dict[int, list]:
+    """Units largest first, poured into each room's larger seat colour, room after room, then into the
+    smaller colours (McNaughton's wrap-around): a unit lands on one colour of each room unless it is
+    longer than the larger colours after its start; candidates alone in their unit fill what is left."""
+    units: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in pool:
+        units[candidate.unit].append(candidate)
+    loners = units.pop("", [])
+    grouped = sorted((m for m in units.values() if len(m) > 1), key=len, reverse=True)  # stable: ties keep order
+    loners += [m[0] for m in units.values() if len(m) == 1]
+    slots = [(room, min(max(colours[room]), n)) for room, n in room_counts.items()]
+    slots += [(room, room_counts[room] - size) for room, size in slots]
+    queue = [c for unit_members in grouped for c in unit_members] + loners
+    shares: dict[int, list[Candidate]] = {room: [] for room in room_counts}
+    position = 0
+    for room, size in slots:
+        shares[room].extend(queue[position : position + size])
+        position += size
+    return shares
 
 
 def _exchange_for_access(members: list[list[Candidate]], access: list[int], capacity: list[int]) -> None:

@@ -1,6 +1,7 @@
 """Property tests of the seating algorithm (exams/seating.py) with hypothesis."""
 
 import math
+import os
 import random
 from collections import Counter, defaultdict
 
@@ -189,4 +190,39 @@ def test_a_large_city_is_seated_apart():
     rooms = [RoomGrid(i, 5, 6) for i in range(300)]
     plan = seat(candidates, rooms, seed=1)
     assert not plan.unplaced
+    assert same_unit_pairs(plan, candidates) == 0
+
+
+@st.composite
+def separable_city(draw):
+    """Rooms of one shape for one paper, each room's share provably separable (a unit on one colour per
+    room); units recur across rooms, and the algorithm may share them out differently."""
+    rows, columns, count = draw(st.integers(2, 6)), draw(st.integers(2, 7)), draw(st.integers(2, 5))
+    rooms = [RoomGrid(i, rows, columns) for i in range(count)]
+    seats = usable_seats(rooms[0])
+    dark = sum((r + c) % 2 == 0 for r, c in seats)
+    candidates, key = [], 1
+    for _ in rooms:
+        side: dict[str, str] = {}
+        for room_left, colour in ((dark, "dark"), (len(seats) - dark, "light")):
+            left = draw(st.integers(0, room_left))
+            while left:
+                size = draw(st.integers(1, left))
+                unit = draw(st.sampled_from(UNITS))
+                if unit and side.setdefault(unit, colour) != colour:
+                    unit = ""
+                candidates.extend(Candidate(key + i, PAPERS[0], unit) for i in range(size))
+                key, left = key + size, left - size
+    return candidates, rooms
+
+
+@settings(
+    max_examples=int(os.environ.get("SEATING_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(separable_city(), st.integers(0, 2**32))
+def test_colleagues_sit_apart_over_several_rooms_of_a_paper(case, seed):
+    candidates, rooms = case
+    plan = seat(candidates, rooms, seed=seed)
     assert same_unit_pairs(plan, candidates) == 0
