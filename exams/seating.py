@@ -13,25 +13,33 @@ The steps, each its own function:
 2. **Rooms for papers.** Candidates are grouped by paper (occupation code, level); papers are
    dealt rooms in paper order, each taking whole rooms from the next room on, as many as it
    needs, its candidates spread evenly over them (16 + 15, not 30 + 1). That deal is
-   *one paper per room*. A paper's last room usually has empty seats; when there are not
-   enough seats to spare for that, the papers whose last room would leave the fewest seats
-   empty (counted on the most common room size) keep whole rooms, as many as the spare seats
-   allow, and are dealt first; the other papers then fill the rooms after them to the last
-   seat, each starting where the one before ended (a room with two or more papers is
-   *mixed*, with a warning). So "one paper per room where possible" means exactly: every
-   room holds one paper whenever the rooms, dealt whole in the given order to the papers in
-   paper order, hold everyone. When all rooms have the same number of usable seats c, that is
-   whenever Σ⌈papers' sizes / c⌉ ≤ the number of rooms, which is exactly when any
-   one-paper-per-room plan exists. (With rooms of different sizes a cleverer packing might
-   sometimes avoid a mixed room the deal makes: that is bin packing, and not attempted.)
-   When there are fewer seats than candidates every room is filled to the last seat and the
-   last candidates in paper order are `unplaced`.
+   *one paper per room*. As many as it needs: first, enough rooms that the paper's largest
+   work unit fits on the larger seat colour of its rooms (see 5; three colleagues need two
+   rooms of 2 × 2), if the whole deal still fits that way; else enough for its candidates.
+   A paper's last room usually has empty seats; when there are not enough seats to spare
+   for that, the papers whose last room would leave the fewest seats empty (counted on the
+   most common room size) keep whole rooms, as many as the spare seats allow, and are dealt
+   first; the other papers then fill the rooms after them to the last seat, each starting
+   where the one before ended (a room with two or more papers is *mixed*, with a warning).
+   So "one paper per room where possible" means exactly: every room holds one paper
+   whenever the rooms, dealt whole in the given order to the papers in paper order, hold
+   everyone. When all rooms have the same number of usable seats c, that is whenever
+   Σ⌈papers' sizes / c⌉ ≤ the number of rooms, which is exactly when any one-paper-per-room
+   plan exists. (With rooms of different sizes a cleverer packing might sometimes avoid a
+   mixed room the deal makes: that is bin packing, and not attempted.) When there are fewer
+   seats than candidates every room is filled to the last seat and the last candidates in
+   paper order are `unplaced`.
 3. **Who goes in which room.** Within a paper the candidates are shuffled (the seeded
-   `random.Random`) and interleaved by work unit, so that each room gets its share of every
-   unit instead of one unit filling a room. Candidates who need an accessible seat go first
-   to the paper's rooms with accessible seats; if the paper's rooms have too few, the
-   candidate is exchanged with someone in the first room (in room order) with an accessible
-   seat to spare, at the price of a mixed room; if no room has one, the candidate sits on an
+   `random.Random`) and interleaved by work unit, and the list is cut into the paper's
+   rooms, so that each room gets its share of every unit instead of one unit filling a
+   room. If some room's share cannot be split between its two seat colours (see 5), the
+   paper's candidates are instead poured unit by unit, largest first, into the larger seat
+   colour of each of its rooms in turn, then into the smaller ones (McNaughton's
+   wrap-around), which puts a unit on one colour of each room it reaches. Candidates who
+   need an accessible seat go first to the paper's rooms with accessible seats; if the
+   paper's rooms have too few, the candidate goes to a room with an accessible seat to
+   spare (one already mixed or empty-seated first), exchanged with someone there if it is
+   full, at the price of a mixed room; if no room has one, the candidate sits on an
    ordinary seat and the plan warns.
 4. **Seats in a room.** Accessible candidates take accessible seats first; the others take the
    room's other seats front to back, row by row, and the room's remaining accessible seats
@@ -45,10 +53,10 @@ The steps, each its own function:
    units with two or more members are split (an exact subset-sum) into those on the dark
    seats and those on the light ones, candidates without a unit taking what is left. If
    such a split exists, the room has no same-unit neighbours. The plan gives up on a room,
-   and warns with the pairs, when both fail: then the room's units are too large for it.
-   (Candidates are not moved between rooms for this.)
+   and warns with the pairs, when both fail: then the room's share of the units is too
+   large for it. Candidates are not moved between rooms after step 3.
 
-`move_conflicts` checks manual moves and swaps against a plan. It answers with `Conflict`s of
+`move_conflicts` checks`move_conflicts` checks manual moves and swaps against a plan. It answers with `Conflict`s of
 two severities. Errors are what cannot be: an unknown candidate or room, a seat outside the
 grid, an unusable seat, a seat someone else keeps, two candidates on one seat, one candidate
 moved twice. Warnings are what a co-organizer may knowingly accept: an accessible need not
