@@ -38,7 +38,7 @@ The steps, each its own function:
    wrap-around), which puts a unit on one colour of each room it reaches. Candidates who
    need an accessible seat go first to the paper's rooms with accessible seats; if the
    paper's rooms have too few, the candidate goes to a room with an accessible seat to
-   spare (one already mixed or empty-seated first), exchanged with someone there if it is
+   spare (one already mixed first, an unused one last), exchanged with someone there if it is
    full, at the price of a mixed room; if no room has one, the candidate sits on an
    ordinary seat and the plan warns.
 4. **Seats in a room.** Accessible candidates take accessible seats first; the others take the
