@@ -64,12 +64,15 @@ met, a same-unit neighbour, a second paper in a room, a seat the spacing leaves 
 """
 
 import random
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+
+from applications.vocabulary import NATIONAL_LEVELS
 
 type Seat = tuple[int, int]
 type Paper = tuple[str, int]
@@ -137,12 +140,10 @@ class Warning:  # the shared interface's name (it shadows the builtin inside thi
 
 
 SeatingWarning = Warning
-LEVELS = {5: "五级", 4: "四级", 3: "三级", 2: "二级", 1: "一级"}
-
-
 def paper_name(paper: Paper) -> str:
     """("6-31-01-03", 4) → "6-31-01-03 四级"."""
-    return f"{paper[0]} {LEVELS.get(paper[1], str(paper[1]))}"
+    level = NATIONAL_LEVELS.get(paper[1])
+    return f"{paper[0]} {level[0] if level else paper[1]}"
 
 
 def seat_name(seat_: Seat) -> str:
@@ -150,8 +151,9 @@ def seat_name(seat_: Seat) -> str:
 
 
 def normalise_unit(name: str) -> str:
-    """The work unit as compared: NFKC (full-width brackets and letters become ASCII), no spaces."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    """The work unit as compared, loosely: NFKC (full width folded), lower case, no spaces, brackets or dashes."""
+    text = unicodedata.normalize("NFKC", name or "").strip().lower()
+    return re.sub(r"[\s()（）·・\-—]", "", text)
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,13 @@ candidates; a staff member from the same work unit as a candidate in the room is
 """
 
 import math
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from exams.seating import normalise_unit
+
 MIN_PER_ROOM = 2
 CANDIDATES_PER_STAFF = 15
-
-
-def normalise_unit(unit: str) -> str:
-    """A work unit compared loosely: full-width folded, spaces and brackets' style ignored."""
-    text = unicodedata.normalize("NFKC", unit or "").strip().lower()
-    return re.sub(r"[\s()（）·・\-—]", "", text)
 
 
 def staff_needed(candidates: int, *, written: bool) -> int:

@@ -175,10 +175,15 @@ def current_placements(campaign, city) -> dict[int, seating.Placement]:
 
 
 def _candidate_facts(applications: Iterable[int]) -> list[seating.Candidate]:
-    rows = Application.objects.filter(pk__in=list(applications)).values_list(
-        "pk", "occupation__code", "level_id", "employer"
+    keys = list(applications)
+    rows = Application.objects.filter(pk__in=keys).values_list("pk", "occupation__code", "level_id", "employer")
+    accessible = set(
+        SeatingNeed.objects.filter(application__in=keys, accessible=True).values_list("application_id", flat=True)
     )
-    return [seating.Candidate(pk, (code or "", level or 0), normalise_unit(unit)) for pk, code, level, unit in rows]
+    return [
+        seating.Candidate(pk, (code or "", level or 0), normalise_unit(unit), pk in accessible)
+        for pk, code, level, unit in rows
+    ]
 
 
 def _check_target(room: Room, row: int, column: int) -> None:
@@ -189,13 +194,17 @@ def _check_target(room: Room, row: int, column: int) -> None:
 
 
 def conflicts_after(campaign, city, moved: dict[int, seating.Placement]) -> list[str]:
-    """What the seating module finds wrong in the rooms touched once `moved` is applied."""
-    placements = current_placements(campaign, city)
-    placements.update(moved)
+    """What the seating module finds wrong once `moved` is applied together: its errors refuse,
+    its warnings (a colleague next to them, another paper, an accessible need) are returned."""
     rooms = {p.room for p in moved.values()}
-    touched = [p for p in placements.values() if p.room in rooms]
+    seated = [p for p in current_placements(campaign, city).values() if p.room in rooms]
     grids = [grid_of(room) for room in Room.objects.filter(pk__in=rooms)]
-    return list(seating.move_conflicts(touched, _candidate_facts(p.candidate for p in touched), rooms=grids))
+    candidates = _candidate_facts({p.candidate for p in seated} | set(moved))
+    conflicts = seating.move_conflicts(seated, candidates, grids, list(moved.values()))
+    errors = [c.message for c in conflicts if c.severity is seating.Severity.ERROR]
+    if errors:
+        raise TransitionRefused("；".join(errors))
+    return [c.message for c in conflicts]
 
 
 def _rewrite_seat(application_id: int, target: seating.Placement) -> None:
