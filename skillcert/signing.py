@@ -37,6 +37,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from joserfc import jws
 from joserfc.errors import JoseError, UnsupportedAlgorithmError
@@ -351,3 +352,17 @@ def jwks() -> dict[str, list[dict[str, str]]]:
     if not keys.published and getattr(settings, "SIGNING_KEYS_AUTO_CREATE", False):
         keys = _signing_keys()
     return {"keys": [key.jwk() for key in keys.published]}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_keys_dir(**_: Any) -> list[checks.CheckMessage]:
+    """`check --deploy`: production names the key folder (nothing signs otherwise)."""
+    if not getattr(settings, "SIGNING_KEYS_DIR", ""):
+        return [
+            checks.Error(
+                "SIGNING_KEYS_DIR is not set: admission tickets and certificates cannot be signed",
+                hint="set it to a folder outside the repository and run `manage.py signing_keys create`",
+                id="skillcert.E101",
+            )
+        ]
+    return []

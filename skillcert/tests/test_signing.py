@@ -295,3 +295,10 @@ def test_a_signed_in_user_gets_the_same_public_answer(keys, db):
 
 def test_the_key_set_takes_no_writes(keys, client):
     assert client.post("/.well-known/jwks.json").status_code == 405
+
+
+def test_the_deploy_check_wants_a_key_folder(settings):
+    settings.SIGNING_KEYS_DIR = ""
+    assert [message.id for message in signing.check_keys_dir()] == ["skillcert.E101"]
+    settings.SIGNING_KEYS_DIR = "/etc/skillcert/signing-keys"
+    assert signing.check_keys_dir() == []
