@@ -146,6 +146,7 @@ QR_BORDER = 4
 RULES_SIZE = 9.5
 RULES_FLOOR = 7.5
 PHOTO_PLACEHOLDER = "照片"
+PHOTO_PIXELS = (300, 420)  # 25 × 35 mm at 300 dpi
 FOOTER = "二维码含本平台的电子签名（Ed25519），可用公布的公钥 /.well-known/jwks.json 离线核验。"
 CONTINUATION_HEADING = "准考证附页"
 SESSIONS = (
@@ -195,7 +196,7 @@ def _grid(canvas: Canvas, facts: TicketFacts) -> float:
     photo = Box(LEFT + LABEL_W + value_w, top, PHOTO_W, GRID_TOP - top)
     frame(canvas, photo)
     inner = Box(photo.x + (photo.w - 25 * MM) / 2, photo.y + (photo.h - 35 * MM) / 2, 25 * MM, 35 * MM)
-    photo_box(canvas, inner, facts.photo, placeholder=PHOTO_PLACEHOLDER)
+    photo_box(canvas, inner, facts.photo, placeholder=PHOTO_PLACEHOLDER, pixels=PHOTO_PIXELS)
 
     for label, value, height in (("考点名称", facts.site, ROW), ("考点地址", facts.site_address, ADDRESS_ROW)):
         _label(canvas, Box(LEFT, top - height, LABEL_W, height), label)
