@@ -90,10 +90,13 @@ def photo_box(
     canvas.drawImage(image, inner.x + (inner.w - w) / 2, inner.y + (inner.h - h) / 2, w, h)
 
 
-def qr_box(canvas: Canvas, box: Box, data: str, *, error: str = "m", border: int = 2) -> float:
+def qr_box(canvas: Canvas, box: Box, data: str, *, error: str = "m", border: int = 2, mask: int | None = None) -> float:
     """`data` as a QR code (segno), square, centred in `box`, black modules on white, with a quiet zone
-    of `border` modules; returns the module size in points (print needs ≥ 0.5 mm for a phone to read)."""
-    qr = segno.make(data, error=error, micro=False)
+    of `border` modules; returns the module size in points (print needs ≥ 0.5 mm for a phone to read).
+
+    `mask` (0–7) fixes the data mask instead of scoring all eight, which is most of segno's time on a
+    large symbol; for random-looking data (a signature) the eight score about the same."""
+    qr = segno.make(data, error=error, micro=False, mask=mask)
     matrix = [list(row) for row in qr.matrix]
     count = len(matrix) + 2 * border
     module = min(box.w, box.h) / count
