@@ -50,7 +50,8 @@ def bench_photo() -> bytes:
 
 
 def facts_of(index: int, photo: bytes):
-    from exams.ticket_pdf import SessionLine, TicketFacts, seat_label
+    from exams.numbering import seat_label
+    from exams.ticket_pdf import SessionLine, TicketFacts
 
     room, place = divmod(index, ROOM)
     return TicketFacts(

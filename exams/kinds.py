@@ -20,6 +20,7 @@ KINDS: list[ActionKind] = [
     ActionKind("exams.arrangement.published", _("发布准考证")),
     ActionKind("exams.latecomers.seated", _("为新增考生安排座位")),
     ActionKind("exams.ticket.reissued", _("准考证重新签发（座位调整）"), shown_to_applicant=True),
+    ActionKind("exams.tickets.printed", _("打印考场准考证（含身份证号）")),
     ActionKind("exams.seat.released", _("考生退出，座位空出，准考证作废")),
 ]
 declare(*KINDS)

@@ -140,6 +140,8 @@ class Warning:  # the shared interface's name (it shadows the builtin inside thi
 
 
 SeatingWarning = Warning
+
+
 def paper_name(paper: Paper) -> str:
     """("6-31-01-03", 4) → "6-31-01-03 四级"."""
     level = NATIONAL_LEVELS.get(paper[1])

@@ -73,16 +73,11 @@ class TicketFacts:
     site_address: str
     room: str  # number, e.g. "01"
     room_place: str  # building and floor
-    seat: str  # `seat_label(row, column)`: "03排04号"
+    seat: str  # `exams.numbering.seat_label(row, column)`: "03排04号"
     sessions: tuple[SessionLine, ...]
     photo: bytes | None  # the stored photo (JPEG)
     revision: int = 0  # how many times the ticket was reissued
     issued_at: datetime | None = None  # the QR's `iat` (the signer adds "now" when None)
-
-
-def seat_label(row: int, column: int) -> str:
-    """The seat as printed and signed: row and column in the room, two digits each ("03排04号")."""
-    return f"{row:02d}排{column:02d}号"
 
 
 def _hhmm(value: time) -> str:

@@ -1,49 +1,39 @@
 """The admission ticket (准考证) as a PDF: the applicant's own, and a room's tickets for the co-organizer.
 
 The facts come from the stored ticket, seats and application; the layout is `exams.ticket_pdf`
-and the QR's JWS `skillcert.signing`. Until those modules are in the tree the views answer 503.
+and the QR's compact JWS `skillcert.signing` (key set at /.well-known/jwks.json). Both print the
+full ID number, so each download is an audit event.
 """
 
-import importlib
+import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.downloads import record_download
-from applications.models import ApplicationDocument, DocumentSlot
+from applications.models import Application, ApplicationDocument, DocumentSlot
 from applications.selectors import get_application_for
-from exams import selectors
+from audit.services import record
+from exams import selectors, ticket_pdf
+from skillcert import signing
+from skillcert.lib.masking import mask_id_number
 from skillcert.refusals import Refused
-
-TICKET_TYP = "skillcert-ticket+jws"
-
-
-def _renderers():
-    """(ticket_pdf, signing), or None while the ticket layout or the signing module is missing."""
-    try:
-        return importlib.import_module("exams.ticket_pdf"), importlib.import_module("skillcert.signing")
-    except ModuleNotFoundError:
-        return None
+from skillcert.storage import private_storage
 
 
-def _unavailable(request):
-    return render(request, "exams/unavailable.html", status=503)
-
-
-def ticket_facts(ticket_pdf, application, info: selectors.ExamInfo):
-    """The TicketFacts of one candidate (full ID printed, masked in the QR's claims)."""
-    from skillcert.lib.masking import mask_id_number
-    from skillcert.storage import private_storage
-
-    first = info.seats[0]
+def _photo(application: Application) -> bytes | None:
     photo = ApplicationDocument.objects.filter(application=application, slot=DocumentSlot.PHOTO).first()
-    photo_bytes = None
-    if photo is not None:
-        with private_storage.open(photo.file.name, "rb") as handle:
-            photo_bytes = handle.read()
+    if photo is None:
+        return None
+    with private_storage.open(photo.file.name, "rb") as handle:
+        return handle.read()
+
+
+def ticket_facts(application: Application, info: selectors.ExamInfo) -> ticket_pdf.TicketFacts:
+    """The TicketFacts of one candidate (full ID printed, masked in the QR's claims)."""
+    first = info.seats[0]
     return ticket_pdf.TicketFacts(
         number=info.ticket.number,
         name=application.full_name,
@@ -63,59 +53,52 @@ def ticket_facts(ticket_pdf, application, info: selectors.ExamInfo):
             ticket_pdf.SessionLine(s.session.get_kind_display(), s.session.date, s.session.starts_at, s.session.ends_at)
             for s in info.seats
         ),
-        photo=photo_bytes,
+        photo=_photo(application),
         revision=info.ticket.revision,
     )
 
 
+def signed_qr(facts: ticket_pdf.TicketFacts) -> str:
+    return signing.sign(ticket_pdf.ticket_claims(facts), typ=signing.TICKET)
+
+
+def _attachment(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
 @login_required
-def ticket_pdf(request, pk: int):
+def ticket_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant's own ticket, once published and from the campaign's download date."""
     application = get_application_for(request.user, pk, need="own")
-    today = timezone.localdate()
-    info = selectors.exam_info_for(application, today)
+    info = selectors.exam_info_for(application, timezone.localdate())
     if info is None:
         raise Http404
     if not info.downloadable:
         raise Refused("exams.ticket", _("准考证将于 %(date)s 起开放下载。") % {"date": f"{info.opens:%Y年%-m月%-d日}"})
-    renderers = _renderers()
-    if renderers is None:
-        return _unavailable(request)
-    layout, signing = renderers
-    facts = ticket_facts(layout, application, info)
-    qr = signing.sign(layout.ticket_claims(facts), typ=TICKET_TYP)
-    pdf = layout.render_ticket(facts, rules=application.campaign.exam_rules, qr=qr)
+    facts = ticket_facts(application, info)
+    pdf = ticket_pdf.render_ticket(facts, rules=application.campaign.exam_rules, qr=signed_qr(facts))
     record_download(request.user, application, kind="printout", slot="ticket")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''ticket-{info.ticket.number}.pdf"
-    return response
+    return _attachment(pdf, f"ticket-{info.ticket.number}.pdf")
 
 
 @login_required
-def room_tickets_pdf(request, pk: int):
-    """Every ticket of a room in one PDF, for candidates who cannot print (the co-organizer)."""
+def room_tickets_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every ticket of a room in one PDF, in seat order, for candidates who cannot print (the co-organizer)."""
     room = selectors.get_room_for(request.user, pk)
-    renderers = _renderers()
-    if renderers is None:
-        return _unavailable(request)
-    layout, signing = renderers
-    import io
-
-    from applications.models import Application
-
-    ids = list(room.seats.order_by("row", "column").values_list("application_id", flat=True).distinct())
+    ids = list(dict.fromkeys(room.seats.order_by("row", "column").values_list("application_id", flat=True)))
     applications = Application.objects.select_related("campaign", "occupation", "level").in_bulk(ids)
     today = timezone.localdate()
     items = []
-    for pk_ in dict.fromkeys(ids):
-        info = selectors.exam_info_for(applications[pk_], today)
+    for application_id in ids:
+        info = selectors.exam_info_for(applications[application_id], today)
         if info is not None:
-            facts = ticket_facts(layout, applications[pk_], info)
-            items.append((facts, signing.sign(layout.ticket_claims(facts), typ=TICKET_TYP)))
+            facts = ticket_facts(applications[application_id], info)
+            items.append((facts, signed_qr(facts)))
     if not items:
         raise Http404
     out = io.BytesIO()
-    layout.render_tickets(items, rules=room.site.campaign.exam_rules, out=out)
-    response = HttpResponse(out.getvalue(), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''tickets-room-{room.number}.pdf"
-    return response
+    ticket_pdf.render_tickets(items, rules=room.site.campaign.exam_rules, out=out)
+    record("exams.tickets.printed", actor=request.user, obj=room, after={"tickets": len(items)})
+    return _attachment(out.getvalue(), f"tickets-room-{room.number}.pdf")

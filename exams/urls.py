@@ -25,5 +25,5 @@ urlpatterns = [
     path("staff/exams/seating/swap/", views.seating_swap, name="seating_swap"),
     path("staff/exams/publish/", views.publish, name="publish"),
     path("staff/exams/latecomers/", views.latecomers, name="latecomers"),
-    path("applications/<int:pk>/ticket.pdf", tickets.ticket_pdf, name="ticket_pdf"),
+    path("applications/<int:pk>/ticket.pdf", tickets.ticket_pdf_view, name="ticket_pdf"),
 ]

@@ -1,12 +1,15 @@
 """The exams pages: the co-organizer's flow, the regulator's read-only view, the association's
 progress, the applicant's arrangement and ticket link, the workbench countdown."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
+from audit.models import AuditEvent
 from catalog.models import Campaign
 from conftest import client_for
 from exams.models import Arrangement, Room, SeatAssignment, Site, Ticket
@@ -131,10 +134,12 @@ def test_the_ticket_download_is_the_applicants_own(people, open_campaign, hohhot
     )
     assert client_for(people["hohhot_co"]).get(reverse("exams:ticket_pdf", args=[application.pk])).status_code == 404
     mine = client_for(application.applicant).get(reverse("exams:ticket_pdf", args=[application.pk]))
-    # 503 until the ticket layout and the signing module are in the tree; then the PDF.
-    assert mine.status_code in (200, 503)
-    if mine.status_code == 200:
-        assert mine["Content-Type"] == "application/pdf" and mine.content.startswith(b"%PDF")
+    assert mine.status_code == 200
+    assert mine["Content-Type"] == "application/pdf" and mine.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(mine.content)).pages)
+    assert application.full_name in text and Ticket.objects.get(application=application).number in text
+    downloaded = AuditEvent.objects.filter(action="applications.document_downloaded", object_id=str(application.pk))
+    assert downloaded.filter(after__slot="ticket").exists()
 
 
 def test_the_workbench_counts_down_to_the_arrangement_date(people, open_campaign):
@@ -159,5 +164,8 @@ def test_a_rooms_tickets_print_in_one_pdf_for_the_co_organizer(people, open_camp
     _published(people, open_campaign, hohhot)
     room = Room.objects.get(number="01")
     response = client_for(people["hohhot_co"]).get(reverse("exams:room_tickets_pdf", args=[room.pk]))
-    assert response.status_code in (200, 503)  # 503 until the ticket layout is in the tree
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    seated = room.seats.values("application").distinct().count()
+    assert len(PdfReader(io.BytesIO(response.content)).pages) >= seated
+    assert AuditEvent.objects.filter(action="exams.tickets.printed", after__tickets=seated).exists()
     assert client_for(people["baotou_co"]).get(reverse("exams:room_tickets_pdf", args=[room.pk])).status_code == 404

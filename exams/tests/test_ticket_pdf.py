@@ -16,13 +16,13 @@ from jwcrypto.common import JWException
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
+from exams.numbering import seat_label
 from exams.ticket_pdf import (
     STANDARD_RULES,
     SessionLine,
     TicketFacts,
     render_ticket,
     render_tickets,
-    seat_label,
     ticket_claims,
 )
 from skillcert import signing
