@@ -362,3 +362,16 @@ if WECHATPAY_SIMULATOR:
     # The simulator's generated merchant and platform keys.
     PAYSIM_KEY_DIR = Path(env_str("PAYSIM_KEY_DIR", str(STATE_DIR / "paysim")))
 # --- end payments -----------------------------------------------------------------------
+
+# --- signing keys (docs/operations.md, "Signing keys") ----------------------------------
+# Ed25519 keys that sign admission tickets and certificates (skillcert/signing.py), one PEM
+# per kid in this folder, outside the repository and the database. Production names the
+# folder and creates its key with `manage.py signing_keys create`; the embedded default
+# keeps it under STATE_DIR and makes the first key when something first signs.
+SIGNING_KEYS_DIR = env_str("SIGNING_KEYS_DIR", "" if PRODUCTION else str(STATE_DIR / "signing-keys"))
+SIGNING_KEYS_AUTO_CREATE = env_bool("SIGNING_KEYS_AUTO_CREATE", not PRODUCTION)
+# `iss` of every signed document: where verifiers find /.well-known/jwks.json.
+SIGNING_ISSUER = env_str("SIGNING_ISSUER", SITE_URL)
+# How long browsers and proxies may keep the JWK set (seconds); a rotation shows after at most this.
+SIGNING_JWKS_MAX_AGE = env_int("SIGNING_JWKS_MAX_AGE", 3600, minimum=0)
+# --- end signing keys -------------------------------------------------------------------

@@ -30,3 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # throwaway folders, never in var/ (paysim.keys reads PAYSIM_KEY_DIR, default STATE_DIR/paysim).
 PAYSIM_KEY_DIR = Path(tempfile.mkdtemp(prefix="skillcert-test-paysim-"))
 WECHATPAY_PLATFORM_CERT_DIR = tempfile.mkdtemp(prefix="skillcert-test-wechatpay-certs-")
+
+# Signing keys of the test run: a throwaway folder, the first key made on first use.
+SIGNING_KEYS_DIR = tempfile.mkdtemp(prefix="skillcert-test-signing-")
+SIGNING_KEYS_AUTO_CREATE = True

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from catalog import views as catalog_views
-from skillcert import views
+from skillcert import signing_views, views
 from skillcert.api import api
 
 admin.site.site_header = "职业技能等级认定 管理后台"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/catalog/import/", catalog_views.import_catalog_view, name="catalog_import"),
     path("staff/", include("catalog.staff_urls")),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/jwks.json", signing_views.jwks, name="jwks"),
     path("api/v1/", api.urls),
     # One login for everyone, with its lockout: the admin's own form would bypass it.
     path("admin/login/", views.admin_login),

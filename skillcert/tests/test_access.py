@@ -214,6 +214,7 @@ EXPECT: dict[str, Row] = {
     "applications:self_check": Row(PUBLIC),
     "applications:self_check_in": Row(PUBLIC, lambda o: {"key": "2023"}, objects=("none",)),
     "healthz": Row(PUBLIC),
+    "jwks": Row(PUBLIC),
     # --- accounts ------------------------------------------------------------------------
     "accounts:login": Row(PUBLIC),
     "accounts:register": Row(PUBLIC),
