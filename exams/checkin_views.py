@@ -74,6 +74,7 @@ def manifest(request, room: int, session: int):
 @require_POST
 def sync(request):
     """A batch of queued scans from a phone (same-origin fetch with the CSRF header)."""
+    require(request.user, "exams.checkin")
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
