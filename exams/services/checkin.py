@@ -55,6 +55,7 @@ UNKNOWN_TICKET = "准考证号不存在或已作废。"
 OLD_REVISION = "这是调整座位前的旧准考证，请考生出示重新签发的准考证。"
 NOT_THIS_SESSION = "该考生不参加本场次考试。"
 BAD_SCAN = "扫描记录不完整，请重新扫描。"
+OUTCOMES = frozenset(checkin.Outcome)
 
 
 def ticket_typ() -> str:
@@ -196,9 +197,8 @@ def parse_scan(item: Any) -> ScanIn:
         correction=bool(item.get("correction")),
         scanned_at=_when(item.get("scanned_at")),
     )
-    if client_id is None or scan.room is None or scan.session is None or not (scan.token or scan.number):
-        scan.problem = BAD_SCAN
-    elif scan.outcome not in checkin.Outcome.__members__.values():
+    complete = client_id is not None and scan.room is not None and scan.session is not None
+    if not complete or not (scan.token or scan.number) or scan.outcome not in OUTCOMES:
         scan.problem = BAD_SCAN
     return scan
 
@@ -327,7 +327,7 @@ def _scan_row(scan: ScanIn, actor, device: str, now: datetime, posted: bool, *, 
         ticket_number=scan.token or scan.number,
         room_id=scan.room if posted else None,
         session_id=scan.session if posted else None,
-        outcome=scan.outcome if scan.outcome in checkin.Outcome.__members__.values() else "",
+        outcome=scan.outcome if scan.outcome in OUTCOMES else "",
         note=scan.note,
         scanned_at=scan.scanned_at or now,
         result=result,

@@ -15,8 +15,8 @@ from exams.tests.test_checkin import post, published, scan_of, seated, session  
 pytestmark = pytest.mark.usefixtures("post")
 
 
-def _url(name, post):
-    return reverse(f"exams:{name}", kwargs={"room": post.room.pk, "session": post.session.pk})
+def _url(name, where):
+    return reverse(f"exams:{name}", kwargs={"room": where.room.pk, "session": where.session.pk})
 
 
 def _csrf_client(user) -> tuple[Client, str]:
@@ -60,7 +60,8 @@ def test_without_javascript_the_typed_number_form_records_once(post, invigilator
     assert "已记录" in first.content.decode()
     client.post(_url("checkin_scan", post), form)  # the same form sent twice
     assert Scan.objects.count() == 1 and CheckIn.objects.get().outcome == "present"
-    wrong = client.post(_url("checkin_scan", post), {**form, "client_id": str(uuid.uuid4()), "number": "1"}, follow=True)
+    unknown = {**form, "client_id": str(uuid.uuid4()), "number": "1"}
+    wrong = client.post(_url("checkin_scan", post), unknown, follow=True)
     assert "准考证号不存在" in wrong.content.decode()
 
 

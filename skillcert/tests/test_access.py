@@ -207,9 +207,7 @@ DEMO = {"campaign": "demo"}
 # Exam day: the invigilator's own posts, on the day; every other role is refused before any lookup.
 INVIGILATOR = {**every(403), "anon": 302, "hohhot_invigilator": 200}
 CHECKIN_ELSEWHERE = {"co": 404, "reg": 404, "expert": 403, "inv": 404}
-CHECKIN = Who(
-    owner=403, stranger=403, co=403, reg=403, expert=403, inv=404, elsewhere={"inv": 404}, association=403
-)
+CHECKIN = Who(owner=403, stranger=403, co=403, reg=403, expert=403, inv=404, elsewhere={"inv": 404}, association=403)
 
 
 def POST(o: Obj) -> dict[str, Any]:  # an exam-day post: the object's room and its assigned session
