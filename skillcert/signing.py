@@ -106,15 +106,28 @@ class PublicKey:
 
 @dataclass(frozen=True)
 class Keys:
-    """What the folder held at one moment."""
+    """What the folder held at one moment. The private key is read only to sign: publishing the set and
+    verifying never touch it."""
 
+    root: Path
     active: str | None
-    private: Ed25519PrivateKey | None  # the active key's
     published: tuple[PublicKey, ...]  # the active key first, then the others by kid, newest first
     retired: tuple[str, ...]
 
     def public(self, kid: str) -> PublicKey | None:
         return next((key for key in self.published if key.kid == kid), None)
+
+    @cached_property
+    def private(self) -> Ed25519PrivateKey | None:
+        """The active key's private key; None when there is none (no key yet, or its file is gone)."""
+        path = self.root / f"{self.active}.pem"
+        if not self.active or not path.exists():
+            return None
+        key = _load_private(path)
+        public = self.public(self.active)
+        if public is None or key.public_key() != public.key:
+            raise ImproperlyConfigured(f"the signing key {self.active} does not match a published public key")
+        return key
 
     @cached_property
     def signer(self) -> OKPKey:
@@ -215,15 +228,12 @@ def _load_public(path: Path) -> PublicKey:
 
 def _read(root: Path) -> Keys:
     if not root.is_dir():
-        return Keys(None, None, (), ())
+        return Keys(root, None, (), ())
     active = _read_active(root)
     published = sorted((_load_public(path) for path in root.glob("*.pub")), key=lambda k: k.kid, reverse=True)
     published.sort(key=lambda k: k.kid != active)  # stable: active first, then newest first
-    private = _load_private(root / f"{active}.pem") if active else None
-    if private is not None and private.public_key() != next(k.key for k in published if k.kid == active):
-        raise ImproperlyConfigured(f"the signing key {active} does not match its public key")
     retired = tuple(sorted(path.name.removesuffix(".pub") for path in (root / RETIRED_DIR).glob("*.pub")))
-    return Keys(active, private, tuple(published), retired)
+    return Keys(root, active, tuple(published), retired)
 
 
 _cache: dict[tuple[str, int], Keys] = {}

@@ -90,12 +90,28 @@ def photo_box(
     canvas.drawImage(image, inner.x + (inner.w - w) / 2, inner.y + (inner.h - h) / 2, w, h)
 
 
-def qr_box(canvas: Canvas, box: Box, data: str, *, error: str = "m", border: int = 2) -> float:
+def _dark_runs(row: bytearray) -> list[tuple[int, int]]:
+    """(start, end) of each run of dark modules in a row of the symbol."""
+    runs, start = [], None
+    for c, dark in enumerate(row):
+        if dark and start is None:
+            start = c
+        elif not dark and start is not None:
+            runs.append((start, c))
+            start = None
+    if start is not None:
+        runs.append((start, len(row)))
+    return runs
+
+
+def qr_box(canvas: Canvas, box: Box, data: str, *, error: str = "m", border: int = 2, mask: int | None = None) -> float:
     """`data` as a QR code (segno), square, centred in `box`, black modules on white, with a quiet zone
-    of `border` modules; returns the module size in points (print needs ≥ 0.5 mm for a phone to read)."""
-    qr = segno.make(data, error=error, micro=False)
-    matrix = [list(row) for row in qr.matrix]
-    count = len(matrix) + 2 * border
+    of `border` modules; returns the module size in points (print needs ≥ 0.5 mm for a phone to read).
+
+    `mask` (0–7) fixes the data mask instead of scoring all eight, which is most of segno's time on a
+    large symbol; for random-looking data (a signature) the eight score about the same."""
+    qr = segno.make(data, error=error, micro=False, mask=mask)
+    count = len(qr.matrix) + 2 * border
     module = min(box.w, box.h) / count
     left = box.x + (box.w - module * count) / 2 + border * module
     top = box.y + (box.h + module * count) / 2 - border * module
@@ -105,17 +121,12 @@ def qr_box(canvas: Canvas, box: Box, data: str, *, error: str = "m", border: int
         left - border * module, top - (count - border) * module, count * module, count * module, stroke=0, fill=1
     )
     canvas.setFillColorRGB(0, 0, 0)
+    canvas.translate(left, top)
+    canvas.scale(module, -module)  # one unit per module, rows downwards: small whole numbers to write
     path = canvas.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):  # one rectangle per run of dark modules: smaller files, no hairline seams
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                path.rect(left + start * module, top - (r + 1) * module, (c - start) * module, module)
-            else:
-                c += 1
+    for r, row in enumerate(qr.matrix):
+        for start, end in _dark_runs(row):  # one rectangle per run: smaller files, no hairline seams
+            path.rect(start, r, end - start, 1)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
     return module

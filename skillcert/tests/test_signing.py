@@ -302,3 +302,15 @@ def test_the_deploy_check_wants_a_key_folder(settings):
     assert [message.id for message in signing.check_keys_dir()] == ["skillcert.E101"]
     settings.SIGNING_KEYS_DIR = "/etc/skillcert/signing-keys"
     assert signing.check_keys_dir() == []
+
+
+def test_the_set_is_published_and_tokens_verify_without_the_private_key(keys, client, settings):
+    token = signing.sign(CLAIMS, typ=signing.TICKET)
+    kid = signing.header_of(token)["kid"]
+    (keys / f"{kid}.pem").unlink()  # a host that only verifies, or a lost key
+    (keys / "touch").write_text("")
+    assert [key["kid"] for key in client.get("/.well-known/jwks.json").json()["keys"]] == [kid]
+    assert signing.verify(token)["no"] == CLAIMS["no"]
+    settings.SIGNING_KEYS_AUTO_CREATE = False
+    with pytest.raises(ImproperlyConfigured, match="signing_keys create"):
+        signing.sign(CLAIMS, typ=signing.TICKET)
