@@ -26,6 +26,7 @@ STAFF = [
     ("baotou-co", Role.CO_ORGANIZER, "baotou", "包头市 协办单位"),
     ("hohhot-reg", Role.REGULATOR, "hohhot", "呼和浩特市 人社监管部门"),
     ("hohhot-expert", Role.EXPERT, "hohhot", "呼和浩特市 评审专家"),
+    ("hohhot-invigilator", Role.INVIGILATOR, "hohhot", "呼和浩特市 考务人员（监考员，考试日签到）"),
 ]
 
 # Made-up people; numbers are valid in form only (13800000xxx is a test range).

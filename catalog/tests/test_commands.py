@@ -85,7 +85,7 @@ def test_load_demo_twice_reuses_everything(db):
     second = run("load_demo")
     assert [model.objects.count() for model in tables] == counts
     assert "已创建" in first and "已存在，沿用" in second
-    for login in ["association", "hohhot-co", "hohhot-reg", "hohhot-expert", "13800000001"]:
+    for login in ["association", "hohhot-co", "hohhot-reg", "hohhot-expert", "hohhot-invigilator", "13800000001"]:
         assert login in second
 
 
@@ -100,6 +100,21 @@ def test_demo_has_applications_in_several_states(db):
     assert submitted.documents.count() == 5 and submitted.city.code == "hohhot"
 
 
+def test_demo_has_an_exam_stage_with_a_published_ticket(db):
+    from applications.models import Application
+    from exams.models import Arrangement, ExamStaff, SeatAssignment, Ticket
+
+    output = run("load_demo")
+    mine = Application.objects.get(
+        campaign__slug="demo-exam", applicant__phone_hash__isnull=False, ticket__isnull=False, full_name="王小明"
+    )
+    assert mine.status == "scheduled" and mine.ticket.number in output
+    assert Arrangement.objects.get(campaign__slug="demo-exam").is_published
+    assert SeatAssignment.objects.filter(application__campaign__slug="demo-exam").exists()
+    assert Ticket.objects.filter(campaign__slug="demo-exam").count() == 25
+    assert ExamStaff.objects.get(user__username="hohhot-invigilator").assignments.count() == 2
+
+
 def test_demo_accounts_have_valid_id_numbers_and_log_in(db, client):
     from accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
     from catalog.services import load_notice_2023
@@ -107,7 +122,14 @@ def test_demo_accounts_have_valid_id_numbers_and_log_in(db, client):
 
     load_notice_2023()
     logins = ensure_demo_accounts()
-    assert {login.role for login in logins} == {"就促会", "协办单位", "人社监管部门", "评审专家", "申报人员"}
+    assert {login.role for login in logins} == {
+        "就促会",
+        "协办单位",
+        "人社监管部门",
+        "评审专家",
+        "考务人员",
+        "申报人员",
+    }
     for applicant in User.objects.filter(role="applicant"):
         parse_id_number(applicant.id_number)
         response = client.post("/accounts/login/", {"identifier": applicant.id_number, "password": DEMO_PASSWORD})

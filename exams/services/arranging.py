@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,7 +71,7 @@ def inputs_for(campaign, city, *, statuses=(Status.PAID,), lock: bool = False) -
     """The city's candidates (paid, by default) and rooms. `lock` locks the applications (by pk)."""
     applications = Application.objects.filter(campaign=campaign, city=city, status__in=statuses).order_by("pk")
     if lock:
-        applications = applications.select_for_update()
+        applications = applications.select_for_update(of=("self",))
     rows = list(applications.values_list("pk", "occupation_id", "occupation__code", "level_id", "employer"))
     accessible = set(
         SeatingNeed.objects.filter(application__in=[r[0] for r in rows], accessible=True).values_list(
@@ -102,6 +102,21 @@ def seat_rows(placements: Iterable[seating.Placement], sessions_of: dict[int, tu
     ]
 
 
+def write_seats(rows: list[SeatAssignment]) -> None:
+    """Insert seat rows: PostgreSQL's COPY (a city's 15,000 rows in a fraction of the INSERTs' time),
+    bulk_create elsewhere. The constraints hold either way."""
+    if connection.vendor != "postgresql":
+        SeatAssignment.objects.bulk_create(rows, batch_size=5000)
+        return
+    table = connection.ops.quote_name(SeatAssignment._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(c) for c in ("application_id", "session_id", "room_id", "row", "column")
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for seat in rows:
+            copy.write_row((seat.application_id, seat.session_id, seat.room_id, seat.row, seat.column))
+
+
 @transaction.atomic
 def apply_seating(actor, campaign, city, *, seed: int, spacing: str, version: int | None) -> seating.Plan:
     """Seat the city's paid candidates: the previous draft plan is replaced by this one.
@@ -116,7 +131,7 @@ def apply_seating(actor, campaign, city, *, seed: int, spacing: str, version: in
     inputs = inputs_for(campaign, city, lock=True)
     plan = seating.seat(inputs.candidates, inputs.rooms, seed=seed, spacing=seating.Spacing(spacing))
     SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city).delete()
-    SeatAssignment.objects.bulk_create(seat_rows(plan.placements, inputs.sessions_of), batch_size=5000)
+    write_seats(seat_rows(plan.placements, inputs.sessions_of))
     arrangement.seed, arrangement.spacing = seed, str(spacing)
     arrangement.version += 1
     arrangement.seated_at = timezone.now()

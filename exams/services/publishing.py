@@ -11,7 +11,7 @@ from applications.models import Application, Status
 from audit.services import record
 from exams import numbering, states
 from exams.models import SeatAssignment, Ticket, TicketSerial
-from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows
+from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows, write_seats
 from exams.services.common import require_arranger, require_version
 from notifications.services import notify
 from skillcert.refusals import TransitionRefused
@@ -50,14 +50,21 @@ def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Tic
     serial.save(update_fields=["last"])
     applications = Application.objects.select_related("campaign", "occupation", "level", "applicant")
     by_pk = applications.in_bulk([t.application_id for t in tickets])
+    seats = _seats_of([t.application_id for t in tickets])
     for ticket in tickets:
         application = lifecycle.schedule(actor, by_pk[ticket.application_id], ticket_number=ticket.number)
-        _tell(application, ticket, "exams.ticket_published")
+        _tell(application, ticket, "exams.ticket_published", seats[ticket.application_id])
     return tickets
 
 
-def _tell(application: Application, ticket: Ticket, kind: str) -> None:
-    seat = SeatAssignment.objects.filter(application=application).select_related("room__site").first()
+def _seats_of(application_ids: list[int]) -> dict[int, SeatAssignment]:
+    """One seat per application (the same in every session), with its room and site, in one query."""
+    rows = SeatAssignment.objects.filter(application__in=application_ids).select_related("room__site")
+    return {seat.application_id: seat for seat in rows}
+
+
+def _tell(application: Application, ticket: Ticket, kind: str, seat: SeatAssignment | None = None) -> None:
+    seat = seat or SeatAssignment.objects.filter(application=application).select_related("room__site").first()
     if seat is None:
         return
     opens = application.campaign.tickets_open
@@ -129,7 +136,7 @@ def seat_latecomers(actor, campaign, city) -> int:
     if len(free) < len(waiting):
         raise TransitionRefused(_("空余座位不足：还需 %(n)d 个座位，请增加考场。") % {"n": len(waiting) - len(free)})
     placements = [seating.Placement(c.key, *seat) for c, seat in zip(waiting, free, strict=False)]
-    SeatAssignment.objects.bulk_create(seat_rows(placements, inputs.sessions_of))
+    write_seats(seat_rows(placements, inputs.sessions_of))
     tickets = _give_tickets(actor, campaign, city, [p.candidate for p in placements])
     arrangement.version += 1
     arrangement.save(update_fields=["version"])

@@ -7,6 +7,7 @@ from accounts.models import Role, User
 from applications.demo import ensure_demo_applications
 from catalog.fees import ensure_demo_fees
 from catalog.services import ensure_demo_campaign
+from exams.demo import ensure_exam_demo
 from payments.demo import ensure_payment_demo
 
 
@@ -30,13 +31,22 @@ class Command(BaseCommand):
         for line in ensure_demo_applications(campaign, applicants):
             self.stdout.write(f"  演示申报 {line}")
         ensure_demo_fees(campaign)
-        staff = {user.username: user for user in User.objects.filter(username__in=["hohhot-co", "association"])}
-        if len(applicants) == 3 and len(staff) == 2:
+        names = ["hohhot-co", "association", "hohhot-invigilator"]
+        staff = {user.username: user for user in User.objects.filter(username__in=names)}
+        if len(applicants) == 3 and len(staff) == 3:
             for line in ensure_payment_demo(
                 timezone.localdate(),
                 applicant=applicants[2],
                 city_reviewer=staff["hohhot-co"],
                 association=staff["association"],
+            ):
+                self.stdout.write(f"  {line}")
+            for line in ensure_exam_demo(
+                timezone.localdate(),
+                applicant=applicants[0],
+                city_reviewer=staff["hohhot-co"],
+                association=staff["association"],
+                invigilator=staff["hohhot-invigilator"],
             ):
                 self.stdout.write(f"  {line}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")

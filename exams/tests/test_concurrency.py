@@ -1,0 +1,103 @@
+"""Two staff seating or publishing one city at the same moment, on PostgreSQL's row locks."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from exams.models import Arrangement, SeatAssignment, Ticket, TicketSerial
+from exams.services import arranging, publishing
+from exams.services.common import STALE
+from skillcert.refusals import TransitionRefused
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (make test runs this file on PostgreSQL too)")
+
+
+@pytest.fixture
+def colleague(people):
+    from accounts.models import Role, User
+    from conftest import PASSWORD
+
+    return User.objects.create_user(
+        "hohhot-co-2", PASSWORD, role=Role.CO_ORGANIZER, city=people["hohhot_co"].city, full_name="同事"
+    )
+
+
+def _race(*actions) -> list[str]:
+    """Run the actions at once (a barrier releases them together); each outcome as text."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = [""] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = f"done: {action()}"
+        except TransitionRefused as refusal:
+            outcomes[index] = f"refused: {refusal}"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_staff_applying_at_once_end_with_one_plan(
+    postgres_only, people, colleague, open_campaign, hohhot, candidates
+):
+    def apply(user, seed):
+        return lambda: len(
+            arranging.apply_seating(user, open_campaign, hohhot, seed=seed, spacing="none", version=0).placements
+        )
+
+    outcomes = _race(apply(people["hohhot_co"], 1), apply(colleague, 2))
+    assert sorted(o.split(":")[0] for o in outcomes) == ["done", "refused"]
+    assert any(STALE in o for o in outcomes)
+    arrangement = Arrangement.objects.get()
+    assert arrangement.version == 1
+    assert SeatAssignment.objects.order_by().values("application").distinct().count() == 30
+    assert SeatAssignment.objects.count() == 30 * open_campaign.sessions.count()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_publishing_at_once_gives_each_number_once(postgres_only, people, colleague, open_campaign, hohhot, candidates):
+    arranging.apply_seating(people["hohhot_co"], open_campaign, hohhot, seed=1, spacing="none", version=0)
+    outcomes = _race(
+        lambda: publishing.publish(people["hohhot_co"], open_campaign, hohhot),
+        lambda: publishing.publish(colleague, open_campaign, hohhot),
+    )
+    assert sorted(outcomes) == ["done: 0", "done: 30"]
+    numbers = sorted(Ticket.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == 30 and [int(n[-5:]) for n in numbers] == list(range(1, 31))
+    assert TicketSerial.objects.get().last == 30
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_latecomers_seated_at_once_get_gap_free_numbers(
+    postgres_only, people, colleague, open_campaign, hohhot, candidates
+):
+    from exams.tests.conftest import paid_candidates
+
+    arranging.apply_seating(people["hohhot_co"], open_campaign, hohhot, seed=1, spacing="none", version=0)
+    publishing.publish(people["hohhot_co"], open_campaign, hohhot)
+    paid_candidates(open_campaign, 6)
+    outcomes = _race(
+        lambda: publishing.seat_latecomers(people["hohhot_co"], open_campaign, hohhot),
+        lambda: publishing.seat_latecomers(colleague, open_campaign, hohhot),
+    )
+    assert sorted(outcomes) == ["done: 0", "done: 6"]
+    serials = sorted(int(n[-5:]) for n in Ticket.objects.values_list("number", flat=True))
+    assert serials == list(range(1, 37))
+    seats = SeatAssignment.objects.order_by().values_list("session", "room", "row", "column")
+    assert len(seats) == len(set(seats))
