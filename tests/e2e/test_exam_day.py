@@ -106,7 +106,9 @@ def qr_text(application) -> str:
 
 def test_the_invigilator_checks_in_offline_syncs_and_the_absent_list_is_right(phone: Page, desk, exam_city, shot):
     from applications.models import Application
+    from audit.models import AuditEvent
     from exams.models import CheckIn, Room, Scan, StaffAssignment
+    from exams.services.checkin import MANIFEST_DOWNLOADED
 
     arrange_and_publish(desk())
     room = Room.objects.get(number="01")
@@ -130,6 +132,7 @@ def test_the_invigilator_checks_in_offline_syncs_and_the_absent_list_is_right(ph
     phone.reload()  # the page, its scripts and the manifest come from the phone itself
     expect(phone.locator("#checkin")).to_have_attribute("data-ready", "true")
     expect(phone.locator("#net")).to_have_text("离线")
+    assert AuditEvent.objects.filter(action=MANIFEST_DOWNLOADED).count() == 1  # the server was not asked
 
     token = qr_text(first)
     header, payload, signature = token.split(".")

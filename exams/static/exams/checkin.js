@@ -163,13 +163,13 @@ async function find(text) {
 }
 
 /* --- marks: each a queued scan --- */
-async function queueScan(candidate, outcome, note, correction) {
+async function queueScan(candidate, outcome, note, correction, jws = "") {
   const scan = {
     client_id: crypto.randomUUID(),
     post,
     room: Number(root.dataset.room),
     session: Number(root.dataset.session),
-    token: state.current === candidate ? state.jws || "" : "",
+    token: jws,
     number: candidate.no,
     outcome,
     note,
@@ -188,7 +188,7 @@ async function mark(outcome) {
   if (outcome === "incident" && !note) return say(words.noteNeeded);
   const before = state.marks[candidate.no];
   if (before && before.outcome === outcome) return;
-  await queueScan(candidate, outcome, note, Boolean(before));
+  await queueScan(candidate, outcome, note, Boolean(before), state.jws || "");
   state.jws = "";
   show(candidate);
   drawRoster();
@@ -228,8 +228,9 @@ async function sync() {
       if (answer.result === "refused") {
         refused.push(`${scan.number} ${answer.reason}`);
         delete state.marks[scan.number];
-      } else if (answer.outcome) {
-        state.marks[scan.number] = { outcome: answer.outcome, note: scan.note, pending: false };
+      } else {
+        /* the server's outcome (another phone's may have come first); a re-sent scan keeps ours */
+        state.marks[scan.number] = { outcome: answer.outcome || scan.outcome, note: scan.note, pending: false };
       }
     }
     await put("marks", state.marks, post);
@@ -315,7 +316,7 @@ async function start() {
   root.hidden = false;
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(root.dataset.sw, { scope: root.dataset.scope }).catch(() => {});
-    navigator.serviceWorker.ready.then(() => caches.open("skillcert-checkin-pages")).then((cache) => cache.add(location.href)).catch(() => {});
+    navigator.serviceWorker.ready.then(() => caches.open("exam-day-pages")).then((cache) => cache.add(location.href)).catch(() => {});
   }
   $("typed").addEventListener("submit", (event) => {
     event.preventDefault();
