@@ -126,7 +126,7 @@ def test_the_invigilator_checks_in_offline_syncs_and_the_absent_list_is_right(ph
     phone.get_by_role("link", name=re.compile("第01考场")).click()
     expect(phone.locator("#checkin")).to_have_attribute("data-ready", "true")
     expect(phone.locator("#roster li")).to_have_count(3)
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    expect(phone.locator("#checkin")).to_have_attribute("data-offline", "ready")
 
     go_offline(phone.context)
     phone.reload()  # the page, its scripts and the manifest come from the phone itself

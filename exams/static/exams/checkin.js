@@ -311,12 +311,22 @@ async function forget() {
   await showPending();
 }
 
+function controlled() {
+  if (navigator.serviceWorker.controller) return Promise.resolve();
+  return new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+}
+
 async function start() {
   $("fallback").hidden = true;
   root.hidden = false;
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(root.dataset.sw, { scope: root.dataset.scope }).catch(() => {});
-    navigator.serviceWorker.ready.then(() => caches.open("exam-day-pages")).then((cache) => cache.add(location.href)).catch(() => {});
+    navigator.serviceWorker.ready
+      .then(() => caches.open("exam-day-pages"))
+      .then((cache) => cache.add(location.href))
+      .then(controlled)
+      .then(() => (root.dataset.offline = "ready")) // the page is kept and the worker serves it: it reopens offline
+      .catch(() => {});
   }
   $("typed").addEventListener("submit", (event) => {
     event.preventDefault();
