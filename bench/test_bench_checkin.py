@@ -50,7 +50,7 @@ def _room_of(count: int):
         for i, pk in enumerate(ids, start=1)
     ]
     Ticket.objects.bulk_create(tickets)
-    user = User.objects.create_user("bench-invigilator", "x", role=Role.INVIGILATOR, city=hohhot)
+    user = User.objects.create_user("bench-invigilator", "x", role=Role.INVIGILATOR, city=hohhot, full_name="监考")
     staff = ExamStaff.objects.create(
         campaign=campaign, city=hohhot, site=site, name="监考", work_unit="某校", user=user
     )

@@ -348,7 +348,7 @@ def sync(actor, items: Iterable[Any], *, device: str = "", today: date | None = 
     now = timezone.now()
     with transaction.atomic():
         known = _known(scans)
-        batch = _look_up(scans, actor, today)
+        batch = _look_up([scan for scan in scans if scan.client_id not in known], actor, today)
         answers, rows, changed, counts = [], [], {}, dict.fromkeys(Result, 0)
         by_time = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i))  # earliest decides
         answered: dict[int, Answer] = {}

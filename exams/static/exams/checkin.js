@@ -100,6 +100,7 @@ function show(candidate) {
   $("card-note").value = "";
   for (const button of $("card").querySelectorAll("[data-mark]")) {
     button.textContent = (mark ? words.correct : "") + words[button.dataset.mark];
+    button.hidden = Boolean(mark && mark.outcome === button.dataset.mark); // nothing to correct to
   }
   $("card").scrollIntoView({ block: "nearest" });
 }
