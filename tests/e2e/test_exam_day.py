@@ -2,8 +2,11 @@
 seats the city and publishes; the applicant downloads the ticket; the invigilator, on a phone with
 the network cut, checks two candidates in (one by the ticket's QR text, verified in the page
 against the cached JWK set, one by the typed number), comes back online, syncs, marks the rest
-absent, and the room's absent list is right."""
+absent, and the room's absent list is right. A second test films the ticket's QR with Chromium's fake
+camera: the page decodes it (zxing-wasm) and verifies it (jose) by itself."""
 
+import io
+import os
 import re
 
 import pytest
@@ -72,7 +75,7 @@ def arrange_and_publish(page: Page) -> None:
 
 
 def download_ticket(page: Page, application) -> None:
-    log_in(page, application.applicant.phone)
+    log_in(page, application.applicant.phone)  # 王小明 logs in with his phone number
     page.goto(f"/applications/{application.pk}/")
     expect(page.get_by_text(application.ticket.number)).to_be_visible()
     with page.expect_download() as download:
@@ -165,3 +168,80 @@ def test_the_invigilator_checks_in_offline_syncs_and_the_absent_list_is_right(ph
     desk_page.goto(f"/exam-day/rooms/{room.pk}/sessions/{session.pk}/status/")
     expect(desk_page.locator("#absent-list li")).to_have_text([absent.full_name])
     shot(phone, "exam-day-synced")
+
+
+def qr_video(path, text: str) -> str:
+    """A Y4M clip of the ticket's QR code, for Chromium's fake camera (--use-file-for-fake-video-capture)."""
+    import segno
+    from PIL import Image
+
+    width, height = 640, 480
+    symbol = segno.make(text, error="m")
+    modules = symbol.symbol_size(scale=1, border=4)[0]
+    scale = min(width, height) // modules
+    out = io.BytesIO()
+    symbol.save(out, kind="png", scale=scale, border=4)
+    code = Image.open(io.BytesIO(out.getvalue())).convert("L")
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(code, ((width - code.width) // 2, (height - code.height) // 2))
+    chroma = bytes([128]) * (width * height // 2)  # 4:2:0, grey: U and V planes of a quarter each
+    with open(path, "wb") as handle:
+        handle.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(5):
+            handle.write(b"FRAME\n" + frame.tobytes() + chroma)
+    return str(path)
+
+
+@pytest.fixture
+def published_room(exam_city, people):
+    """The city seated and published in Python (the first test does it in the browser); the invigilator on room 01."""
+    from exams.models import Room, Site, StaffAssignment
+    from exams.services import arranging, publishing
+
+    campaign, co = exam_city["campaign"], people["hohhot_co"]
+    site = Site.objects.create(campaign=campaign, city=co.city, name="呼和浩特市第一考点", address="新华大街 1 号")
+    room = Room.objects.create(site=site, number="01", rows=2, columns=3)
+    arranging.apply_seating(co, campaign, co.city, seed=1, spacing="none", version=0)
+    publishing.publish(co, campaign, co.city)
+    session = campaign.sessions.order_by("starts_at").first()
+    StaffAssignment.objects.create(staff=exam_city["staff"], room=room, session=session)
+    return room
+
+
+def test_the_camera_reads_the_tickets_qr_and_the_page_verifies_it(
+    browser, live_server, published_room, exam_city, tmp_path
+):
+    """A second Chromium whose fake camera films the ticket's QR: zxing-wasm decodes it, jose verifies it."""
+    from applications.models import Application
+
+    from .conftest import CHROMIUM_ARGS, PHONE_WIDTH
+
+    mine = Application.objects.get(pk=exam_city["mine"].pk)
+    clip = qr_video(tmp_path / "ticket.y4m", qr_text(mine))
+    camera = browser.browser_type.launch(
+        executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={clip}",
+        ],
+    )
+    try:
+        context = camera.new_context(
+            viewport={"width": PHONE_WIDTH, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+            base_url=live_server.url,
+            permissions=["camera"],
+        )
+        page = context.new_page()
+        log_in(page, "hohhot-invigilator")
+        page.get_by_role("link", name=re.compile("第01考场")).click()
+        expect(page.locator("#checkin")).to_have_attribute("data-ready", "true")
+        page.get_by_role("button", name="扫描准考证二维码").click()
+        expect(page.locator("#card-name")).to_have_text(mine.full_name, timeout=20_000)
+        expect(page.locator("#message")).to_be_hidden()
+    finally:
+        camera.close()
