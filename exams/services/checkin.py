@@ -318,7 +318,7 @@ def _apply(actor, scan: ScanIn, ticket: Ticket, batch: _Batch, now: datetime, ch
     return verdict
 
 
-def _scan_row(scan: ScanIn, actor, device: str, now: datetime, posted: bool, *, number: str, result: str, reason: str):
+def _scan_row(scan: ScanIn, actor, device: str, now: datetime, posted: bool, answer: Answer, reason: str) -> Scan:
     """The Scan row of a scan; room and session only when they are the sender's post (else unknown ids)."""
     return Scan(
         client_id=scan.client_id,
@@ -330,8 +330,8 @@ def _scan_row(scan: ScanIn, actor, device: str, now: datetime, posted: bool, *, 
         outcome=scan.outcome if scan.outcome in OUTCOMES else "",
         note=scan.note,
         scanned_at=scan.scanned_at or now,
-        result=result,
-        reason=f"{reason} {number}".strip()[:200] if reason else "",
+        result=answer.result,
+        reason=f"{reason} {answer.number}".strip()[:200] if reason else "",
     )
 
 
@@ -340,43 +340,45 @@ def _known(scans: list[ScanIn]) -> dict[uuid.UUID, Scan]:
     return {s.client_id: s for s in Scan.objects.filter(client_id__in=ids)}
 
 
+def _settle(actor, scan: ScanIn, batch: _Batch, now: datetime, changed: dict) -> tuple[Answer, str]:
+    """(the answer, the reason to record) of one new scan."""
+    number, reason = _refusal(scan, batch)
+    if reason:
+        return Answer(str(scan.client_id or ""), Result.REFUSED, reason, number), reason
+    ticket = batch.tickets[number]
+    verdict = _apply(actor, scan, ticket, batch, now, changed)
+    outcome = batch.check_ins[(ticket.application_id, scan.session)].outcome
+    return Answer(str(scan.client_id), verdict.result, verdict.reason, number, outcome), verdict.reason
+
+
 def sync(actor, items: Iterable[Any], *, device: str = "", today: date | None = None) -> list[Answer]:
     """Record a batch of scans (module docstring); one answer per item, in the order sent."""
     require(actor, "exams.checkin")
     scans = [parse_scan(item) for item in list(items)[:MAX_BATCH]]
     today = today or timezone.localdate()
     now = timezone.now()
+    answered: dict[int, Answer] = {}
     with transaction.atomic():
         known = _known(scans)
         batch = _look_up([scan for scan in scans if scan.client_id not in known], actor, today)
-        answers, rows, changed, counts = [], [], {}, dict.fromkeys(Result, 0)
-        by_time = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i))  # earliest decides
-        answered: dict[int, Answer] = {}
-        for i in by_time:
+        rows, changed, counts = [], {}, dict.fromkeys(Result, 0)
+        for i in sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i)):  # the earliest decides
             scan = scans[i]
-            if scan.client_id in known:
+            if scan.client_id in known:  # sent again: answered as before, nothing written
                 old = known[scan.client_id]
-                answered[i] = Answer(str(scan.client_id), old.result, old.reason)
+                answered[i] = Answer(str(scan.client_id), old.result, old.reason, scan.number, old.outcome)
                 continue
-            number, reason = _refusal(scan, batch)
-            result, outcome = Result.REFUSED, ""
-            if not reason:
-                ticket = batch.tickets[number]
-                verdict = _apply(actor, scan, ticket, batch, now, changed)
-                result, reason = verdict.result, verdict.reason
-                outcome = batch.check_ins[(ticket.application_id, scan.session)].outcome
+            answered[i], reason = _settle(actor, scan, batch, now, changed)
             posted = (scan.room, scan.session) in batch.posts
-            row = _scan_row(scan, actor, device, now, posted, number=number, result=result, reason=reason)
+            row = _scan_row(scan, actor, device, now, posted, answered[i], reason)
             if scan.client_id is not None:
                 rows.append(row)
                 known[scan.client_id] = row
-            counts[result] += 1
-            answered[i] = Answer(str(scan.client_id or ""), result, reason, number, outcome)
+            counts[answered[i].result] += 1
         _write(rows, changed)
         if rows:
             record(SYNCED, actor=actor, after={"device": device[:100], **{str(k): v for k, v in counts.items()}})
-    answers = [answered[i] for i in range(len(scans))]
-    return answers
+    return [answered[i] for i in range(len(scans))]
 
 
 def _write(rows: list[Scan], changed: dict[tuple[int, int], CheckIn]) -> None:

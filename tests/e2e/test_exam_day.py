@@ -158,7 +158,9 @@ def test_the_invigilator_checks_in_offline_syncs_and_the_absent_list_is_right(ph
     phone.get_by_role("button", name="同步").click()
     expect(phone.locator("#pending")).to_have_text("0")
     expect(phone.locator("#message")).to_have_text("已同步。")
-    phone.get_by_role("button", name="其余考生记为缺考").click()
+    phone.get_by_role("button", name="其余考生记为缺考").click()  # the confirm is accepted
+    expect(phone.locator("#counts")).to_contain_text("缺考 1")
+    expect(phone.locator("#roster")).not_to_contain_text("待同步")  # the absence has reached the server
     expect(phone.locator("#pending")).to_have_text("0")
 
     outcomes = dict(CheckIn.objects.values_list("application_id", "outcome"))
