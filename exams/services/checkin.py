@@ -43,6 +43,7 @@ from skillcert.storage import private_storage
 
 logger = logging.getLogger(__name__)
 
+# The audit kinds written here (declared in exams/kinds.py; record() names them literally).
 MANIFEST_DOWNLOADED = "exams.checkin.manifest_downloaded"
 SYNCED = "exams.checkin.synced"
 CORRECTED = "exams.checkin.corrected"
@@ -140,7 +141,12 @@ def download_manifest(actor, room: Room, session: ExamSession) -> dict[str, Any]
         entries=entries,
     )
     data["jwks"] = signing.jwks()
-    record(MANIFEST_DOWNLOADED, actor=actor, obj=room, after={"session": session.pk, "candidates": len(entries)})
+    record(
+        "exams.checkin.manifest_downloaded",
+        actor=actor,
+        obj=room,
+        after={"session": session.pk, "candidates": len(entries)},
+    )
     return data
 
 
@@ -311,7 +317,13 @@ def _apply(actor, scan: ScanIn, ticket: Ticket, batch: _Batch, now: datetime, ch
         batch.check_ins[key] = current
     elif verdict.corrected:
         before = {"outcome": current.outcome, "note": current.note}
-        record(CORRECTED, actor=actor, obj=ticket, before=before, after={"outcome": scan.outcome, "note": scan.note})
+        record(
+            "exams.checkin.corrected",
+            actor=actor,
+            obj=ticket,
+            before=before,
+            after={"outcome": scan.outcome, "note": scan.note},
+        )
     current.outcome, current.note, current.room_id = scan.outcome, scan.note, scan.room
     current.recorded_by, current.recorded_at = actor, now
     changed[key] = current
@@ -377,7 +389,11 @@ def sync(actor, items: Iterable[Any], *, device: str = "", today: date | None = 
             counts[answered[i].result] += 1
         _write(rows, changed)
         if rows:
-            record(SYNCED, actor=actor, after={"device": device[:100], **{str(k): v for k, v in counts.items()}})
+            record(
+                "exams.checkin.synced",
+                actor=actor,
+                after={"device": device[:100], **{str(k): v for k, v in counts.items()}},
+            )
     return [answered[i] for i in range(len(scans))]
 
 
@@ -404,5 +420,5 @@ def mark_rest_absent(actor, room: Room, session: ExamSession, *, device: str = "
     with transaction.atomic():
         answers = sync(actor, items, device=device, today=today)
         done = sum(1 for a in answers if a.result == Result.ACCEPTED)
-        record(REST_ABSENT, actor=actor, obj=room, after={"session": session.pk, "absent": done})
+        record("exams.checkin.rest_absent", actor=actor, obj=room, after={"session": session.pk, "absent": done})
     return done
