@@ -120,3 +120,57 @@ def counts(lines: list[RosterLine]) -> dict[str, int]:
     for line in lines:
         result[line.outcome or "unmarked"] += 1
     return result
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    room: Room
+    session: ExamSession
+    seated: int
+    present: int
+    absent: int
+    incident: int
+
+    @property
+    def unmarked(self) -> int:
+        return max(self.seated - self.present - self.absent - self.incident, 0)
+
+
+def board(campaign, city) -> list[BoardLine]:
+    """Every seated room × session of the city with its check-in counts (a fixed number of queries)."""
+    from collections import Counter
+
+    from django.db.models import Count
+
+    seats = (
+        SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
+        .order_by()
+        .values_list("room", "session")
+        .annotate(n=Count("pk"))
+    )
+    outcomes = Counter()
+    check_ins = CheckIn.objects.filter(room__site__campaign=campaign, room__site__city=city).order_by()
+    for room, session, outcome, n in check_ins.values_list("room", "session", "outcome").annotate(n=Count("pk")):
+        outcomes[(room, session, outcome)] = n
+    rooms = Room.objects.select_related("site").in_bulk({room for room, _session, _n in seats})
+    sessions = ExamSession.objects.in_bulk({session for _room, session, _n in seats})
+    lines = [
+        BoardLine(
+            rooms[r],
+            sessions[s],
+            n,
+            *(outcomes[(r, s, o)] for o in (Outcome.PRESENT, Outcome.ABSENT, Outcome.INCIDENT)),
+        )
+        for r, s, n in seats
+    ]
+    return sorted(
+        lines,
+        key=lambda x: (
+            x.session.date,
+            x.session.starts_at,
+            x.room.site.position,
+            x.room.site_id,
+            x.room.position,
+            x.room.number,
+        ),
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("exam-day/", views.home, name="checkin_home"),
     path("exam-day/sw.js", views.service_worker, name="checkin_sw"),
     path("exam-day/sync/", views.sync, name="checkin_sync"),
+    path("exam-day/board/", views.board, name="checkin_board"),
     path(ROOM, views.room, name="checkin_room"),
     path(ROOM + "manifest.json", views.manifest, name="checkin_manifest"),
     path(ROOM + "scan/", views.scan, name="checkin_scan"),

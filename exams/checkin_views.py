@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -127,6 +127,21 @@ def status(request, room: int, session: int):
     absent = selectors.absences(post.room, post.session)
     context = {"post": post, "rows": rows, "counts": selectors.counts(lines), "absent": absent}
     return render(request, "exams/checkin_status.html", context)
+
+
+@login_required
+def board(request):
+    """Exam day at a glance for the desk: each room and session of the city with its counts."""
+    from catalog import selectors as catalog_selectors
+    from exams.selectors import city_for
+
+    city = city_for(request.user, request.GET.get("city"))  # 403 without exams.view
+    key = request.GET.get("campaign", "")
+    campaign = catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(_today())
+    if city is None or campaign is None:
+        raise Http404
+    context = {"campaign": campaign, "city": city, "lines": selectors.board(campaign, city)}
+    return render(request, "exams/checkin_board.html", context)
 
 
 def _offline_urls() -> list[str]:

@@ -112,3 +112,19 @@ def test_desk_staff_read_the_rooms_status_and_absences(post, invigilator, people
         assert response.status_code == 200
         assert 'data-count="absent">' + str(len(seated(post.room, post.session))) in response.content.decode()
     assert client_for(people["baotou_co"]).get(_url("checkin_status", post)).status_code == 404
+
+
+def test_desk_staff_see_each_rooms_counts_on_the_board(post, invigilator, people):  # noqa: F811
+    client_for(invigilator).post(_url("checkin_rest_absent", post))
+    seated_here = len(seated(post.room, post.session))
+    response = client_for(people["hohhot_reg"]).get(reverse("exams:checkin_board") + "?campaign=demo")
+    assert response.status_code == 200
+    [line] = [line for line in response.context["lines"] if line.room == post.room and line.session == post.session]
+    assert (line.seated, line.absent, line.present, line.unmarked) == (seated_here, seated_here, 0, 0)
+
+
+def test_an_invigilator_lands_on_todays_rooms_after_logging_in(post, invigilator):  # noqa: F811
+    from conftest import PASSWORD
+
+    response = Client().post(reverse("accounts:login"), {"identifier": invigilator.username, "password": PASSWORD})
+    assert response["Location"] == reverse("exams:checkin_home")

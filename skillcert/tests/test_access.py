@@ -375,6 +375,7 @@ EXPECT: dict[str, Row] = {
     "exams:checkin_manifest": Row(CHECKIN, POST),
     "exams:checkin_scan": Row(CHECKIN, POST, method="POST", data={"number": "1", "outcome": "present"}),
     "exams:checkin_rest_absent": Row(CHECKIN, POST, method="POST"),
+    "exams:checkin_board": Row(EXAMS_VIEW, query="campaign=demo&city=hohhot"),
     # A room's check-in, read-only: the city's desk staff and the association; its invigilator on the day.
     "exams:checkin_status": Row(
         Who(owner=403, stranger=403, co=200, reg=200, expert=403, inv=404, elsewhere=CHECKIN_ELSEWHERE), POST
