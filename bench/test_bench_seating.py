@@ -100,3 +100,35 @@ def test_seating_every_city(catalog_2023):
     assert seated == COUNT
     if connection.vendor == "postgresql":  # the target is PostgreSQL's; SQLite's figure is for the record
         assert seating_s <= 10, f"seating {COUNT} candidates took {seating_s:.1f} s (target 10 s)"
+
+
+PUBLISHED = int(os.environ.get("BENCH_PUBLISHED", "4000"))
+
+
+@pytest.mark.django_db
+def test_publishing_a_city(catalog_2023):
+    """The issue's city of 4,000 paid candidates published: numbers, paid → scheduled, audit, messages.
+    The anchor is the seating of the same city in the same run."""
+    campaign = ensure_demo_campaign(timezone.localdate())[0]
+    generate(campaign, PUBLISHED)
+    hohhot = City.objects.get(code="hohhot")
+    Application.objects.filter(campaign=campaign).update(status=Status.PAID, city=hohhot)  # bench setup only
+    desks = _rooms_for_every_city(campaign)
+    started = time.perf_counter()
+    arranging.apply_seating(desks[hohhot.pk], campaign, hohhot, seed=1, spacing="none", version=0)
+    seating_s = time.perf_counter() - started
+    from exams.services import publishing
+
+    started = time.perf_counter()
+    given = publishing.publish(desks[hohhot.pk], campaign, hohhot)
+    publishing_s = time.perf_counter() - started
+    save(
+        "publishing-a-city",
+        {
+            "candidates": given,
+            "publishing_s": round(publishing_s, 2),
+            "per_candidate_ms": round(publishing_s * 1000 / given, 1),
+            "anchor_seating_s": round(seating_s, 2),
+        },
+    )
+    assert given == PUBLISHED

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
@@ -81,10 +81,8 @@ def arrangement_of(campaign, city) -> Arrangement:
 
 
 def sites_of(campaign, city) -> QuerySet[Site]:
+    # The seat count is distinct per candidate, whatever the number of sessions they sit.
     rooms = Room.objects.annotate(seated=Count("seats__application", distinct=True)).order_by("position", "number")
-    # (the seat count is distinct per candidate, whatever the number of sessions)
-    from django.db.models import Prefetch
-
     return Site.objects.filter(campaign=campaign, city=city).prefetch_related(Prefetch("rooms", queryset=rooms))
 
 
@@ -311,6 +309,8 @@ def exam_info_for(application: Application, today: date) -> ExamInfo | None:
         .order_by("session__date", "session__starts_at")
     )
     campaign = application.campaign
+    if not seats:
+        return None
     return ExamInfo(
         ticket=ticket,
         seats=[SessionSeat(s.session, s.room.site, s.room, seat_label(s.row, s.column)) for s in seats],

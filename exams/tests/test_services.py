@@ -276,3 +276,44 @@ def test_every_city_has_its_gbt2260_code(catalog_2023):
     codes = dict(City.objects.values_list("code", "gbt2260"))
     assert codes["hohhot"] == "150100" and codes["alxa"] == "152900" and codes["manzhouli"] == "150781"
     assert all(len(code) == 6 for code in codes.values())
+
+
+def test_a_move_beside_a_colleague_needs_confirmation(people, open_campaign, hohhot, candidates):
+    _seat(people, open_campaign, hohhot)
+    room = Room.objects.get(number="02")
+    taken = {(r, c) for r, c in SeatAssignment.objects.filter(room=room).values_list("row", "column")}
+    around = [(0, 1), (0, -1), (1, 0), (-1, 0)]
+    free, (dr, dc) = next(
+        ((r, c), d)
+        for r in range(1, 5)
+        for c in range(1, 6)
+        for d in around
+        if (r, c) not in taken and (r + d[0], c + d[1]) in taken
+    )
+    neighbour = SeatAssignment.objects.filter(room=room, row=free[0] + dr, column=free[1] + dc).first().application
+    mover = next(c for c in candidates if c.pk != neighbour.pk)
+    Application.objects.filter(pk=mover.pk).update(employer=neighbour.employer)
+    with pytest.raises(TransitionRefused, match="仍然调整"):
+        arranging.move_seat(
+            people["hohhot_co"], open_campaign, hohhot, mover, room=room, row=free[0], column=free[1], version=1
+        )
+    flags = arranging.move_seat(
+        people["hohhot_co"],
+        open_campaign,
+        hohhot,
+        mover,
+        room=room,
+        row=free[0],
+        column=free[1],
+        version=1,
+        confirm=True,
+    )
+    assert flags and AuditEvent.objects.get(action="exams.seat.moved").after["flags"] == flags
+
+
+def test_a_withdrawal_before_publication_frees_the_seat_for_the_next_run(people, open_campaign, hohhot, candidates):
+    _seat(people, open_campaign, hohhot)
+    lifecycle.withdraw_after_approval(people["hohhot_co"], candidates[0], reason="个人原因")
+    assert not SeatAssignment.objects.filter(application=candidates[0]).exists()
+    plan = _seat(people, open_campaign, hohhot, version=1)
+    assert len(plan.placements) == 29 and candidates[0].pk not in {p.candidate for p in plan.placements}
