@@ -15,7 +15,12 @@ $(VENV)/.installed: requirements.lock $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed
+# Browser libraries (the exam-day page's JOSE library and QR decoder), served from node_modules.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input -v0
@@ -60,7 +65,7 @@ format: install
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m pytest bench -p no:cacheprovider -s -q
-	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py bench/test_bench_payments.py bench/test_bench_seating.py -p no:cacheprovider -s -q
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py bench/test_bench_payments.py bench/test_bench_seating.py bench/test_bench_checkin.py -p no:cacheprovider -s -q
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache node_modules

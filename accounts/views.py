@@ -27,6 +27,8 @@ from skillcert.redirects import next_or
 def _next_url(request):
     """Where to go after logging in: the page asked for, else the role's home."""
     home = "staff_home" if has_capability(request.user, "staff.dashboard") else "accounts:me"
+    if has_capability(request.user, "exams.checkin"):
+        home = "exams:checkin_home"  # exam-day accounts: today's rooms
     return next_or(request, request.POST.get("next") or request.GET.get("next"), home)
 
 

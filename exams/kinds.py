@@ -22,5 +22,10 @@ KINDS: list[ActionKind] = [
     ActionKind("exams.ticket.reissued", _("准考证重新签发（座位调整）"), shown_to_applicant=True),
     ActionKind("exams.tickets.printed", _("打印考场准考证（含身份证号）")),
     ActionKind("exams.seat.released", _("考生退出，座位空出，准考证作废")),
+    # Exam day (exams/services/checkin.py).
+    ActionKind("exams.checkin.manifest_downloaded", _("下载考场签到名单（含照片）")),
+    ActionKind("exams.checkin.synced", _("同步考场签到记录")),
+    ActionKind("exams.checkin.corrected", _("更正考生签到结果")),
+    ActionKind("exams.checkin.rest_absent", _("将未签到考生记为缺考")),
 ]
 declare(*KINDS)

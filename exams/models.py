@@ -173,10 +173,13 @@ class SeatAssignment(models.Model):
     """One candidate on one seat in one session. The constraints are the promise: never two
     candidates on a seat, never two seats for a candidate in a session."""
 
+    # No single-column indexes on application and session: the two unique constraints lead with them.
     application = models.ForeignKey(
-        "applications.Application", models.CASCADE, related_name="seats", verbose_name=_("申报")
+        "applications.Application", models.CASCADE, related_name="seats", verbose_name=_("申报"), db_index=False
     )
-    session = models.ForeignKey("catalog.ExamSession", models.CASCADE, related_name="seats", verbose_name=_("场次"))
+    session = models.ForeignKey(
+        "catalog.ExamSession", models.CASCADE, related_name="seats", verbose_name=_("场次"), db_index=False
+    )
     room = models.ForeignKey(Room, models.CASCADE, related_name="seats", verbose_name=_("考场"))
     row = models.PositiveSmallIntegerField(_("排"))
     column = models.PositiveSmallIntegerField(_("号"))
@@ -187,12 +190,12 @@ class SeatAssignment(models.Model):
         verbose_name_plural = _("座位")
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "room", "row", "column"],
+                fields=["session", "room", "row", "column"],  # also the index of a session's seats
                 name="one_candidate_per_seat",
                 violation_error_message=_("该座位已有考生。"),
             ),
             models.UniqueConstraint(
-                fields=["application", "session"],
+                fields=["application", "session"],  # also the index of a candidate's seats
                 name="one_seat_per_candidate_and_session",
                 violation_error_message=_("该考生本场次已有座位。"),
             ),

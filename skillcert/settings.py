@@ -233,7 +233,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Browser libraries installed by npm (package.json, `make install` runs `npm ci`), served from
+    # here, never a CDN: the exam-day page's JOSE library and QR decoder (with its WebAssembly).
+    ("vendor/jose", BASE_DIR / "node_modules/jose/dist/webapi"),
+    ("vendor/zxing-wasm/reader", BASE_DIR / "node_modules/zxing-wasm/dist/iife/reader"),
+    ("vendor/zxing-wasm", BASE_DIR / "node_modules/zxing-wasm/dist/reader"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -74,9 +74,9 @@ def inputs_for(campaign, city, *, statuses=(Status.PAID,), lock: bool = False) -
         applications = applications.select_for_update(of=("self",))
     rows = list(applications.values_list("pk", "occupation_id", "occupation__code", "level_id", "employer"))
     accessible = set(
-        SeatingNeed.objects.filter(application__in=[r[0] for r in rows], accessible=True).values_list(
-            "application_id", flat=True
-        )
+        SeatingNeed.objects.filter(
+            application__campaign=campaign, application__city=city, application__status__in=statuses, accessible=True
+        ).values_list("application_id", flat=True)
     )
     sessions = _sessions_by_paper(campaign)
     candidates, sessions_of = [], {}

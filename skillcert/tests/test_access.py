@@ -204,6 +204,15 @@ ARRANGE_POST = Who(
     owner=403, stranger=403, co=302, reg=403, expert=403, inv=403, elsewhere=ARRANGE_ELSEWHERE, association=403
 )
 DEMO = {"campaign": "demo"}
+# Exam day: the invigilator's own posts, on the day; every other role is refused before any lookup.
+INVIGILATOR = {**every(403), "anon": 302, "hohhot_invigilator": 200}
+CHECKIN_ELSEWHERE = {"co": 404, "reg": 404, "expert": 403, "inv": 404}
+CHECKIN = Who(owner=403, stranger=403, co=403, reg=403, expert=403, inv=404, elsewhere={"inv": 404}, association=403)
+
+
+def POST(o: Obj) -> dict[str, Any]:  # an exam-day post: the object's room and its assigned session
+    return {"room": o.room.pk, "session": o.assignment.session_id}
+
 
 EXPECT: dict[str, Row] = {
     # --- public pages --------------------------------------------------------------------
@@ -358,6 +367,19 @@ EXPECT: dict[str, Row] = {
     "exams:latecomers": Row(ARRANGER_POST, method="POST", data=DEMO),
     # The applicant's own ticket, once published (nothing is, in this world).
     "exams:ticket_pdf": Row(Who(owner=404, association=404), APP),
+    # --- exam day: the invigilator's posts (only on the day: this world's session is not today) ---
+    "exams:checkin_home": Row(INVIGILATOR),
+    "exams:checkin_sw": Row(INVIGILATOR),
+    "exams:checkin_sync": Row({**INVIGILATOR, "hohhot_invigilator": 400}, method="POST"),  # no scans: 400
+    "exams:checkin_room": Row(CHECKIN, POST),
+    "exams:checkin_manifest": Row(CHECKIN, POST),
+    "exams:checkin_scan": Row(CHECKIN, POST, method="POST", data={"number": "1", "outcome": "present"}),
+    "exams:checkin_rest_absent": Row(CHECKIN, POST, method="POST"),
+    "exams:checkin_board": Row(EXAMS_VIEW, query="campaign=demo&city=hohhot"),
+    # A room's check-in, read-only: the city's desk staff and the association; its invigilator on the day.
+    "exams:checkin_status": Row(
+        Who(owner=403, stranger=403, co=200, reg=200, expert=403, inv=404, elsewhere=CHECKIN_ELSEWHERE), POST
+    ),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
