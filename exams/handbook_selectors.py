@@ -23,10 +23,12 @@ from skillcert.lib.workdays import CalendarNotCovered, working_days_between
 def _contacts(site: Site) -> tuple[hd.Contact, ...]:
     """考点负责人, then the city's co-organizer and regulator (the annexes' organisations)."""
     contacts = [hd.Contact("考点负责人", site.contact_name or "—", site.office_phone, site.address)]
-    kinds = {Organisation.Kind.CO_ORGANIZER: "协办单位", Organisation.Kind.REGULATOR: "人社监管部门"}
-    for org in Organisation.objects.filter(city=site.city_id, kind__in=list(kinds)).order_by("kind"):
-        contacts.append(hd.Contact(kinds[org.kind], org.name, org.office_phone, org.address))
-    return tuple(sorted(contacts, key=lambda c: list(("考点负责人", *kinds.values())).index(c.role)))
+    organisations = {org.kind: org for org in Organisation.objects.filter(city=site.city_id)}
+    for kind, role in ((Organisation.Kind.CO_ORGANIZER, "协办单位"), (Organisation.Kind.REGULATOR, "人社监管部门")):
+        if kind in organisations:
+            org = organisations[kind]
+            contacts.append(hd.Contact(role, org.name, org.office_phone, org.address))
+    return tuple(contacts)
 
 
 def _people(application_ids: list[int]) -> dict[int, dict]:
@@ -174,13 +176,20 @@ def is_late(submitted_at: datetime, due: date | None) -> bool:
 @dataclass
 class SiteStatus:
     site: Site
-    latest: HandbookSubmission | None
-    submissions: int
-    late: bool
+    history: list[HandbookSubmission]  # newest first; each with `.late` set
+    late: bool  # the first submission came after the due day
+
+    @property
+    def latest(self) -> HandbookSubmission | None:
+        return self.history[0] if self.history else None
+
+    @property
+    def submissions(self) -> int:
+        return len(self.history)
 
     @property
     def submitted(self) -> bool:
-        return self.latest is not None
+        return bool(self.history)
 
 
 @dataclass
@@ -210,18 +219,17 @@ class CityHandbooks:
 
 
 def site_statuses(sites, due: date | None) -> list[SiteStatus]:
-    """Each site with its latest submission; late when the first submission came after the due day."""
+    """Each site with its submissions; a submission after the due day is late, and so is a site
+    whose first one was."""
     sites = list(sites)
     by_site = defaultdict(list)
     for submission in HandbookSubmission.objects.filter(site__in=sites).select_related("submitted_by"):
+        submission.late = is_late(submission.submitted_at, due)
         by_site[submission.site_id].append(submission)  # newest first (the model's ordering)
     statuses = []
     for site in sites:
         history = by_site.get(site.pk, [])
-        first_on_time = history and not is_late(history[-1].submitted_at, due)
-        statuses.append(
-            SiteStatus(site, history[0] if history else None, len(history), bool(history) and not first_on_time)
-        )
+        statuses.append(SiteStatus(site, history, bool(history) and history[-1].late))
     return statuses
 
 

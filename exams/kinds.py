@@ -21,5 +21,7 @@ KINDS: list[ActionKind] = [
     ActionKind("exams.latecomers.seated", _("为新增考生安排座位")),
     ActionKind("exams.ticket.reissued", _("准考证重新签发（座位调整）"), shown_to_applicant=True),
     ActionKind("exams.seat.released", _("考生退出，座位空出，准考证作废")),
+    ActionKind("exams.handbook.downloaded", _("下载考务手册")),
+    ActionKind("exams.handbook.submitted", _("提交考务手册")),
 ]
 declare(*KINDS)

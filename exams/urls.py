@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from exams import tickets, views
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("staff/exams/publish/", views.publish, name="publish"),
     path("staff/exams/latecomers/", views.latecomers, name="latecomers"),
     path("applications/<int:pk>/ticket.pdf", tickets.ticket_pdf, name="ticket_pdf"),
+    path("", include("exams.handbook_urls")),
 ]

@@ -204,6 +204,15 @@ ARRANGE_POST = Who(
     owner=403, stranger=403, co=302, reg=403, expert=403, inv=403, elsewhere=ARRANGE_ELSEWHERE, association=403
 )
 DEMO = {"campaign": "demo"}
+HANDBOOK = Who(
+    owner=403,
+    stranger=403,
+    co=200,
+    reg=200,
+    expert=403,
+    inv=403,
+    elsewhere={"co": 404, "reg": 404, "expert": 403, "inv": 403},
+)
 
 EXPECT: dict[str, Row] = {
     # --- public pages --------------------------------------------------------------------
@@ -357,6 +366,12 @@ EXPECT: dict[str, Row] = {
     "exams:latecomers": Row(ARRANGER_POST, method="POST", data=DEMO),
     # The applicant's own ticket, once published (nothing is, in this world).
     "exams:ticket_pdf": Row(Who(owner=404, association=404), APP),
+    # The 考务手册 (names and photos): the city's co-organizer and regulator, the association.
+    "exams:handbooks": Row(EXAMS_VIEW, query="campaign=demo"),
+    "exams:handbook": Row(HANDBOOK, lambda o: {"pk": o.site.pk, "fmt": "pdf"}),
+    "exams:handbook_submission": Row(HANDBOOK, lambda o: {"pk": o.handbook_submission.pk, "fmt": "xlsx"}),
+    # Nothing is published in this world: the co-organizer is sent back with the refusal.
+    "exams:handbook_submit": Row(ARRANGE_POST, SITE, method="POST"),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -632,7 +647,9 @@ def _exam_world(users, campaign, objects: dict[str, Obj]) -> None:
     """A site, a room, a staff member and an assignment in each city; 呼和浩特's invigilator account."""
     from accounts.models import Role, User
     from catalog.models import City
-    from exams.models import ExamStaff, Room, Site, StaffAssignment
+    from django.core.files.base import ContentFile
+
+    from exams.models import ExamStaff, HandbookSubmission, Room, Site, StaffAssignment
 
     hohhot = City.objects.get(code="hohhot")
     users["hohhot_invigilator"] = User.objects.create_user(
@@ -647,7 +664,13 @@ def _exam_world(users, campaign, objects: dict[str, Obj]) -> None:
             campaign=campaign, city=city, site=site, name="张监考", work_unit="某中学", phone="13900000000"
         )
         assignment = StaffAssignment.objects.create(staff=staff, room=room, session=session)
-        objects[name].values.update(site=site, room=room, exam_staff=staff, assignment=assignment)
+        submission = HandbookSubmission(site=site, submitted_at=timezone.now(), sha256="0" * 64)
+        submission.pdf.save(f"site-{site.pk}.pdf", ContentFile(b"%PDF-1.4 handbook"), save=False)
+        submission.xlsx.save(f"site-{site.pk}.xlsx", ContentFile(b"PK handbook"), save=False)
+        submission.save()
+        objects[name].values.update(
+            site=site, room=room, exam_staff=staff, assignment=assignment, handbook_submission=submission
+        )
     ExamStaff.objects.filter(city=hohhot).update(user=users["hohhot_invigilator"])
 
 
