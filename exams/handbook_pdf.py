@@ -263,12 +263,19 @@ def _sign_in(doc: _Document, room: RoomSheet) -> None:
             if value is None:
                 _photo(doc.canvas, box, doc.photo(candidate.photo))
             else:
-                text_cell(doc.canvas, box, value, size=9.0, floor=6.0, align="center")
+                _value(doc.canvas, box, value)
         for i, box in enumerate(cells[len(fixed) :]):
-            text_cell(doc.canvas, box, "" if i in candidate.sessions or not sessions else "—", size=9.0, align="center")
+            _value(doc.canvas, box, "" if i in candidate.sessions or not sessions else "—")
         top -= SIGN_IN_ROW
     if not room.candidates:
         _line(doc.canvas, Box(area.x, top - 20, area.w, 16), "本考场没有考生。", 10.5, "center")
+
+
+def _value(canvas: Canvas, box: Box, text: str) -> None:
+    """A framed one-line value, shrunk to fit (names and numbers read better unbroken)."""
+    frame(canvas, box, 0.5)
+    if text:
+        _line(canvas, box.inset(2, 2), text, 9.0, "center")
 
 
 def _sign_in_header(doc: _Document, area: Box, widths: tuple[float, ...], headings: list[str]) -> float:

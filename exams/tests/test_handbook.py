@@ -27,7 +27,8 @@ from skillcert import periodic
 from skillcert.refusals import TransitionRefused
 
 # 2026-10-11 is a Sunday after the National Day holiday (10-01..10-07 off, Saturday 10-10 worked):
-# five working days back are 10-10, 10-09, 10-08, then 09-30 and 09-29.
+# five working days back are 10-10, 10-09, 10-08, then 09-30 and 09-29 (and 9-25..27 are the
+# Mid-Autumn holiday).
 EXAM = date(2026, 10, 11)
 DUE = date(2026, 9, 29)
 
@@ -162,8 +163,9 @@ def test_the_files_are_rendered_once_until_the_data_changes(published, people, m
 def test_a_seat_move_changes_the_fingerprint(published, people, open_campaign, hohhot, rooms):
     before = fingerprint(handbook_selectors.handbook_data(published))
     ticket = Ticket.objects.filter(application__seats__room=rooms[0]).first()
+    co = people["hohhot_co"]
     arranging.move_seat(
-        people["hohhot_co"], open_campaign, hohhot, ticket.application, room=rooms[1], row=4, column=5, version=None
+        co, open_campaign, hohhot, ticket.application, room=rooms[1], row=4, column=5, version=None, confirm=True
     )
     assert fingerprint(handbook_selectors.handbook_data(published)) != before
 
@@ -188,7 +190,8 @@ def test_a_submission_is_a_snapshot_that_later_edits_do_not_change(published, pe
     again, new = handbook.submit(co, published)
     assert new and again.pk != submission.pk and again.sha256 != submission.sha256
     assert HandbookSubmission.objects.filter(site=published).count() == 2  # history kept
-    assert AuditEvent.objects.filter(action="exams.handbook.submitted").order_by("pk").last().after["resubmission"] is True
+    last = AuditEvent.objects.filter(action="exams.handbook.submitted").order_by("pk").last()
+    assert last.after["resubmission"] is True
 
 
 def test_a_double_click_submits_once(published, people):
@@ -235,11 +238,11 @@ def _at(day: date, hour: int = 12) -> datetime:
 
 def test_a_submission_after_the_due_day_is_late(published, people, open_campaign):
     _exam_on(open_campaign)
-    on_time, _ = handbook.submit(people["hohhot_co"], published, now=_at(DUE, 23))
+    handbook.submit(people["hohhot_co"], published, now=_at(DUE, 23))
     assert AuditEvent.objects.get(action="exams.handbook.submitted").after["late"] is False
     published.contact_name = "孙主任"
     setup.save_site(people["hohhot_co"], published)
-    later, _ = handbook.submit(people["hohhot_co"], published, now=_at(date(2026, 9, 30), 8))
+    handbook.submit(people["hohhot_co"], published, now=_at(date(2026, 9, 30), 8))
     assert AuditEvent.objects.filter(action="exams.handbook.submitted").order_by("pk").last().after["late"] is True
     status = handbook_selectors.city_handbooks(open_campaign, published.city, DUE).sites[0]
     assert status.submitted and not status.late  # handed in on time, resubmitted late
@@ -259,8 +262,8 @@ def test_a_site_first_submitted_after_the_due_day_is_late(published, people, ope
 
 def test_reminders_go_two_working_days_before_and_on_the_day_once_each(published, people, open_campaign):
     _exam_on(open_campaign)
-    assert handbook.send_reminders(date(2026, 9, 24)) == 0  # three working days left
-    assert handbook.send_reminders(date(2026, 9, 25)) == 1  # two left (the weekend does not count)
+    assert handbook.send_reminders(date(2026, 9, 23)) == 0  # three working days left: 9-24, 9-28, 9-29
+    assert handbook.send_reminders(date(2026, 9, 24)) == 1  # two left: the Mid-Autumn holiday 9-25..27 does not count
     assert handbook.send_reminders(date(2026, 9, 26)) == 0  # already told
     assert handbook.send_reminders(DUE) == 1
     assert handbook.send_reminders(DUE) == 0
