@@ -58,16 +58,18 @@ class _Document:
         self.page = 0
         self.heading = ""
         self._source = photo
-        self._photos: dict[str, ImageReader | None] = {}
+        self._photos: dict[str, bytes | None] = {}
 
     def photo(self, sha256: str) -> ImageReader | None:
-        """The candidate's photo as a small image, read once per document (by its SHA-256)."""
+        """The candidate's photo as a small JPEG, made once per document (by its SHA-256). Only the
+        small bytes are kept: a reader holds the decoded pixels (4,000 of them made 800 MB)."""
         if not sha256:
             return None
         if sha256 not in self._photos:
             jpeg = self._source(sha256)
             self._photos[sha256] = _thumbnail(jpeg) if jpeg else None
-        return self._photos[sha256]
+        small = self._photos[sha256]
+        return ImageReader(io.BytesIO(small)) if small else None
 
     def start(self, heading: str) -> Box:
         """End the current page (if any) and begin one under `heading`; the area below it."""
@@ -203,7 +205,7 @@ def _seat_cell(canvas: Canvas, cell: Box, row: int, column: int, who: Candidate 
         _line(canvas, Box(inner.x, inner.top - (i + 1) * line, inner.w, line), text, min(9.0, line * 0.7), "center")
 
 
-def _thumbnail(jpeg: bytes) -> ImageReader | None:
+def _thumbnail(jpeg: bytes) -> bytes | None:
     """The photo small enough for the sign-in cell, upright, decoded at a reduced scale (JPEG draft)."""
     try:
         with Image.open(io.BytesIO(jpeg)) as original:
@@ -214,7 +216,7 @@ def _thumbnail(jpeg: bytes) -> ImageReader | None:
     image.thumbnail(PHOTO_PIXELS)
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
-    return ImageReader(io.BytesIO(out.getvalue()))
+    return out.getvalue()
 
 
 def _photo(canvas: Canvas, box: Box, image: ImageReader | None) -> None:
