@@ -645,10 +645,10 @@ def _build_world() -> dict[str, Any]:
 
 def _exam_world(users, campaign, objects: dict[str, Obj]) -> None:
     """A site, a room, a staff member and an assignment in each city; 呼和浩特's invigilator account."""
-    from accounts.models import Role, User
-    from catalog.models import City
     from django.core.files.base import ContentFile
 
+    from accounts.models import Role, User
+    from catalog.models import City
     from exams.models import ExamStaff, HandbookSubmission, Room, Site, StaffAssignment
 
     hohhot = City.objects.get(code="hohhot")
