@@ -50,6 +50,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "exams.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
     # Exam day: the invigilators check candidates in at their site, on their sessions' day.
     "exams.checkin": frozenset({Role.INVIGILATOR}),
+    # The 考务手册 prints names and photos: its city's co-organizer and regulator, the association;
+    # every download is audited (exams.handbook.downloaded).
+    "exams.handbook": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
 }
 
 # What a refused user is told (a 403 page in Chinese); capabilities without a line get the generic page.

@@ -8,3 +8,6 @@ class ExamsConfig(AppConfig):
 
     def ready(self) -> None:
         from exams import receivers  # noqa: F401  registers on the lifecycle's transitions
+        from exams.handbook_tasks import register_periodic
+
+        register_periodic()

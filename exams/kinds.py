@@ -27,5 +27,7 @@ KINDS: list[ActionKind] = [
     ActionKind("exams.checkin.synced", _("同步考场签到记录")),
     ActionKind("exams.checkin.corrected", _("更正考生签到结果")),
     ActionKind("exams.checkin.rest_absent", _("将未签到考生记为缺考")),
+    ActionKind("exams.handbook.downloaded", _("下载考务手册")),
+    ActionKind("exams.handbook.submitted", _("提交考务手册")),
 ]
 declare(*KINDS)

@@ -27,4 +27,5 @@ urlpatterns = [
     path("staff/exams/latecomers/", views.latecomers, name="latecomers"),
     path("applications/<int:pk>/ticket.pdf", tickets.ticket_pdf_view, name="ticket_pdf"),
     path("", include("exams.checkin_urls")),
+    path("", include("exams.handbook_urls")),
 ]

@@ -214,6 +214,16 @@ def POST(o: Obj) -> dict[str, Any]:  # an exam-day post: the object's room and i
     return {"room": o.room.pk, "session": o.assignment.session_id}
 
 
+HANDBOOK = Who(
+    owner=403,
+    stranger=403,
+    co=200,
+    reg=200,
+    expert=403,
+    inv=403,
+    elsewhere={"co": 404, "reg": 404, "expert": 403, "inv": 403},
+)
+
 EXPECT: dict[str, Row] = {
     # --- public pages --------------------------------------------------------------------
     "catalog:home": Row(PUBLIC),
@@ -380,6 +390,12 @@ EXPECT: dict[str, Row] = {
     "exams:checkin_status": Row(
         Who(owner=403, stranger=403, co=200, reg=200, expert=403, inv=404, elsewhere=CHECKIN_ELSEWHERE), POST
     ),
+    # The 考务手册 (names and photos): the city's co-organizer and regulator, the association.
+    "exams:handbooks": Row(EXAMS_VIEW, query="campaign=demo"),
+    "exams:handbook": Row(HANDBOOK, lambda o: {"pk": o.site.pk, "fmt": "pdf"}),
+    "exams:handbook_submission": Row(HANDBOOK, lambda o: {"pk": o.handbook_submission.pk, "fmt": "xlsx"}),
+    # Nothing is published in this world: the co-organizer is sent back with the refusal.
+    "exams:handbook_submit": Row(ARRANGE_POST, SITE, method="POST"),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -653,9 +669,11 @@ def _build_world() -> dict[str, Any]:
 
 def _exam_world(users, campaign, objects: dict[str, Obj]) -> None:
     """A site, a room, a staff member and an assignment in each city; 呼和浩特's invigilator account."""
+    from django.core.files.base import ContentFile
+
     from accounts.models import Role, User
     from catalog.models import City
-    from exams.models import ExamStaff, Room, Site, StaffAssignment
+    from exams.models import ExamStaff, HandbookSubmission, Room, Site, StaffAssignment
 
     hohhot = City.objects.get(code="hohhot")
     users["hohhot_invigilator"] = User.objects.create_user(
@@ -670,7 +688,13 @@ def _exam_world(users, campaign, objects: dict[str, Obj]) -> None:
             campaign=campaign, city=city, site=site, name="张监考", work_unit="某中学", phone="13900000000"
         )
         assignment = StaffAssignment.objects.create(staff=staff, room=room, session=session)
-        objects[name].values.update(site=site, room=room, exam_staff=staff, assignment=assignment)
+        submission = HandbookSubmission(site=site, submitted_at=timezone.now(), sha256="0" * 64)
+        submission.pdf.save(f"site-{site.pk}.pdf", ContentFile(b"%PDF-1.4 handbook"), save=False)
+        submission.xlsx.save(f"site-{site.pk}.xlsx", ContentFile(b"PK handbook"), save=False)
+        submission.save()
+        objects[name].values.update(
+            site=site, room=room, exam_staff=staff, assignment=assignment, handbook_submission=submission
+        )
     ExamStaff.objects.filter(city=hohhot).update(user=users["hohhot_invigilator"])
 
 

@@ -1,0 +1,94 @@
+"""The 考务手册 pages: a city's handbooks with the deadline countdown and the submission, the
+association's overview of every city, and the audited downloads (current files and snapshots)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import has_capability, require
+from catalog import selectors as catalog_selectors
+from exams import handbook_selectors, selectors
+from exams.handbook_xlsx import XLSX_CONTENT_TYPE
+from exams.services import handbook
+from skillcert.refusals import TransitionRefused
+
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
+
+
+def _campaign(request):
+    key = request.GET.get("campaign") or request.POST.get("campaign")
+    campaign = (
+        catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _page(campaign, city=None) -> str:
+    query = f"?campaign={campaign.slug}" + (f"&city={city.code}" if city is not None else "")
+    return reverse("exams:handbooks") + query
+
+
+@login_required
+def handbooks(request):
+    """A city's handbooks (co-organizer, regulator; the association with ?city=), or every city's."""
+    require(request.user, "exams.handbook")
+    campaign = _campaign(request)
+    city = selectors.city_for(request.user, request.GET.get("city"))
+    deadline = handbook_selectors.deadline(campaign, timezone.localdate())
+    context = {"campaign": campaign, "city": city, "deadline": deadline}
+    if city is None:
+        context["cities"] = handbook_selectors.overview(campaign, deadline.due)
+        return render(request, "exams/handbook_overview.html", context)
+    context["handbooks"] = handbook_selectors.city_handbooks(campaign, city, deadline.due)
+    context["can_submit"] = has_capability(request.user, "exams.arrange")
+    return render(request, "exams/handbook_city.html", context)
+
+
+def _attachment(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.{fmt}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def current(request, pk: int, fmt: str):
+    """The handbook as the data is now (rendered again only when the data changed)."""
+    site = selectors.get_site_for(request.user, pk, need="view")
+    files = handbook.current_files(site)
+    handbook.record_download(request.user, site, fmt=fmt, key=files.fingerprint)
+    name = files.pdf if fmt == "pdf" else files.xlsx
+    return _attachment(handbook.read_file(name), fmt, f"handbook-site-{site.pk}")
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    site = selectors.get_site_for(request.user, pk)  # the city's co-organizer (403/404 otherwise)
+    try:
+        _submission, new = handbook.submit(request.user, site)
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if new:
+            messages.success(request, _("考务手册已提交。"))
+        else:
+            messages.info(request, _("考务手册内容没有变化，无需重复提交。"))
+    return redirect(_page(site.campaign))
+
+
+@login_required
+def submitted_file(request, pk: int, fmt: str):
+    """A stored snapshot, exactly as it was handed in."""
+    submission = handbook.get_submission_for(request.user, pk)
+    handbook.record_download(request.user, submission.site, fmt=fmt, key=submission.sha256, submission=submission)
+    field = submission.pdf if fmt == "pdf" else submission.xlsx
+    name = f"handbook-site-{submission.site_id}-{timezone.localtime(submission.submitted_at):%Y%m%d-%H%M%S}"
+    return _attachment(handbook.read_file(field.name), fmt, name)
