@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
@@ -387,6 +388,9 @@ def seating_swap(request):
     return redirect(_seating_url(campaign))
 
 
+QUEUED = gettext_lazy("正在后台发布准考证（每名考生生成准考证号并通知），完成后本页显示“准考证已发布”。")
+
+
 @login_required
 @require_POST
 def publish(request):
@@ -394,8 +398,10 @@ def publish(request):
     form = PublishForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
-        given = publishing.publish(request.user, campaign, city, version=version)
-        messages.success(request, _("准考证已发布：%(n)d 张。") % {"n": given})
+        if publishing.request_publication(request.user, campaign, city, version=version):
+            messages.success(
+                request, _("正在后台发布准考证（每名考生生成准考证号并通知），完成后本页显示“准考证已发布”。")
+            )
     except TransitionRefused as refusal:
         _refused(request, refusal)
     return redirect(_home(campaign))

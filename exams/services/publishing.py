@@ -84,6 +84,34 @@ def _tell(application: Application, ticket: Ticket, kind: str, seat: SeatAssignm
     )
 
 
+def _require_publishable(campaign, city, inputs) -> None:
+    seated = current_placements(campaign, city)
+    if not seated:
+        raise TransitionRefused(_("还没有编排座位，请先编排。"))
+    unseated = [c.key for c in inputs.candidates if c.key not in seated]
+    if unseated:
+        raise TransitionRefused(
+            _("还有 %(n)d 名已缴费考生没有座位，请增加考场或座位后重新编排。") % {"n": len(unseated)}
+        )
+
+
+@transaction.atomic
+def request_publication(actor, campaign, city, *, version: int | None = None) -> bool:
+    """Check that the city can be published now and queue the publication (`exams.tasks.publish_city`)
+    after the commit; False when it is published already. The task runs `publish`, which checks again."""
+    from exams import tasks
+    from skillcert.jobs import enqueue_on_commit
+
+    require_arranger(actor, city.pk)
+    arrangement = states.lock_arrangement(campaign, city)
+    if arrangement.is_published:
+        return False
+    require_version(arrangement, version)
+    _require_publishable(campaign, city, inputs_for(campaign, city))
+    enqueue_on_commit(tasks.publish_city, campaign.pk, city.pk, actor.pk)
+    return True
+
+
 @transaction.atomic
 def publish(actor, campaign, city, *, version: int | None = None) -> int:
     """Give every seated candidate of the city a ticket number (room and seat order, gap-free),
@@ -96,15 +124,7 @@ def publish(actor, campaign, city, *, version: int | None = None) -> int:
     if arrangement.is_published:
         return 0
     require_version(arrangement, version)
-    inputs = inputs_for(campaign, city, lock=True)
-    seated = current_placements(campaign, city)
-    if not seated:
-        raise TransitionRefused(_("还没有编排座位，请先编排。"))
-    unseated = [c.key for c in inputs.candidates if c.key not in seated]
-    if unseated:
-        raise TransitionRefused(
-            _("还有 %(n)d 名已缴费考生没有座位，请增加考场或座位后重新编排。") % {"n": len(unseated)}
-        )
+    _require_publishable(campaign, city, inputs_for(campaign, city, lock=True))
     tickets = _give_tickets(actor, campaign, city, _seat_order(campaign, city))
     states.publish(arrangement, actor=actor, tickets=len(tickets))
     return len(tickets)

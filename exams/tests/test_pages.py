@@ -63,7 +63,7 @@ def test_a_seat_list_outside_the_grid_is_shown_beside_its_field(people, site):
     assert not Room.objects.exists()
 
 
-def test_preview_then_apply_then_publish(people, open_campaign, candidates):
+def test_preview_then_apply_then_publish(people, open_campaign, candidates, django_capture_on_commit_callbacks):
     desk = client_for(people["hohhot_co"])
     preview = desk.get(reverse("exams:seating") + Q + "&seed=5&spacing=none&version=0").content.decode()
     assert "预览（尚未保存）" in preview and "应用此编排" in preview
@@ -79,9 +79,11 @@ def test_preview_then_apply_then_publish(people, open_campaign, candidates):
     assert "另一位工作人员刚刚修改了编排，请刷新后重试" in stale.content.decode()
     chart = desk.get(reverse("exams:seating") + Q).content.decode()
     assert candidates[0].full_name in chart and "调整座位" in chart
-    published = desk.post(reverse("exams:publish"), {"campaign": "demo", "version": 1}, follow=True)
-    assert "准考证已发布：30 张" in published.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the publication runs as a task after the commit
+        queued = desk.post(reverse("exams:publish"), {"campaign": "demo", "version": 1}, follow=True)
+    assert "正在后台发布准考证" in queued.content.decode()
     assert Arrangement.objects.get().is_published and Ticket.objects.count() == 30
+    assert "准考证已发布" in desk.get(reverse("exams:home") + Q).content.decode()
 
 
 def test_the_regulator_reads_the_arrangement_but_cannot_change_it(people, open_campaign, candidates):
