@@ -347,12 +347,12 @@ EXPECT: dict[str, Row] = {
     "exams:room_new": Row(ARRANGE, SITE),
     "exams:room": Row(ARRANGE, ROOM),
     "exams:room_delete": Row(ARRANGE_POST, ROOM, method="POST"),
-    # A room's tickets: nothing is published in this world (404); 503 while the ticket layout is missing.
+    # A room's tickets: nothing is published in this world (404).
     "exams:room_tickets_pdf": Row(
         Who(
             owner=403,
             stranger=403,
-            co=(404, 503),
+            co=404,
             reg=403,
             expert=403,
             inv=403,
