@@ -358,7 +358,7 @@ def mark_paid(application: Application, *, order_code: str, actor: User | None =
 
 
 @transaction.atomic
-def schedule(actor, application: Application, *, ticket_number: str) -> Application:
+def schedule(actor: User, application: Application, *, ticket_number: str) -> Application:
     """paid → scheduled, when the city's seating is published and the candidate holds a ticket.
 
     The actor is the co-organizer who publishes (or the association). Scheduling twice

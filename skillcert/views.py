@@ -6,9 +6,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import require
 from catalog import selectors
 from catalog.holidays import missing_years
+from catalog.models import Campaign
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -37,12 +39,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "campaign": campaign,
         "key_dates": selectors.key_dates(campaign, for_staff=True) if campaign else [],
         "missing_years": missing_years([campaign]) if campaign else [],
-        "arrangement": _arrangement_due(request.user, campaign),
+        "arrangement": _arrangement_due(request.user, campaign),  # type: ignore[arg-type]  # login_required
     }
     return render(request, "staff/home.html", context)
 
 
-def _arrangement_due(user, campaign) -> dict | None:
+def _arrangement_due(user: User, campaign: Campaign | None) -> dict | None:
     """The co-organizer's countdown to Campaign.arrangement_due, with their city's progress."""
     from accounts.permissions import has_capability
     from exams import selectors as exams

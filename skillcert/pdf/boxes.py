@@ -32,7 +32,8 @@ class EmbeddedJPEG(ImageReader):
         self._dataA = None
 
     def getRGBData(self) -> bytes:  # ReportLab names it so
-        if self.jpeg_fh() is None:  # not a JPEG after all: the pixels, as ReportLab would embed them
+        # not a JPEG after all: the pixels, as ReportLab would embed them (the stub wrongly says None always)
+        if self.jpeg_fh() is None:  # type: ignore[func-returns-value]
             return super().getRGBData()
         return self._digest
 
