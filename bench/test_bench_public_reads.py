@@ -1,9 +1,10 @@
 """Benchmark (`make bench`): skillcert's public reads against a bare Django view.
 
-Both are served by the project's gunicorn shape (2 workers x 4 threads, as scripts/serve.sh)
+Both are served by the project's gunicorn shape (2 workers x 2 threads, as scripts/serve.sh)
 and loaded with wrk at 32 connections in the same run. Goal: every public path at >= 0.5x
-the bare view's rate with p99 under 50 ms. Needs `wrk` (Debian: `apt-get install -y wrk`);
-skipped without it. Figures in bench/results/public-reads-<database>.json.
+the bare view's rate with p99 under 50 ms; each side keeps its best round (the ceiling is
+the best of the bare runs, so a burst of other load never flatters the ratio). Needs `wrk`
+(Debian: `apt-get install -y wrk`); skipped without it. Figures in bench/results/public-reads-<database>.json.
 """
 
 import os
@@ -32,8 +33,9 @@ PATHS = [
     "/api/v1/campaigns",
 ]
 CONNECTIONS = 32
-WORKERS, THREADS = 2, 4  # as scripts/serve.sh
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+WORKERS, THREADS = 2, 2  # as scripts/serve.sh
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = 2
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
@@ -65,17 +67,19 @@ def test_public_reads_against_a_bare_django_view(tmp_path):
     bare, bare_base = serve("bench.bare:application", env, workers=WORKERS, threads=THREADS)
     project, base = serve("skillcert.wsgi:application", env, workers=WORKERS, threads=THREADS)
     try:
-        figures: dict[str, dict] = {}
+        rounds: list[dict[str, dict]] = []
+        ceiling = []
         _wrk(bare_base + "/", 2)  # warm-up
-        ceiling = [_wrk(bare_base + "/", SECONDS)]
         for path in PATHS:
-            url = base + quote(path, safe="/?=&")
-            _wrk(url, 2)  # warm-up: every worker fills its connection and the shared cache
-            figures[path] = _wrk(url, SECONDS)
-        ceiling.append(_wrk(bare_base + "/", SECONDS))  # again, for load that changed meanwhile
+            _wrk(base + quote(path, safe="/?=&"), 2)  # warm-up: every worker holds the read
+        for _ in range(ROUNDS):  # the machine's other load comes in bursts: each side keeps its best round
+            ceiling.append(_wrk(bare_base + "/", SECONDS))
+            rounds.append({path: _wrk(base + quote(path, safe="/?=&"), SECONDS) for path in PATHS})
+        ceiling.append(_wrk(bare_base + "/", SECONDS))
     finally:
         stop(bare, project)
-    bare_rate = sum(c["rate"] for c in ceiling) / len(ceiling)
+    figures = {path: max((r[path] for r in rounds), key=lambda row: row["rate"]) for path in PATHS}
+    bare_rate = max(c["rate"] for c in ceiling)  # the better of the two runs: a ratio never flatters us
     for row in figures.values():
         row["ratio"] = round(row["rate"] / bare_rate, 2)
     print(f"\nbare Django view: {[c['rate'] for c in ceiling]} req/s, p99 {[c['p99_ms'] for c in ceiling]} ms")
@@ -85,6 +89,7 @@ def test_public_reads_against_a_bare_django_view(tmp_path):
         "public-reads",
         {
             "shape": f"gunicorn {WORKERS} workers x {THREADS} threads, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s",
+            "method": f"best of {ROUNDS} rounds per path; bare view: best of {ROUNDS + 1} runs around them",
             "bare_view": ceiling,
             "paths": figures,
         },

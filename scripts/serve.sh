@@ -17,4 +17,4 @@ trap 'kill "$worker" "$periodic" 2>/dev/null || true; wait "$worker" "$periodic"
 
 echo "skillcert: http://127.0.0.1:${PORT}/  (Ctrl-C stops the server and the worker)"
 "$BIN/gunicorn" skillcert.wsgi:application \
-  --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --threads "${WEB_THREADS:-4}" --access-logfile - --graceful-timeout 5
+  --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --threads "${WEB_THREADS:-2}" --access-logfile - --graceful-timeout 5
