@@ -16,5 +16,9 @@ periodic=$!
 trap 'kill "$worker" "$periodic" 2>/dev/null || true; wait "$worker" "$periodic" 2>/dev/null || true' EXIT INT TERM
 
 echo "skillcert: http://127.0.0.1:${PORT}/  (Ctrl-C stops the server and the worker)"
+# Two threads a worker: on two cores more threads only queue for the GIL and lengthen the slowest
+# answers (bench/test_bench_public_reads.py). A first 考务手册 of a big site renders for ~30 s: the
+# timeout leaves room for it.
 "$BIN/gunicorn" skillcert.wsgi:application \
-  --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --threads "${WEB_THREADS:-2}" --access-logfile - --graceful-timeout 5
+  --bind "127.0.0.1:${PORT}" --workers "$WEB_WORKERS" --threads "${WEB_THREADS:-2}" --timeout "${WEB_TIMEOUT:-120}" \
+  --access-logfile - --graceful-timeout 5
