@@ -1,14 +1,25 @@
 """Public pages: home, a campaign, the catalog browser, the partner directory."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import require
 from catalog import selectors, services
 from catalog.forms import CatalogImportForm
+from catalog.models import Campaign
 from skillcert.public_cache import public_page
+
+
+def requested_campaign(request: HttpRequest) -> Campaign:
+    """The campaign a staff page is about: `?campaign=` (or the posted field), else the featured one."""
+    key = request.GET.get("campaign") or request.POST.get("campaign")
+    today = timezone.localdate()
+    campaign = selectors.campaign_by_key(key) if key else selectors.featured_campaign(today)
+    if campaign is None:
+        raise Http404
+    return campaign
 
 
 def _campaign_or_404(key: str):

@@ -3,7 +3,7 @@ association's overview of every city, and the audited downloads (current files a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,23 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
-from catalog import selectors as catalog_selectors
+from catalog.views import requested_campaign
 from exams import handbook_selectors, selectors
 from exams.handbook_xlsx import XLSX_CONTENT_TYPE
 from exams.services import handbook
 from skillcert.refusals import TransitionRefused
 
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
-
-
-def _campaign(request):
-    key = request.GET.get("campaign") or request.POST.get("campaign")
-    campaign = (
-        catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
-    )
-    if campaign is None:
-        raise Http404
-    return campaign
 
 
 def _page(campaign, city=None) -> str:
@@ -39,7 +29,7 @@ def _page(campaign, city=None) -> str:
 def handbooks(request):
     """A city's handbooks (co-organizer, regulator; the association with ?city=), or every city's."""
     require(request.user, "exams.handbook")
-    campaign = _campaign(request)
+    campaign = requested_campaign(request)
     city = selectors.city_for(request.user, request.GET.get("city"))
     deadline = handbook_selectors.deadline(campaign, timezone.localdate())
     context = {"campaign": campaign, "city": city, "deadline": deadline}

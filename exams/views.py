@@ -6,13 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
-from catalog import selectors as catalog_selectors
+from catalog.views import requested_campaign
 from exams import selectors
 from exams.forms import (
     AssignForm,
@@ -30,15 +29,6 @@ from exams.services import arranging, publishing, setup
 from skillcert.refusals import TransitionRefused
 
 
-def _campaign(request):
-    key = request.GET.get("campaign") or request.POST.get("campaign")
-    today = timezone.localdate()
-    campaign = catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(today)
-    if campaign is None:
-        raise Http404
-    return campaign
-
-
 def _home(campaign, city=None, anchor: str = "") -> str:
     query = f"?campaign={campaign.slug}" + (f"&city={city.code}" if city is not None else "")
     return reverse("exams:home") + query + anchor
@@ -51,7 +41,7 @@ def _page(name: str, campaign) -> str:
 def _arranger_city(request):
     """The campaign and the co-organizer's own city (403 for everyone else)."""
     require(request.user, "exams.arrange")
-    return _campaign(request), request.user.city
+    return requested_campaign(request), request.user.city
 
 
 def _refused(request, refusal: TransitionRefused) -> None:
@@ -65,7 +55,7 @@ def _refused(request, refusal: TransitionRefused) -> None:
 def home(request):
     """A city's arrangement (co-organizer, regulator, or the association with ?city=), or the
     association's progress of every city."""
-    campaign = _campaign(request)
+    campaign = requested_campaign(request)
     city = selectors.city_for(request.user, request.GET.get("city"))
     if city is None:
         context = {"campaign": campaign, "progress": selectors.progress(campaign)}
@@ -268,7 +258,7 @@ def needs(request):
 @login_required
 @require_POST
 def need(request, pk: int):
-    campaign = _campaign(request)
+    campaign = requested_campaign(request)
     application = selectors.get_candidate_for(request.user, pk, campaign)
     form = NeedForm(request.POST)
     if form.is_valid():
@@ -280,7 +270,7 @@ def need(request, pk: int):
 @login_required
 def seating_page(request):
     """The stored seats as room charts, or (?preview with a seed) the plan the algorithm proposes."""
-    campaign = _campaign(request)
+    campaign = requested_campaign(request)
     city = selectors.city_for(request.user, request.GET.get("city"))
     if city is None:
         raise Http404

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +17,8 @@ from applications.models import Application, DocumentSlot, Status
 from applications.requirements import required_slots
 from applications.selectors import timeline_for
 from applications.views import STEPS
-from catalog import selectors as catalog_selectors
 from catalog.models import Level
+from catalog.views import requested_campaign
 from review import selectors, services
 from review.forms import ExtendReviewForm, PaperFormForm, QueueFilterForm, ReturnForm
 from review.models import item_label
@@ -27,16 +26,6 @@ from review.reasons import reasons_for
 from skillcert import exports
 from skillcert.redirects import next_or
 from skillcert.refusals import TransitionRefused
-
-
-def _campaign(request):
-    key = request.GET.get("campaign") or request.POST.get("campaign")
-    campaign = (
-        catalog_selectors.campaign_by_key(key) if key else catalog_selectors.featured_campaign(timezone.localdate())
-    )
-    if campaign is None:
-        raise Http404
-    return campaign
 
 
 def _queue_rows(request, campaign):
@@ -49,7 +38,7 @@ def _queue_rows(request, campaign):
 @login_required
 def queue(request):
     require(request.user, "review.view")
-    campaign = _campaign(request)
+    campaign = requested_campaign(request)
     form, rows = _queue_rows(request, campaign)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for row in page:  # the row's checkbox is there when its decision is open to this reviewer
@@ -100,7 +89,7 @@ def _paper_form_received(application) -> bool:
 def export(request):
     """The filtered queue (the page's query string) as xlsx; numbers in clear only on request."""
     require(request.user, "review.view")
-    campaign = _campaign(request)
+    campaign = requested_campaign(request)
     _form, rows = _queue_rows(request, campaign)
     return exports.export_list(
         request, name="review_queue", title=_("资格审核列表"), columns=QUEUE_COLUMNS, rows=rows.iterator(), obj=campaign
@@ -220,7 +209,7 @@ def bulk_approve(request):
     require(request.user, "review.decide")
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
     visible = set(
-        selectors.reviewable(request.user, _campaign(request)).filter(pk__in=ids).values_list("pk", flat=True)
+        selectors.reviewable(request.user, requested_campaign(request)).filter(pk__in=ids).values_list("pk", flat=True)
     )
     result = services.bulk_approve(request.user, sorted(visible))
     messages.success(request, _("已批量通过 %(n)d 份。") % {"n": len(result.approved)})
@@ -248,7 +237,7 @@ def paper_form(request, pk: int):
 @require_POST
 @login_required
 def extend(request):
-    campaign = _campaign(request)
+    campaign = requested_campaign(request)
     form = ExtendReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写有效的日期。"))
