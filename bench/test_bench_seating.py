@@ -94,7 +94,6 @@ def test_seating_every_city(catalog_2023):
             "anchor_bulk_insert_s": round(anchor_s, 2),
             "ratio": round(seating_s / anchor_s, 2),
             "writer_alone_s": round(writer_s, 2),
-            "seating_module": "placeholder" if "PLACEHOLDER" in (arranging.seating.__doc__ or "") else "real",
         },
     )
     assert seated == COUNT

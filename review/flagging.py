@@ -1,4 +1,4 @@
-"""Fraud and duplicate signals for reviewers (issue 4, item 6): `flag_application`.
+"""Fraud and duplicate signals for reviewers: `flag_application`.
 
 Run in the background after an application is submitted or resubmitted
 (`review.tasks.flag_application`, enqueued on commit by `applications.services`). It looks at

@@ -1,4 +1,4 @@
-"""Near-duplicate detection for technical summaries and papers (issue 4, item 6). Pure module: no Django.
+"""Near-duplicate detection for technical summaries and papers. Pure module: no Django.
 
 Pipeline: `normalise` the text → character k-shingles (`shingles`, k = 5) → a MinHash
 `Signature` of 128 values → estimated Jaccard similarity (`Signature.similarity`), with an

@@ -1,4 +1,4 @@
-"""Upload checks (issue 3): type by content, photo rules, bombs, hostile PDFs, 字数. Every fixture is built in code."""
+"""Upload checks: type by content, photo rules, bombs, hostile PDFs, 字数. Every fixture is built in code."""
 
 import contextlib
 import functools
