@@ -36,6 +36,7 @@ dev: migrate
 
 demo-refresh: install
 	$(BIN)/python manage.py move_campaign_windows demo --registration-opens $$(date -d '-7 days' +%F)
+	$(BIN)/python manage.py move_campaign_windows demo-exam --exam-date $$(date +%F)
 
 # The whole suite on SQLite, then on a throwaway PostgreSQL server, one xdist worker per
 # core: each worker has its own test database (pytest-django's _gw<n> suffix), media,

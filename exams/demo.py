@@ -1,5 +1,7 @@
 """The exam stage of the demo (`make run`): a rehearsal campaign whose tickets are published,
 with a 呼和浩特 site and rooms, seated paid candidates, staff assigned, and the invigilator's account.
+Its exam is on the day the demo is loaded, so the invigilator can check candidates in at once
+(`make demo-refresh` moves it to today again).
 
 Everything goes through the real use cases: submit, both reviews, an offline payment, then the
 site, rooms, staff, seating and publication by the city's co-organizer."""
@@ -59,11 +61,13 @@ def ensure_exam_demo(today, *, applicant, city_reviewer, association, invigilato
             site = _site(city_reviewer, campaign, hohhot, invigilator)
             arranging.apply_seating(city_reviewer, campaign, hohhot, seed=2023, spacing="none", version=None)
             given = publishing.publish(city_reviewer, campaign, hohhot)
+            campaign = move_campaign_windows(campaign, days=(today - campaign.exam_date).days)
     except TransitionRefused as refusal:
         return [f"考试阶段演示未创建：{refusal}"]
     ticket = Application.objects.get(pk=mine.pk).ticket
     return [
-        f"{campaign.title}：{site.name} 2 个考场，{given} 名考生已排座并发布准考证（考试 {campaign.exam_date}）",
+        f"{campaign.title}：{site.name} 2 个考场，{given} 名考生已排座并发布准考证",
+        f"考试日 {campaign.exam_date}（今天）：监考员可签到；`make demo-refresh` 把它移到新的今天",
         f"{applicant.full_name}：准考证号 {ticket.number}，可在申报详情页查看考场座位并下载准考证",
     ]
 

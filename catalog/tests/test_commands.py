@@ -3,11 +3,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
 from catalog.models import Campaign, CampaignOccupation, Occupation
 from catalog.services import demo_windows, ensure_demo_campaign
+from exams.checkin_selectors import posts_of
 
 
 def run(*args) -> str:
@@ -110,7 +112,11 @@ def test_demo_has_an_exam_stage_with_a_published_ticket(db):
     assert Arrangement.objects.get(campaign__slug="demo-exam").is_published
     assert SeatAssignment.objects.filter(application__campaign__slug="demo-exam").exists()
     assert Ticket.objects.filter(campaign__slug="demo-exam").count() == 25
-    assert ExamStaff.objects.get(user__username="hohhot-invigilator").assignments.count() == 2
+    invigilator = ExamStaff.objects.get(user__username="hohhot-invigilator")
+    assert invigilator.assignments.count() == 2
+    today = timezone.localdate()
+    assert Campaign.objects.get(slug="demo-exam").exam_date == today
+    assert len(posts_of(invigilator.user, today)) == 2  # exam day: both sessions to check in
 
 
 def test_demo_accounts_have_valid_id_numbers_and_log_in(db, client):
@@ -171,6 +177,13 @@ def test_moving_windows_to_a_registration_date(db):
     ensure_demo_campaign(date(2026, 11, 25))
     run("move_campaign_windows", "demo", "--registration-opens", "2027-03-01")
     assert Campaign.objects.get(slug="demo").registration_opens == date(2027, 3, 1)
+
+
+def test_moving_windows_to_an_exam_date(db):
+    ensure_demo_campaign(date(2026, 11, 25))
+    run("move_campaign_windows", "demo", "--exam-date", "2027-04-11")
+    campaign = Campaign.objects.get(slug="demo")
+    assert campaign.exam_date == date(2027, 4, 11) and campaign.sessions.first().date == date(2027, 4, 11)
 
 
 def test_moving_an_unknown_campaign_is_a_clear_error(db):

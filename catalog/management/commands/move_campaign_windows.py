@@ -16,13 +16,25 @@ class Command(BaseCommand):
         group.add_argument(
             "--registration-opens", type=date.fromisoformat, help="shift so that registration opens on this date"
         )
+        group.add_argument("--exam-date", type=date.fromisoformat, help="shift so that the exam is on this date")
 
-    def handle(self, *args, campaign: str, days: int | None, registration_opens: date | None, **options):
+    def handle(
+        self,
+        *args,
+        campaign: str,
+        days: int | None,
+        registration_opens: date | None,
+        exam_date: date | None,
+        **options,
+    ):
         target = Campaign.objects.filter(slug=campaign).first()
         if target is None:
             raise CommandError(f"认定批次不存在：{campaign}")
-        if days is None:
+        if registration_opens is not None:
             days = (registration_opens - target.registration_opens).days
+        elif exam_date is not None:
+            days = (exam_date - target.exam_date).days
+        assert days is not None  # the argument group requires one of the three
         target = move_campaign_windows(target, days=days)
         self.stdout.write(
             f"{target.slug}: 报名 {target.registration_opens}–{target.registration_closes}，"
