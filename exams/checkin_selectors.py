@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import has_capability, require, scope_by_city
+from accounts.permissions import AnyUser, has_capability, require, scope_by_city
 from applications.models import Application
-from catalog.models import ExamSession
+from catalog.models import Campaign, City, ExamSession
 from exams import selectors
 from exams.models import CheckIn, Outcome, Room, SeatAssignment, StaffAssignment, Ticket
 from exams.numbering import seat_label
@@ -24,14 +24,14 @@ class Post:
     session: ExamSession
 
 
-def posts_of(user, today: date) -> list[StaffAssignment]:
+def posts_of(user: AnyUser, today: date) -> list[StaffAssignment]:
     """The invigilator's rooms and sessions of `today`, in time order."""
     return list(
         selectors.invigilator_assignments(user, today).order_by("session__starts_at", "room__site__pk", "room__number")
     )
 
 
-def get_post_for(user, room_pk: int, session_pk: int, today: date) -> Post:
+def get_post_for(user: AnyUser, room_pk: int, session_pk: int, today: date) -> Post:
     """The post if `user` is assigned to it today; 403 without the capability, 404 otherwise
     (another site's room, another day's session)."""
     require(user, "exams.checkin")
@@ -46,7 +46,7 @@ def get_post_for(user, room_pk: int, session_pk: int, today: date) -> Post:
     return Post(assignment.room, assignment.session)
 
 
-def get_status_for(user, room_pk: int, session_pk: int, today: date) -> Post:
+def get_status_for(user: AnyUser, room_pk: int, session_pk: int, today: date) -> Post:
     """A room's check-in status, read-only: the invigilator on their post, desk staff of the city
     (co-organizer, regulator) and the association."""
     if has_capability(user, "exams.checkin"):
@@ -95,7 +95,7 @@ def roster(room: Room, session: ExamSession) -> list[RosterLine]:
                 application=a.pk,
                 name=a.full_name,
                 id_number=a.id_number,
-                occupation=a.occupation.name,
+                occupation=a.occupation.name if a.occupation else "",
                 level=str(a.level),
                 seat=seat_label(seat.row, seat.column),
                 number=numbers.get(a.pk, ""),
@@ -136,7 +136,7 @@ class BoardLine:
         return max(self.seated - self.present - self.absent - self.incident, 0)
 
 
-def board(campaign, city) -> list[BoardLine]:
+def board(campaign: Campaign, city: City) -> list[BoardLine]:
     """Every seated room × session of the city with its check-in counts (a fixed number of queries)."""
     from collections import Counter
 
@@ -148,7 +148,7 @@ def board(campaign, city) -> list[BoardLine]:
         .values_list("room", "session")
         .annotate(n=Count("pk"))
     )
-    outcomes = Counter()
+    outcomes: Counter[tuple[int, int, str]] = Counter()
     check_ins = CheckIn.objects.filter(room__site__campaign=campaign, room__site__city=city).order_by()
     for room, session, outcome, n in check_ins.values_list("room", "session", "outcome").annotate(n=Count("pk")):
         outcomes[(room, session, outcome)] = n

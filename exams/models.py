@@ -174,13 +174,26 @@ class SeatAssignment(models.Model):
     candidates on a seat, never two seats for a candidate in a session."""
 
     # No single-column indexes on application and session: the two unique constraints lead with them.
+    # No database-level foreign keys (db_constraint=False): PostgreSQL checks one per inserted row,
+    # three per seat, which was 3/4 of seating a province (docs/architecture.md, "Seat rows"). The
+    # writers take the arrangement lock and lock what they point at; Django still cascades.
     application = models.ForeignKey(
-        "applications.Application", models.CASCADE, related_name="seats", verbose_name=_("申报"), db_index=False
+        "applications.Application",
+        models.CASCADE,
+        related_name="seats",
+        verbose_name=_("申报"),
+        db_index=False,
+        db_constraint=False,
     )
     session = models.ForeignKey(
-        "catalog.ExamSession", models.CASCADE, related_name="seats", verbose_name=_("场次"), db_index=False
+        "catalog.ExamSession",
+        models.CASCADE,
+        related_name="seats",
+        verbose_name=_("场次"),
+        db_index=False,
+        db_constraint=False,
     )
-    room = models.ForeignKey(Room, models.CASCADE, related_name="seats", verbose_name=_("考场"))
+    room = models.ForeignKey(Room, models.CASCADE, related_name="seats", verbose_name=_("考场"), db_constraint=False)
     row = models.PositiveSmallIntegerField(_("排"))
     column = models.PositiveSmallIntegerField(_("号"))
 

@@ -399,7 +399,7 @@ def _deal(
         skipped = 0 if fresh else free  # the empty seats of a partly used room left behind
         end = _rooms_for(len(paper), capacity, start, largest[index] if largest else 0, apart)
         waste = (sum(capacity[start:end]) - len(paper) + skipped) if end is not None else None
-        if waste is not None and waste <= spare:
+        if end is not None and waste is not None and waste <= spare:
             spare -= waste
             _spread(counts[index], len(paper), capacity, start, end)
             room, free = end, capacity[end] if end < len(capacity) else 0

@@ -1,19 +1,20 @@
 """Reads of exams' rows for pages: always scoped (city staff their city, invigilators their site)."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
-from accounts.permissions import has_capability, require, scope_by_city
+from accounts.models import Role, User
+from accounts.permissions import AnyUser, has_capability, require, scope_by_city
 from applications.models import Application, Status
-from catalog.models import City
-from exams import grid, staffing
+from catalog.models import Campaign, City, ExamSession
+from exams import grid, seating, staffing
 from exams.models import (
     Arrangement,
     ExamStaff,
@@ -31,7 +32,7 @@ from exams.services.arranging import SEATABLE, seat_rooms
 # --- access -------------------------------------------------------------------------------------
 
 
-def city_for(user, code: str | None) -> City | None:
+def city_for(user: User, code: str | None) -> City | None:
     """The city whose arrangement `user` opens: city staff their own, the association the one
     asked for (None: the overview of every city). 403 without exams.view."""
     require(user, "exams.view")
@@ -40,31 +41,31 @@ def city_for(user, code: str | None) -> City | None:
     return get_object_or_404(City, code=code) if code else None
 
 
-def _scoped(user, queryset: QuerySet, pk: int, *, need: str, city_field: str):
+def _scoped[T: Model](user: AnyUser, queryset: QuerySet[T], pk: int, *, need: str, city_field: str) -> T:
     """An object of the user's city if they hold the capability of `need` (403), else 404."""
     require(user, "exams.arrange" if need == "arrange" else "exams.view")
     return get_object_or_404(scope_by_city(queryset, user, city_field=city_field), pk=pk)
 
 
-def get_site_for(user, pk: int, *, need: str = "arrange") -> Site:
+def get_site_for(user: AnyUser, pk: int, *, need: str = "arrange") -> Site:
     return _scoped(user, Site.objects.select_related("campaign", "city"), pk, need=need, city_field="city")
 
 
-def get_room_for(user, pk: int, *, need: str = "arrange") -> Room:
+def get_room_for(user: AnyUser, pk: int, *, need: str = "arrange") -> Room:
     rooms = Room.objects.select_related("site__campaign", "site__city")
     return _scoped(user, rooms, pk, need=need, city_field="site__city")
 
 
-def get_staff_for(user, pk: int, *, need: str = "arrange") -> ExamStaff:
+def get_staff_for(user: AnyUser, pk: int, *, need: str = "arrange") -> ExamStaff:
     return _scoped(user, ExamStaff.objects.select_related("site", "city"), pk, need=need, city_field="city")
 
 
-def get_assignment_for(user, pk: int) -> StaffAssignment:
+def get_assignment_for(user: AnyUser, pk: int) -> StaffAssignment:
     assignments = StaffAssignment.objects.select_related("staff", "room__site", "session")
     return _scoped(user, assignments, pk, need="arrange", city_field="staff__city")
 
 
-def get_candidate_for(user, pk: int, campaign) -> Application:
+def get_candidate_for(user: AnyUser, pk: int, campaign: Campaign) -> Application:
     """A paid or scheduled application of the arranger's city (404 otherwise)."""
     require(user, "exams.arrange")
     applications = Application.objects.filter(campaign=campaign, status__in=SEATABLE)
@@ -74,19 +75,19 @@ def get_candidate_for(user, pk: int, campaign) -> Application:
 # --- the city's arrangement -------------------------------------------------------------------
 
 
-def arrangement_of(campaign, city) -> Arrangement:
+def arrangement_of(campaign: Campaign, city: City) -> Arrangement:
     """The (campaign, city) arrangement as it is (unsaved draft when none exists yet)."""
     found = Arrangement.objects.filter(campaign=campaign, city=city).first()
     return found or Arrangement(campaign=campaign, city=city)
 
 
-def sites_of(campaign, city) -> QuerySet[Site]:
+def sites_of(campaign: Campaign, city: City) -> QuerySet[Site]:
     # The seat count is distinct per candidate, whatever the number of sessions they sit.
     rooms = Room.objects.annotate(seated=Count("seats__application", distinct=True)).order_by("position", "number")
     return Site.objects.filter(campaign=campaign, city=city).prefetch_related(Prefetch("rooms", queryset=rooms))
 
 
-def staff_of(campaign, city) -> QuerySet[ExamStaff]:
+def staff_of(campaign: Campaign, city: City) -> QuerySet[ExamStaff]:
     return ExamStaff.objects.filter(campaign=campaign, city=city).select_related("site", "user")
 
 
@@ -99,7 +100,7 @@ class Counts:
     sites: int
 
 
-def counts(campaign, city) -> Counts:
+def counts(campaign: Campaign, city: City) -> Counts:
     candidates = Application.objects.filter(campaign=campaign, city=city, status__in=SEATABLE)
     rooms = list(seat_rooms(campaign, city))
     seated = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
@@ -129,7 +130,7 @@ class Chart:
     papers: list[tuple[str, int]]  # (paper, candidates)
 
 
-def _occupants(application_ids) -> dict[int, Occupant]:
+def _occupants(application_ids: Iterable[int]) -> dict[int, Occupant]:
     rows = Application.objects.filter(pk__in=list(application_ids)).values_list(
         "pk", "full_name", "occupation__name", "level__name", "employer"
     )
@@ -144,7 +145,7 @@ def _occupants(application_ids) -> dict[int, Occupant]:
     }
 
 
-def charts(campaign, city, placements) -> list[Chart]:
+def charts(campaign: Campaign, city: City, placements: Iterable[seating.Placement]) -> list[Chart]:
     """Every seated room of the city as a grid with its occupants (`placements`: a plan's or the stored ones)."""
     by_room: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
     for p in placements:
@@ -165,7 +166,7 @@ def charts(campaign, city, placements) -> list[Chart]:
     return result
 
 
-def seated_candidates(campaign, city) -> list[dict[str, Any]]:
+def seated_candidates(campaign: Campaign, city: City) -> list[dict[str, Any]]:
     """For the move and swap forms: every seated candidate with their seat label."""
     seats = (
         SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
@@ -180,7 +181,7 @@ def seated_candidates(campaign, city) -> list[dict[str, Any]]:
     return rows
 
 
-def candidates_with_needs(campaign, city) -> QuerySet[Application]:
+def candidates_with_needs(campaign: Campaign, city: City) -> QuerySet[Application]:
     return (
         Application.objects.filter(campaign=campaign, city=city, status__in=SEATABLE)
         .select_related("occupation", "level", "seating_need")
@@ -200,7 +201,7 @@ class RoomSession:
     check: staffing.StaffCheck | None = None
 
 
-def staffing_table(campaign, city) -> list[RoomSession]:
+def staffing_table(campaign: Campaign, city: City) -> list[RoomSession]:
     """Each room × session of the city with its staff and the notice's checks."""
     sessions = list(campaign.sessions.order_by("date", "starts_at"))
     rooms = list(
@@ -211,7 +212,7 @@ def staffing_table(campaign, city) -> list[RoomSession]:
     assigned = defaultdict(list)
     for a in StaffAssignment.objects.filter(room__in=rooms).select_related("staff"):
         assigned[(a.room_id, a.session_id)].append(a)
-    seat_counts = Counter()
+    seat_counts: Counter[tuple[int, int]] = Counter()
     units = defaultdict(set)
     seats = SeatAssignment.objects.filter(room__in=rooms).values_list("room_id", "session_id", "application__employer")
     for room_id, session_id, unit in seats:
@@ -245,7 +246,7 @@ class CityProgress:
     published: bool
 
 
-def progress(campaign) -> list[CityProgress]:
+def progress(campaign: Campaign) -> list[CityProgress]:
     """Per city: sites, rooms, seated/paid and whether the tickets are out (a fixed number of queries)."""
     sites = Counter(dict(Site.objects.filter(campaign=campaign).order_by().values_list("city").annotate(n=Count("pk"))))
     rooms = Counter(
@@ -320,14 +321,14 @@ def exam_info_for(application: Application, today: date) -> ExamInfo | None:
     )
 
 
-def tickets_downloadable(campaign, today: date) -> bool:
+def tickets_downloadable(campaign: Campaign, today: date) -> bool:
     return campaign.tickets_open is None or today >= campaign.tickets_open
 
 
 # --- exam-day accounts ---------------------------------------------------------------------------
 
 
-def invigilator_assignments(user, today: date | None = None) -> QuerySet[StaffAssignment]:
+def invigilator_assignments(user: AnyUser, today: date | None = None) -> QuerySet[StaffAssignment]:
     """The rooms and sessions of an invigilator (their ExamStaff row), on `today` when given."""
     if not (user.is_authenticated and user.is_active and user.role == Role.INVIGILATOR):
         return StaffAssignment.objects.none()
@@ -339,7 +340,7 @@ def invigilator_assignments(user, today: date | None = None) -> QuerySet[StaffAs
     return assignments
 
 
-def may_check_in(user, room: Room, session) -> bool:
+def may_check_in(user: AnyUser, room: Room, session: ExamSession) -> bool:
     """An invigilator may check candidates in only in a room and session assigned to them."""
     return (
         has_capability(user, "exams.checkin")
@@ -347,6 +348,6 @@ def may_check_in(user, room: Room, session) -> bool:
     )
 
 
-def require_check_in(user, room: Room, session) -> None:
+def require_check_in(user: AnyUser, room: Room, session: ExamSession) -> None:
     if not may_check_in(user, room, session):
         raise PermissionDenied("not assigned to this room and session")

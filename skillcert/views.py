@@ -49,7 +49,7 @@ def _arrangement_due(user: User, campaign: Campaign | None) -> dict | None:
     from accounts.permissions import has_capability
     from exams import selectors as exams
 
-    if campaign is None or not has_capability(user, "exams.arrange"):
+    if campaign is None or user.city is None or not has_capability(user, "exams.arrange"):
         return None
     arrangement = exams.arrangement_of(campaign, user.city)
     days_left = (campaign.arrangement_due - timezone.localdate()).days

@@ -28,6 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import require
 from applications.models import ApplicationDocument, DocumentSlot
 from audit.services import record
@@ -115,7 +116,7 @@ def manifest_entries(room: Room, session: ExamSession) -> list[checkin.Entry]:
                 revision=ticket.revision,
                 name=a.full_name,
                 id_masked=mask_id_number(a.id_number),
-                occupation=a.occupation.name,
+                occupation=a.occupation.name if a.occupation else "",
                 level=str(a.level),
                 seat=seat_label(seat.row, seat.column),
                 row=seat.row,
@@ -126,7 +127,7 @@ def manifest_entries(room: Room, session: ExamSession) -> list[checkin.Entry]:
     return entries
 
 
-def download_manifest(actor, room: Room, session: ExamSession) -> dict[str, Any]:
+def download_manifest(actor: User, room: Room, session: ExamSession) -> dict[str, Any]:
     """The room's manifest for offline use (names, masked IDs, seats, photos): an audited download.
     The caller has checked the post (`checkin_selectors.get_post_for`)."""
     require(actor, "exams.checkin")
@@ -239,6 +240,7 @@ def _number_of(scan: ScanIn, batch: _Batch) -> tuple[str, int | None, str]:
     claims = batch.claims[scan.token]
     if isinstance(claims, signing.SignatureRefused):
         return "", None, str(claims)
+    assert scan.room is not None and scan.session is not None  # a scan of the sender's post
     refusal = checkin.claims_refusal(claims, room_facts(batch.rooms[scan.room], batch.sessions[scan.session]))
     return str(claims.get("no", "")), _int(claims.get("rev")), refusal
 
@@ -247,7 +249,7 @@ def _refusal(scan: ScanIn, batch: _Batch) -> tuple[str, str]:
     """(ticket number, why the scan is refused or "")."""
     if scan.problem:
         return scan.number, scan.problem
-    if (scan.room, scan.session) not in batch.posts:
+    if scan.room is None or scan.session is None or (scan.room, scan.session) not in batch.posts:
         return scan.number, NOT_ASSIGNED
     number, revision, refusal = _number_of(scan, batch)
     if refusal:
@@ -272,7 +274,7 @@ def _verified(token: str) -> dict[str, Any] | signing.SignatureRefused:
         return refusal
 
 
-def _look_up(scans: list[ScanIn], actor, today: date) -> _Batch:
+def _look_up(scans: list[ScanIn], actor: User, today: date) -> _Batch:
     assignments = invigilator_assignments(actor, today).select_related("room__site__campaign")
     posts = {(a.room_id, a.session_id): a for a in assignments}
     batch = _Batch(
@@ -303,15 +305,20 @@ def _look_up(scans: list[ScanIn], actor, today: date) -> _Batch:
     return batch
 
 
-def _apply(actor, scan: ScanIn, ticket: Ticket, batch: _Batch, now: datetime, changed: dict) -> checkin.Verdict:
+Changed = dict[tuple[int, int], CheckIn]  # (application, session) → the check-in to write
+
+
+def _apply(
+    actor: User, scan: ScanIn, session: int, ticket: Ticket, batch: _Batch, now: datetime, changed: Changed
+) -> checkin.Verdict:
     """Settle one accepted scan against the candidate's check-in (in memory; written by `sync`)."""
-    key = (ticket.application_id, scan.session)
+    key = (ticket.application_id, session)
     current = batch.check_ins.get(key)
     verdict = checkin.decide(current.outcome if current else None, scan.outcome, correction=scan.correction)
     if not verdict.write:
         return verdict
     if current is None:
-        current = CheckIn(application_id=ticket.application_id, session_id=scan.session)
+        current = CheckIn(application_id=ticket.application_id, session_id=session)
         batch.check_ins[key] = current
     elif verdict.corrected:
         before = {"outcome": current.outcome, "note": current.note}
@@ -328,10 +335,19 @@ def _apply(actor, scan: ScanIn, ticket: Ticket, batch: _Batch, now: datetime, ch
     return verdict
 
 
-def _scan_row(scan: ScanIn, actor, device: str, now: datetime, posted: bool, answer: Answer, reason: str) -> Scan:
+def _scan_row(
+    scan: ScanIn,
+    client_id: uuid.UUID,
+    actor: User,
+    device: str,
+    now: datetime,
+    posted: bool,
+    answer: Answer,
+    reason: str,
+) -> Scan:
     """The Scan row of a scan; room and session only when they are the sender's post (else unknown ids)."""
     return Scan(
-        client_id=scan.client_id,
+        client_id=client_id,
         device=device[:100],
         user=actor,
         ticket_number=scan.token or scan.number,
@@ -350,18 +366,19 @@ def _known(scans: list[ScanIn]) -> dict[uuid.UUID, Scan]:
     return {s.client_id: s for s in Scan.objects.filter(client_id__in=ids)}
 
 
-def _settle(actor, scan: ScanIn, batch: _Batch, now: datetime, changed: dict) -> tuple[Answer, str]:
+def _settle(actor: User, scan: ScanIn, batch: _Batch, now: datetime, changed: Changed) -> tuple[Answer, str]:
     """(the answer, the reason to record) of one new scan."""
     number, reason = _refusal(scan, batch)
     if reason:
         return Answer(str(scan.client_id or ""), Result.REFUSED, reason, number), reason
     ticket = batch.tickets[number]
-    verdict = _apply(actor, scan, ticket, batch, now, changed)
+    assert scan.session is not None  # accepted: a scan of the sender's post
+    verdict = _apply(actor, scan, scan.session, ticket, batch, now, changed)
     outcome = batch.check_ins[(ticket.application_id, scan.session)].outcome
     return Answer(str(scan.client_id), verdict.result, verdict.reason, number, outcome), verdict.reason
 
 
-def sync(actor, items: Iterable[Any], *, device: str = "", today: date | None = None) -> list[Answer]:
+def sync(actor: User, items: Iterable[Any], *, device: str = "", today: date | None = None) -> list[Answer]:
     """Record a batch of scans (module docstring); one answer per item, in the order sent."""
     require(actor, "exams.checkin")
     scans = [parse_scan(item) for item in list(items)[:MAX_BATCH]]
@@ -371,7 +388,9 @@ def sync(actor, items: Iterable[Any], *, device: str = "", today: date | None = 
     with transaction.atomic():
         known = _known(scans)
         batch = _look_up([scan for scan in scans if scan.client_id not in known], actor, today)
-        rows, changed, counts = [], {}, dict.fromkeys(Result, 0)
+        rows: list[Scan] = []
+        changed: Changed = {}
+        counts: dict[str, int] = {result: 0 for result in Result}
         for i in sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i)):  # the earliest decides
             scan = scans[i]
             if scan.client_id in known:  # sent again: answered as before, nothing written
@@ -379,9 +398,9 @@ def sync(actor, items: Iterable[Any], *, device: str = "", today: date | None = 
                 answered[i] = Answer(str(scan.client_id), old.result, old.reason, scan.number, old.outcome)
                 continue
             answered[i], reason = _settle(actor, scan, batch, now, changed)
-            posted = (scan.room, scan.session) in batch.posts
-            row = _scan_row(scan, actor, device, now, posted, answered[i], reason)
             if scan.client_id is not None:
+                posted = (scan.room, scan.session) in batch.posts
+                row = _scan_row(scan, scan.client_id, actor, device, now, posted, answered[i], reason)
                 rows.append(row)
                 known[scan.client_id] = row
             counts[answered[i].result] += 1
@@ -395,7 +414,7 @@ def sync(actor, items: Iterable[Any], *, device: str = "", today: date | None = 
     return [answered[i] for i in range(len(scans))]
 
 
-def _write(rows: list[Scan], changed: dict[tuple[int, int], CheckIn]) -> None:
+def _write(rows: list[Scan], changed: Changed) -> None:
     new = [c for c in changed.values() if c.pk is None]
     old = [c for c in changed.values() if c.pk is not None]
     CheckIn.objects.bulk_create(new, batch_size=500)
@@ -403,7 +422,9 @@ def _write(rows: list[Scan], changed: dict[tuple[int, int], CheckIn]) -> None:
     Scan.objects.bulk_create(rows, batch_size=500)
 
 
-def mark_rest_absent(actor, room: Room, session: ExamSession, *, device: str = "", today: date | None = None) -> int:
+def mark_rest_absent(
+    actor: User, room: Room, session: ExamSession, *, device: str = "", today: date | None = None
+) -> int:
     """Every candidate of the room not yet marked in the session is absent (缺考); how many were marked."""
     require(actor, "exams.checkin")
     marked = CheckIn.objects.filter(session=session).values("application")

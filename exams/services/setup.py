@@ -1,24 +1,32 @@
-"""Sites, rooms, exam-day staff, their assignments and seating needs: the co-organizer's setup."""
+"""Sites, rooms, exam-day staff, their assignments and seating needs: the co-organizer's setup.
+
+Changing or deleting a room or site takes the city's arrangement lock first, as seating does:
+seat rows point at rooms without a database foreign key, so the two must not interleave."""
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from applications.models import Application
 from audit.services import record
+from catalog.models import ExamSession
 from exams.models import ExamStaff, Room, SeatAssignment, SeatingNeed, Site, StaffAssignment
 from exams.services.common import require_arranger
+from exams.states import lock_arrangement
 from skillcert.refusals import TransitionRefused
 
 
-def _changes(instance, fields: list[str], old: dict[str, Any]) -> tuple[dict, dict]:
+def _changes(instance: models.Model, fields: list[str], old: dict[str, Any]) -> tuple[dict, dict]:
     new = {field: getattr(instance, field) for field in fields}
     changed = [field for field in fields if old.get(field) != new[field]]
     return {f: old.get(f) for f in changed}, {f: new[f] for f in changed}
 
 
 @transaction.atomic
-def save_site(actor, site: Site) -> Site:
+def save_site(actor: User, site: Site) -> Site:
     """Create or change a site of the actor's city (the form filled `site`)."""
     require_arranger(actor, site.city_id)
     fields = ["name", "address", "office_phone", "contact_name", "position"]
@@ -30,23 +38,26 @@ def save_site(actor, site: Site) -> Site:
     return site
 
 
-def _require_no_seats(rooms, message: str) -> None:
+def _require_no_seats(rooms: QuerySet[Room] | list[Room], message: str) -> None:
     if SeatAssignment.objects.filter(room__in=rooms).exists():
         raise TransitionRefused(message)
 
 
 @transaction.atomic
-def delete_site(actor, site: Site) -> None:
+def delete_site(actor: User, site: Site) -> None:
     require_arranger(actor, site.city_id)
+    lock_arrangement(site.campaign, site.city)
     _require_no_seats(site.rooms.all(), _("考点内已有考生座位，请先重新编排，再删除考点。"))
     record("exams.site.deleted", actor=actor, obj=site, before={"name": site.name})
     site.delete()
 
 
 @transaction.atomic
-def save_room(actor, room: Room) -> Room:
+def save_room(actor: User, room: Room) -> Room:
     """Create or change a room; its grid may not shrink under seated candidates."""
     require_arranger(actor, room.site.city_id)
+    if room.pk is not None:
+        lock_arrangement(room.site.campaign, room.site.city)
     fields = ["number", "building", "floor", "kind", "rows", "columns", "unusable", "accessible", "position"]
     old = {} if room.pk is None else dict(Room.objects.filter(pk=room.pk).values(*fields).get())
     room.full_clean()
@@ -65,17 +76,18 @@ def save_room(actor, room: Room) -> Room:
 
 
 @transaction.atomic
-def delete_room(actor, room: Room) -> None:
+def delete_room(actor: User, room: Room) -> None:
     require_arranger(actor, room.site.city_id)
+    lock_arrangement(room.site.campaign, room.site.city)
     _require_no_seats([room], _("考场内已有考生座位，请先重新编排，再删除考场。"))
     record("exams.room.deleted", actor=actor, obj=room, before={"number": room.number}, city=room.site.city)
     room.delete()
 
 
 @transaction.atomic
-def save_staff(actor, staff: ExamStaff) -> ExamStaff:
+def save_staff(actor: User, staff: ExamStaff) -> ExamStaff:
     require_arranger(actor, staff.city_id)
-    if staff.site_id and staff.site.city_id != staff.city_id:
+    if staff.site is not None and staff.site.city_id != staff.city_id:
         raise TransitionRefused(_("考点不属于本盟市。"))
     fields = ["name", "work_unit", "duty", "site_id"]
     old = {} if staff.pk is None else dict(ExamStaff.objects.filter(pk=staff.pk).values(*fields).get())
@@ -87,14 +99,14 @@ def save_staff(actor, staff: ExamStaff) -> ExamStaff:
 
 
 @transaction.atomic
-def delete_staff(actor, staff: ExamStaff) -> None:
+def delete_staff(actor: User, staff: ExamStaff) -> None:
     require_arranger(actor, staff.city_id)
     record("exams.staff.deleted", actor=actor, obj=staff, before={"name": staff.name})
     staff.delete()
 
 
 @transaction.atomic
-def assign_staff(actor, staff: ExamStaff, *, room: Room, session) -> StaffAssignment:
+def assign_staff(actor: User, staff: ExamStaff, *, room: Room, session: ExamSession) -> StaffAssignment:
     """Put a staff member in a room for a session (one room per session; the same room again is a no-op)."""
     require_arranger(actor, staff.city_id)
     if room.site.city_id != staff.city_id or session.campaign_id != staff.campaign_id:
@@ -117,7 +129,7 @@ def assign_staff(actor, staff: ExamStaff, *, room: Room, session) -> StaffAssign
 
 
 @transaction.atomic
-def unassign_staff(actor, assignment: StaffAssignment) -> None:
+def unassign_staff(actor: User, assignment: StaffAssignment) -> None:
     require_arranger(actor, assignment.staff.city_id)
     record(
         "exams.staff.unassigned",
@@ -129,7 +141,7 @@ def unassign_staff(actor, assignment: StaffAssignment) -> None:
 
 
 @transaction.atomic
-def set_seating_need(actor, application, *, accessible: bool, note: str = "") -> SeatingNeed:
+def set_seating_need(actor: User, application: Application, *, accessible: bool, note: str = "") -> SeatingNeed:
     """What the co-organizer knows a candidate needs; the next seating honours it."""
     require_arranger(actor, application.city_id)
     need, _created = SeatingNeed.objects.select_for_update().get_or_create(application=application)

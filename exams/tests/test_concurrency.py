@@ -101,3 +101,36 @@ def test_latecomers_seated_at_once_get_gap_free_numbers(
     assert serials == list(range(1, 37))
     seats = SeatAssignment.objects.order_by().values_list("session", "room", "row", "column")
     assert len(seats) == len(set(seats))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_room_deleted_while_the_city_is_seated_waits_and_is_refused(
+    postgres_only, people, colleague, open_campaign, hohhot, rooms, candidates, monkeypatch
+):
+    """Seat rows have no database foreign key: the arrangement lock keeps them pointing at real rooms.
+    The delete starts while seating is between reading the rooms and its commit."""
+    import time
+
+    from exams import seating
+    from exams.models import Room
+    from exams.services import setup
+
+    plan = seating.seat
+    monkeypatch.setattr(seating, "seat", lambda *args, **kwargs: (time.sleep(1.0), plan(*args, **kwargs))[1])
+    room = Room.objects.select_related("site__campaign", "site__city").get(pk=rooms[1].pk)
+
+    def delete_later():
+        time.sleep(0.3)
+        return setup.delete_room(colleague, room)
+
+    outcomes = _race(
+        lambda: len(
+            arranging.apply_seating(
+                people["hohhot_co"], open_campaign, hohhot, seed=1, spacing="none", version=0
+            ).placements
+        ),
+        delete_later,
+    )
+    assert outcomes[0] == "done: 30"
+    assert outcomes[1].startswith("refused: 考场内已有考生座位")
+    assert set(SeatAssignment.objects.values_list("room_id", flat=True)) == {rooms[0].pk, rooms[1].pk}
