@@ -129,6 +129,7 @@ def test_the_invigilator_checks_in_offline_syncs_and_the_absent_list_is_right(ph
     expect(phone.locator("#checkin")).to_have_attribute("data-ready", "true")
     expect(phone.locator("#roster li")).to_have_count(3)
     expect(phone.locator("#checkin")).to_have_attribute("data-offline", "ready")
+    expect(phone.locator("#card")).to_be_hidden()  # no candidate yet: no empty photo, no buttons
 
     go_offline(phone.context)
     phone.reload()  # the page, its scripts and the manifest come from the phone itself
@@ -140,6 +141,7 @@ def test_the_invigilator_checks_in_offline_syncs_and_the_absent_list_is_right(ph
     header, payload, signature = token.split(".")
     phone.evaluate("text => window.checkin.find(text)", f"{header}.{payload[:-4]}AAAA.{signature}")
     expect(phone.locator("#message")).to_contain_text("签名无效")
+    expect(phone.locator("#card")).to_be_hidden()
     phone.evaluate("text => window.checkin.find(text)", token)  # as the camera would read it
     expect(phone.locator("#card-name")).to_have_text(first.full_name)
     expect(phone.locator("#card-photo")).to_have_attribute("src", re.compile(r"^data:image/jpeg;base64,"))
