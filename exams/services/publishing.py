@@ -13,7 +13,7 @@ from exams import numbering, states
 from exams.models import SeatAssignment, Ticket, TicketSerial
 from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows, write_seats
 from exams.services.common import require_arranger, require_version
-from notifications.services import notify
+from notifications.services import Notice, notify, notify_many
 from skillcert.refusals import TransitionRefused
 
 
@@ -31,7 +31,8 @@ def _seat_order(campaign, city) -> list[int]:
 
 
 def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Ticket]:
-    """Tickets with the next serials for those without one, then paid → scheduled, then the message."""
+    """Tickets with the next serials for those without one, then paid → scheduled, then the message:
+    a few queries for the whole batch (a city of 4,000 in seconds), not a few per candidate."""
     if not city.gbt2260:
         raise TransitionRefused(_("%(city)s 尚未设置行政区划代码，不能生成准考证号。") % {"city": city.name})
     has_ticket = set(
@@ -48,12 +49,8 @@ def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Tic
         tickets.append(Ticket(application_id=pk, campaign=campaign, city=city, number=number, issued_at=now))
     Ticket.objects.bulk_create(tickets, batch_size=2000)
     serial.save(update_fields=["last"])
-    applications = Application.objects.select_related("campaign", "occupation", "level", "applicant")
-    by_pk = applications.in_bulk([t.application_id for t in tickets])
-    seats = _seats_of([t.application_id for t in tickets])
-    for ticket in tickets:
-        application = lifecycle.schedule(actor, by_pk[ticket.application_id], ticket_number=ticket.number)
-        _tell(application, ticket, "exams.ticket_published", seats[ticket.application_id])
+    lifecycle.schedule_many(actor, {ticket.application_id: ticket.number for ticket in tickets})
+    _tell_many(tickets, "exams.ticket_published")
     return tickets
 
 
@@ -63,25 +60,38 @@ def _seats_of(application_ids: list[int]) -> dict[int, SeatAssignment]:
     return {seat.application_id: seat for seat in rows}
 
 
-def _tell(application: Application, ticket: Ticket, kind: str, seat: SeatAssignment | None = None) -> None:
-    seat = seat or SeatAssignment.objects.filter(application=application).select_related("room__site").first()
+def _tell_many(tickets: list[Ticket], kind: str) -> None:
+    """One message per ticket holder with a seat, written in bulk (`notify_many`)."""
+    ids = [ticket.application_id for ticket in tickets]
+    applications = Application.objects.select_related("campaign", "occupation", "level", "applicant").in_bulk(ids)
+    seats = _seats_of(ids)
+    notices = []
+    for ticket in tickets:
+        application, seat = applications[ticket.application_id], seats.get(ticket.application_id)
+        if seat is not None:
+            notices.append(Notice(application.applicant, _context(application, ticket, seat), obj=application))
+    notify_many(kind, notices)
+
+
+def _tell(application: Application, ticket: Ticket, kind: str) -> None:
+    seat = SeatAssignment.objects.filter(application=application).select_related("room__site").first()
     if seat is None:
         return
+    notify(application.applicant, kind, context=_context(application, ticket, seat), obj=application)
+
+
+def _context(application: Application, ticket: Ticket, seat: SeatAssignment) -> dict:
+    """What the ticket messages say: where and when, and the download date while it is ahead."""
     opens = application.campaign.tickets_open
-    notify(
-        application.applicant,
-        kind,
-        context={
-            "application": application,
-            "ticket": ticket,
-            "site": seat.room.site,
-            "room": seat.room,
-            "seat": numbering.seat_label(seat.row, seat.column),
-            "opens": f"{opens:%Y年%-m月%-d日}" if opens and opens > timezone.localdate() else "",
-            "url": reverse("applications:detail", args=[application.pk]),
-        },
-        obj=application,
-    )
+    return {
+        "application": application,
+        "ticket": ticket,
+        "site": seat.room.site,
+        "room": seat.room,
+        "seat": numbering.seat_label(seat.row, seat.column),
+        "opens": f"{opens:%Y年%-m月%-d日}" if opens and opens > timezone.localdate() else "",
+        "url": reverse("applications:detail", args=[application.pk]),
+    }
 
 
 def _require_publishable(campaign, city, inputs) -> None:
