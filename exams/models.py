@@ -205,6 +205,16 @@ class SeatAssignment(models.Model):
         return f"{self.room} {self.row:02d}排{self.column:02d}号"
 
 
+class Publication(models.TextChoices):
+    """Where the background publication of a city stands: none asked, queued, running, done, failed."""
+
+    NONE = "", _("未发布")
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
 class Arrangement(models.Model):
     """The seating of one city in one campaign: a draft until its tickets are published.
     `state` changes only in `exams/states.py`; `version` guards the preview form."""
@@ -226,6 +236,12 @@ class Arrangement(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("发布人")
     )
+    # The background publication (exams.tasks.publish_city) as the page shows it; `exams/states.py` moves it.
+    publication = models.CharField(
+        _("后台发布"), max_length=10, choices=Publication.choices, default=Publication.NONE, blank=True
+    )
+    publication_error = models.CharField(_("发布失败原因"), max_length=500, blank=True)
+    publication_changed_at = models.DateTimeField(_("后台发布状态时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("考场编排")

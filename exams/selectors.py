@@ -2,21 +2,23 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.permissions import has_capability, require, scope_by_city
 from applications.models import Application, Status
 from catalog.models import City
-from exams import grid, staffing
+from exams import grid, staffing, states
 from exams.models import (
     Arrangement,
     ExamStaff,
+    Publication,
     Room,
     RoomKind,
     SeatAssignment,
@@ -78,6 +80,36 @@ def arrangement_of(campaign, city) -> Arrangement:
     """The (campaign, city) arrangement as it is (unsaved draft when none exists yet)."""
     found = Arrangement.objects.filter(campaign=campaign, city=city).first()
     return found or Arrangement(campaign=campaign, city=city)
+
+
+@dataclass(frozen=True)
+class PublicationView:
+    """What the seating pages say about the background publication: `key` is draft, queued,
+    running, done or failed; `reason` (failed) is Chinese for the co-organizer; `retry` offers
+    the publish button again."""
+
+    key: str
+    reason: str = ""
+    at: datetime | None = None
+
+    @property
+    def retry(self) -> bool:
+        return self.key in ("draft", "failed")
+
+
+STALLED = _("后台发布超过 30 分钟没有完成，可能已中断，未发布任何准考证。请重新发布。")
+
+
+def publication_of(arrangement: Arrangement) -> PublicationView:
+    """The publication as the page shows it: a run whose worker died reads as failed."""
+    at = arrangement.publication_changed_at
+    if arrangement.is_published:
+        return PublicationView("done", at=arrangement.published_at)
+    if states.publication_stalled(arrangement):
+        return PublicationView("failed", reason=str(STALLED), at=at)
+    if arrangement.publication in (Publication.QUEUED, Publication.RUNNING, Publication.FAILED):
+        return PublicationView(arrangement.publication, reason=arrangement.publication_error, at=at)
+    return PublicationView("draft")
 
 
 def sites_of(campaign, city) -> QuerySet[Site]:

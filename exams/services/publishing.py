@@ -1,6 +1,8 @@
 """Publishing a city's seating: ticket numbers without gaps, candidates scheduled, applicants told;
 latecomers seated and ticketed after it; a late move reissues that one ticket."""
 
+import logging
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,8 @@ from exams.services.arranging import current_placements, inputs_for, seat_rooms,
 from exams.services.common import require_arranger, require_version
 from notifications.services import Notice, notify, notify_many
 from skillcert.refusals import TransitionRefused
+
+logger = logging.getLogger(__name__)
 
 
 def _lock_serial(campaign, city) -> TicketSerial:
@@ -108,7 +112,8 @@ def _require_publishable(campaign, city, inputs) -> None:
 @transaction.atomic
 def request_publication(actor, campaign, city, *, version: int | None = None) -> bool:
     """Check that the city can be published now and queue the publication (`exams.tasks.publish_city`)
-    after the commit; False when it is published already. The task runs `publish`, which checks again."""
+    after the commit, the arrangement marked queued; False when it is published, queued or running
+    already. The task runs `run_publication`, which checks again."""
     from exams import tasks
     from skillcert.jobs import enqueue_on_commit
 
@@ -118,8 +123,33 @@ def request_publication(actor, campaign, city, *, version: int | None = None) ->
         return False
     require_version(arrangement, version)
     _require_publishable(campaign, city, inputs_for(campaign, city))
+    if not states.queue_publication(arrangement, actor=actor):
+        return False
     enqueue_on_commit(tasks.publish_city, campaign.pk, city.pk, actor.pk)
     return True
+
+
+# What the page says when the run broke on something unexpected (the traceback goes to the log).
+CRASHED = "发布过程中出现系统错误，未发布任何准考证。请稍后重试；如仍失败，请联系系统管理员。"
+
+
+def run_publication(actor, campaign, city) -> str:
+    """The background publication: marked running, then `publish`; a refusal or a crash marks it
+    failed with the reason in Chinese (nothing of the publication is kept, it is one transaction).
+    Says what happened, for the task's result."""
+    arrangement = states.lock_arrangement(campaign, city)  # created if need be; the lock ends at once
+    if not states.start_publication(arrangement, actor=actor):
+        return "skipped: published or running already"
+    try:
+        given = publish(actor, campaign, city)
+    except TransitionRefused as refusal:
+        states.fail_publication(arrangement, actor=actor, reason=str(refusal))
+        return f"refused: {refusal}"
+    except Exception:
+        logger.exception("publishing the tickets of campaign %s city %s failed", campaign.pk, city.pk)
+        states.fail_publication(arrangement, actor=actor, reason=_(CRASHED))
+        return "failed: unexpected error (see the log)"
+    return f"published: {given}"
 
 
 @transaction.atomic

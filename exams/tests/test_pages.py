@@ -81,7 +81,7 @@ def test_preview_then_apply_then_publish(people, open_campaign, candidates, djan
     assert candidates[0].full_name in chart and "调整座位" in chart
     with django_capture_on_commit_callbacks(execute=True):  # the publication runs as a task after the commit
         queued = desk.post(reverse("exams:publish"), {"campaign": "demo", "version": 1}, follow=True)
-    assert "正在后台发布准考证" in queued.content.decode()
+    assert "已提交后台发布准考证" in queued.content.decode()
     assert Arrangement.objects.get().is_published and Ticket.objects.count() == 30
     assert "准考证已发布" in desk.get(reverse("exams:home") + Q).content.decode()
 
