@@ -387,9 +387,7 @@ def publish(request):
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
         if publishing.request_publication(request.user, campaign, city, version=version):
-            messages.success(
-                request, _("已提交后台发布准考证（每名考生生成准考证号并通知），本页显示发布进度和结果。")
-            )
+            messages.success(request, _("已提交后台发布准考证（每名考生生成准考证号并通知），本页显示发布进度和结果。"))
     except TransitionRefused as refusal:
         _refused(request, refusal)
     return redirect(_home(campaign))

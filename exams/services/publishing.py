@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
@@ -53,21 +54,26 @@ def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Tic
         tickets.append(Ticket(application_id=pk, campaign=campaign, city=city, number=number, issued_at=now))
     Ticket.objects.bulk_create(tickets, batch_size=2000)
     serial.save(update_fields=["last"])
-    lifecycle.schedule_many(actor, {ticket.application_id: ticket.number for ticket in tickets})
-    _tell_many(tickets, "exams.ticket_published")
+    moved = lifecycle.schedule_many(actor, {ticket.application_id: ticket.number for ticket in tickets})
+    _tell_many(tickets, "exams.ticket_published", loaded={a.pk: a for a in moved})
     return tickets
 
 
 def _seats_of(application_ids: list[int]) -> dict[int, SeatAssignment]:
-    """One seat per application (the same in every session), with its room and site, in one query."""
-    rows = SeatAssignment.objects.filter(application__in=application_ids).select_related("room__site")
+    """One seat per application (the same in every session), with its room and site, in three queries."""
+    rows = SeatAssignment.objects.filter(application__in=application_ids).prefetch_related("room__site")
     return {seat.application_id: seat for seat in rows}
 
 
-def _tell_many(tickets: list[Ticket], kind: str) -> None:
-    """One message per ticket holder with a seat, written in bulk (`notify_many`)."""
+def _tell_many(tickets: list[Ticket], kind: str, *, loaded: dict[int, Application]) -> None:
+    """One message per ticket holder with a seat, written in bulk (`notify_many`). `loaded` are the
+    applications the lifecycle just moved (read again only for any other ticket holder)."""
     ids = [ticket.application_id for ticket in tickets]
-    applications = Application.objects.select_related("campaign", "occupation", "level", "applicant").in_bulk(ids)
+    rest = [pk for pk in ids if pk not in loaded]
+    applications = loaded | Application.objects.prefetch_related("campaign", "occupation", "level").in_bulk(rest)
+    applicants = User.objects.in_bulk({a.applicant_id for a in applications.values()})
+    for application in applications.values():
+        application.applicant = applicants[application.applicant_id]
     seats = _seats_of(ids)
     notices = []
     for ticket in tickets:
