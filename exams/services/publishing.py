@@ -13,7 +13,7 @@ from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
 from exams import numbering, states
-from exams.models import SeatAssignment, Ticket, TicketSerial
+from exams.models import Arrangement, SeatAssignment, Ticket, TicketSerial
 from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows, write_seats
 from exams.services.common import require_arranger, require_version
 from notifications.services import Notice, notify, notify_many
@@ -143,7 +143,7 @@ def run_publication(actor, campaign, city) -> str:
     """The background publication: marked running, then `publish`; a refusal or a crash marks it
     failed with the reason in Chinese (nothing of the publication is kept, it is one transaction).
     Says what happened, for the task's result."""
-    arrangement = states.lock_arrangement(campaign, city)  # created if need be; the lock ends at once
+    arrangement = Arrangement(campaign=campaign, city=city)  # each state change reads and locks its own row
     if not states.start_publication(arrangement, actor=actor):
         return "skipped: published or running already"
     try:
