@@ -1,6 +1,7 @@
 """Reads of exams' rows for pages: always scoped (city staff their city, invigilators their site)."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -332,24 +333,30 @@ class ExamInfo:
 
 def exam_info_for(application: Application, today: date) -> ExamInfo | None:
     """Time, place, room and seat per session once the city's tickets are published."""
-    ticket = Ticket.objects.filter(application=application, voided_at__isnull=True).first()
-    if ticket is None or application.status != Status.SCHEDULED:
-        return None
-    seats = (
-        SeatAssignment.objects.filter(application=application)
-        .select_related("session", "room__site")
-        .order_by("session__date", "session__starts_at")
-    )
-    campaign = application.campaign
-    if not seats:
-        return None
-    return ExamInfo(
-        ticket=ticket,
-        seats=[SessionSeat(s.session, s.room.site, s.room, seat_label(s.row, s.column)) for s in seats],
-        rules=campaign.exam_rules,
-        downloadable=tickets_downloadable(campaign, today),
-        opens=campaign.tickets_open,
-    )
+    return exam_infos_for([application], today).get(application.pk)
+
+
+def exam_infos_for(applications: Iterable[Application], today: date) -> dict[int, ExamInfo]:
+    """`exam_info_for` of many applications (a room's) in two queries: by application id, only
+    those with a valid ticket, scheduled and seated. Each application's campaign should be loaded."""
+    scheduled = {a.pk: a for a in applications if a.status == Status.SCHEDULED}
+    tickets = {t.application_id: t for t in Ticket.objects.filter(application__in=scheduled, voided_at__isnull=True)}
+    seats: dict[int, list[SeatAssignment]] = defaultdict(list)
+    rows = SeatAssignment.objects.filter(application__in=list(tickets)).select_related("session", "room__site")
+    for seat in rows.order_by("application_id", "session__date", "session__starts_at"):
+        seats[seat.application_id].append(seat)
+    infos = {}
+    for pk, ticket in tickets.items():
+        if seats[pk]:
+            campaign = scheduled[pk].campaign
+            infos[pk] = ExamInfo(
+                ticket=ticket,
+                seats=[SessionSeat(s.session, s.room.site, s.room, seat_label(s.row, s.column)) for s in seats[pk]],
+                rules=campaign.exam_rules,
+                downloadable=tickets_downloadable(campaign, today),
+                opens=campaign.tickets_open,
+            )
+    return infos
 
 
 def tickets_downloadable(campaign, today: date) -> bool:
