@@ -270,6 +270,9 @@ class Ticket(models.Model):
     revision = models.PositiveSmallIntegerField(_("补发次数"), default=0)
     issued_at = models.DateTimeField(_("签发时间"))
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    # When the holder was told downloads are open (the daily job's marker: nobody is told twice).
+    # Set at issue when the publication message itself already says "download now".
+    opening_told_at = models.DateTimeField(_("开放下载通知时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

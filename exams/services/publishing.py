@@ -2,6 +2,7 @@
 latecomers seated and ticketed after it; a late move reissues that one ticket."""
 
 import logging
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +13,7 @@ from accounts.models import User
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
+from catalog.models import Campaign
 from exams import numbering, states
 from exams.models import Arrangement, SeatAssignment, Ticket, TicketSerial
 from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows, write_seats
@@ -45,13 +47,17 @@ def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Tic
     )
     serial = _lock_serial(campaign, city)
     now = timezone.now()
+    # Downloads open already: the publication message says so, the tickets-open job has nothing to add.
+    told = now if campaign.tickets_open is None or campaign.tickets_open <= timezone.localdate() else None
     tickets = []
     for pk in application_ids:
         if pk in has_ticket:
             continue
         serial.last += 1
         number = numbering.ticket_number(campaign.year, city.gbt2260, serial.last)
-        tickets.append(Ticket(application_id=pk, campaign=campaign, city=city, number=number, issued_at=now))
+        tickets.append(
+            Ticket(application_id=pk, campaign=campaign, city=city, number=number, issued_at=now, opening_told_at=told)
+        )
     Ticket.objects.bulk_create(tickets, batch_size=2000)
     serial.save(update_fields=["last"])
     moved = lifecycle.schedule_many(actor, {ticket.application_id: ticket.number for ticket in tickets})
@@ -65,7 +71,7 @@ def _seats_of(application_ids: list[int]) -> dict[int, SeatAssignment]:
     return {seat.application_id: seat for seat in rows}
 
 
-def _tell_many(tickets: list[Ticket], kind: str, *, loaded: dict[int, Application]) -> None:
+def _tell_many(tickets: list[Ticket], kind: str, *, loaded: dict[int, Application]) -> int:
     """One message per ticket holder with a seat, written in bulk (`notify_many`). `loaded` are the
     applications the lifecycle just moved (read again only for any other ticket holder)."""
     ids = [ticket.application_id for ticket in tickets]
@@ -80,7 +86,7 @@ def _tell_many(tickets: list[Ticket], kind: str, *, loaded: dict[int, Applicatio
         application, seat = applications[ticket.application_id], seats.get(ticket.application_id)
         if seat is not None:
             notices.append(Notice(application.applicant, _context(application, ticket, seat), obj=application))
-    notify_many(kind, notices)
+    return len(notify_many(kind, notices))
 
 
 def _tell(application: Application, ticket: Ticket, kind: str) -> None:
@@ -100,6 +106,7 @@ def _context(application: Application, ticket: Ticket, seat: SeatAssignment) -> 
         "room": seat.room,
         "seat": numbering.seat_label(seat.row, seat.column),
         "opens": f"{opens:%Y年%-m月%-d日}" if opens and opens > timezone.localdate() else "",
+        "opens_on": f"{opens:%Y年%-m月%-d日}" if opens else "",
         "url": reverse("applications:detail", args=[application.pk]),
     }
 
@@ -230,3 +237,35 @@ def reissue(actor, application: Application, *, reason: str) -> Ticket | None:
     )
     _tell(application, ticket, "exams.ticket_reissued")
     return ticket
+
+
+# Tickets told per transaction by the tickets-open job (a campaign has tens of thousands).
+OPENING_BATCH = 2000
+
+
+def tell_tickets_open(today: date | None = None) -> int:
+    """The daily job: from a campaign's tickets_open day until its exam, every scheduled holder of a
+    valid ticket who has not been told is told once that downloads are open (`Ticket.opening_told_at`
+    is the marker; a rerun sends nothing twice). Returns the messages sent."""
+    today = today or timezone.localdate()
+    campaigns = Campaign.objects.filter(tickets_open__isnull=False, tickets_open__lte=today, exam_date__gte=today)
+    sent = 0
+    for campaign in campaigns:
+        while (told := _tell_opening(campaign)) is not None:
+            sent += told
+    return sent
+
+
+@transaction.atomic
+def _tell_opening(campaign: Campaign) -> int | None:
+    """The next OPENING_BATCH untold tickets: told and marked in one transaction; None when none are
+    left. The campaign's row is locked: two runs at once queue here, the second finds them marked."""
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    untold = Ticket.objects.filter(
+        campaign=campaign, voided_at__isnull=True, opening_told_at__isnull=True, application__status=Status.SCHEDULED
+    )
+    tickets = list(untold.order_by("number")[:OPENING_BATCH])
+    if not tickets:
+        return None
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(opening_told_at=timezone.now())
+    return _tell_many(tickets, "exams.tickets_open", loaded={})
