@@ -82,10 +82,8 @@ def _set_publication(arrangement: Arrangement, publication: str, error: str = ""
     arrangement.publication_changed_at = timezone.now()
 
 
-def _save_publication(arrangement: Arrangement, *, actor, before: str, action: str, error: str = "") -> None:
+def _save_publication(arrangement: Arrangement) -> None:
     arrangement.save(update_fields=["publication", "publication_error", "publication_changed_at"])
-    after = {"publication": arrangement.publication, **({"reason": error} if error else {})}
-    record(action, actor=actor, obj=arrangement, before={"publication": before}, after=after, city=arrangement.city)
 
 
 @transaction.atomic
@@ -99,7 +97,15 @@ def queue_publication(arrangement: Arrangement, *, actor) -> bool:
     if before == Publication.RUNNING and not publication_stalled(arrangement):
         return False
     _set_publication(arrangement, Publication.QUEUED)
-    _save_publication(arrangement, actor=actor, before=before, action="exams.publication.queued")
+    _save_publication(arrangement)
+    record(
+        "exams.publication.queued",
+        actor=actor,
+        obj=arrangement,
+        before={"publication": before},
+        after={"publication": Publication.QUEUED},
+        city=arrangement.city,
+    )
     return True
 
 
@@ -112,7 +118,15 @@ def start_publication(arrangement: Arrangement, *, actor) -> bool:
     if arrangement.is_published or (before == Publication.RUNNING and not publication_stalled(arrangement)):
         return False
     _set_publication(arrangement, Publication.RUNNING)
-    _save_publication(arrangement, actor=actor, before=before, action="exams.publication.started")
+    _save_publication(arrangement)
+    record(
+        "exams.publication.started",
+        actor=actor,
+        obj=arrangement,
+        before={"publication": before},
+        after={"publication": Publication.RUNNING},
+        city=arrangement.city,
+    )
     return True
 
 
@@ -125,7 +139,13 @@ def fail_publication(arrangement: Arrangement, *, actor, reason: str) -> bool:
     if arrangement.is_published or before not in (Publication.QUEUED, Publication.RUNNING):
         return False
     _set_publication(arrangement, Publication.FAILED, reason)
-    _save_publication(
-        arrangement, actor=actor, before=before, action="exams.publication.failed", error=arrangement.publication_error
+    _save_publication(arrangement)
+    record(
+        "exams.publication.failed",
+        actor=actor,
+        obj=arrangement,
+        before={"publication": before},
+        after={"publication": Publication.FAILED, "reason": arrangement.publication_error},
+        city=arrangement.city,
     )
     return True
