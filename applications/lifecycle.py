@@ -478,6 +478,8 @@ def _locked_many(ids: list[int]) -> list[Application]:
     (prefetched: one shared instance per campaign, city, occupation and level, not one per row)."""
     related = ("campaign", "city", "occupation", "level")
     rows = Application.objects.select_for_update(of=("self",)).prefetch_related(*related)
+    # Not decrypted for thousands of rows the batch never reads (a receiver that does loads them).
+    rows = rows.defer("id_number", "phone")
     by_pk: dict[int, Application] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), BATCH_SIZE):
