@@ -10,7 +10,7 @@ Written like the application lifecycle: lock the row, return quietly when alread
 check the state, write, audit. The services in `exams.services` decide whether to move.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -68,7 +68,7 @@ def publish(arrangement: Arrangement, *, actor, tickets: int) -> bool:
     return True
 
 
-def publication_stalled(arrangement: Arrangement, now=None) -> bool:
+def publication_stalled(arrangement: Arrangement, now: datetime | None = None) -> bool:
     """Running with no word for PUBLICATION_STALLS_AFTER: the worker died; shown as failed, retried."""
     now = now or timezone.now()
     changed = arrangement.publication_changed_at
