@@ -7,7 +7,11 @@ class ExamsConfig(AppConfig):
     verbose_name = _("考务")
 
     def ready(self) -> None:
-        from exams import receivers  # noqa: F401  registers on the lifecycle's transitions
-        from exams.handbook_tasks import register_periodic
+        from exams import (
+            handbook_tasks,
+            receivers,  # noqa: F401  registers on the lifecycle's transitions
+            tasks,
+        )
 
-        register_periodic()
+        handbook_tasks.register_periodic()
+        tasks.register_periodic()

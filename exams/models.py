@@ -218,6 +218,16 @@ class SeatAssignment(models.Model):
         return f"{self.room} {self.row:02d}排{self.column:02d}号"
 
 
+class Publication(models.TextChoices):
+    """Where the background publication of a city stands: none asked, queued, running, done, failed."""
+
+    NONE = "", _("未发布")
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
 class Arrangement(models.Model):
     """The seating of one city in one campaign: a draft until its tickets are published.
     `state` changes only in `exams/states.py`; `version` guards the preview form."""
@@ -239,6 +249,12 @@ class Arrangement(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("发布人")
     )
+    # The background publication (exams.tasks.publish_city) as the page shows it; `exams/states.py` moves it.
+    publication = models.CharField(
+        _("后台发布"), max_length=10, choices=Publication.choices, default=Publication.NONE, blank=True
+    )
+    publication_error = models.CharField(_("发布失败原因"), max_length=500, blank=True)
+    publication_changed_at = models.DateTimeField(_("后台发布状态时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("考场编排")
@@ -267,6 +283,9 @@ class Ticket(models.Model):
     revision = models.PositiveSmallIntegerField(_("补发次数"), default=0)
     issued_at = models.DateTimeField(_("签发时间"))
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    # When the holder was told downloads are open (the daily job's marker: nobody is told twice).
+    # Set at issue when the publication message itself already says "download now".
+    opening_told_at = models.DateTimeField(_("开放下载通知时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

@@ -3,21 +3,23 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.permissions import AnyUser, has_capability, require, scope_by_city
 from applications.models import Application, Status
 from catalog.models import Campaign, City, ExamSession
-from exams import grid, seating, staffing
+from exams import grid, seating, staffing, states
 from exams.models import (
     Arrangement,
     ExamStaff,
+    Publication,
     Room,
     RoomKind,
     SeatAssignment,
@@ -79,6 +81,36 @@ def arrangement_of(campaign: Campaign, city: City) -> Arrangement:
     """The (campaign, city) arrangement as it is (unsaved draft when none exists yet)."""
     found = Arrangement.objects.filter(campaign=campaign, city=city).first()
     return found or Arrangement(campaign=campaign, city=city)
+
+
+@dataclass(frozen=True)
+class PublicationView:
+    """What the seating pages say about the background publication: `key` is draft, queued,
+    running, done or failed; `reason` (failed) is Chinese for the co-organizer; `retry` offers
+    the publish button again."""
+
+    key: str
+    reason: str = ""
+    at: datetime | None = None
+
+    @property
+    def retry(self) -> bool:
+        return self.key in ("draft", "failed")
+
+
+STALLED = _("后台发布超过 30 分钟没有完成，可能已中断，未发布任何准考证。请重新发布。")
+
+
+def publication_of(arrangement: Arrangement) -> PublicationView:
+    """The publication as the page shows it: a run whose worker died reads as failed."""
+    at = arrangement.publication_changed_at
+    if arrangement.is_published:
+        return PublicationView("done", at=arrangement.published_at)
+    if states.publication_stalled(arrangement):
+        return PublicationView("failed", reason=str(STALLED), at=at)
+    if arrangement.publication in (Publication.QUEUED, Publication.RUNNING, Publication.FAILED):
+        return PublicationView(arrangement.publication, reason=arrangement.publication_error, at=at)
+    return PublicationView("draft")
 
 
 def sites_of(campaign: Campaign, city: City) -> QuerySet[Site]:
@@ -301,24 +333,30 @@ class ExamInfo:
 
 def exam_info_for(application: Application, today: date) -> ExamInfo | None:
     """Time, place, room and seat per session once the city's tickets are published."""
-    ticket = Ticket.objects.filter(application=application, voided_at__isnull=True).first()
-    if ticket is None or application.status != Status.SCHEDULED:
-        return None
-    seats = (
-        SeatAssignment.objects.filter(application=application)
-        .select_related("session", "room__site")
-        .order_by("session__date", "session__starts_at")
-    )
-    campaign = application.campaign
-    if not seats:
-        return None
-    return ExamInfo(
-        ticket=ticket,
-        seats=[SessionSeat(s.session, s.room.site, s.room, seat_label(s.row, s.column)) for s in seats],
-        rules=campaign.exam_rules,
-        downloadable=tickets_downloadable(campaign, today),
-        opens=campaign.tickets_open,
-    )
+    return exam_infos_for([application], today).get(application.pk)
+
+
+def exam_infos_for(applications: Iterable[Application], today: date) -> dict[int, ExamInfo]:
+    """`exam_info_for` of many applications (a room's) in two queries: by application id, only
+    those with a valid ticket, scheduled and seated. Each application's campaign should be loaded."""
+    scheduled = {a.pk: a for a in applications if a.status == Status.SCHEDULED}
+    tickets = {t.application_id: t for t in Ticket.objects.filter(application__in=scheduled, voided_at__isnull=True)}
+    seats: dict[int, list[SeatAssignment]] = defaultdict(list)
+    rows = SeatAssignment.objects.filter(application__in=list(tickets)).select_related("session", "room__site")
+    for seat in rows.order_by("application_id", "session__date", "session__starts_at"):
+        seats[seat.application_id].append(seat)
+    infos = {}
+    for pk, ticket in tickets.items():
+        if seats[pk]:
+            campaign = scheduled[pk].campaign
+            infos[pk] = ExamInfo(
+                ticket=ticket,
+                seats=[SessionSeat(s.session, s.room.site, s.room, seat_label(s.row, s.column)) for s in seats[pk]],
+                rules=campaign.exam_rules,
+                downloadable=tickets_downloadable(campaign, today),
+                opens=campaign.tickets_open,
+            )
+    return infos
 
 
 def tickets_downloadable(campaign: Campaign, today: date) -> bool:

@@ -1,18 +1,27 @@
 """Every state change of an arrangement; nothing else assigns `Arrangement.state`.
 
     Arrangement: draft → published (its tickets are given; seating is no longer re-run)
+    Its background publication (`Arrangement.publication`, what the seating page shows):
+        none / failed → queued (the page asked) → running (the task started) → done (published)
+                                                                           ↘ failed (with the reason)
+    A run that left no word for PUBLICATION_STALLS_AFTER (its worker died) counts as failed.
 
 Written like the application lifecycle: lock the row, return quietly when already done,
 check the state, write, audit. The services in `exams.services` decide whether to move.
 """
+
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from exams.models import Arrangement
+from exams.models import Arrangement, Publication
 from skillcert.refusals import TransitionRefused
+
+# A publication of 4,000 takes seconds; one "running" this long has lost its worker.
+PUBLICATION_STALLS_AFTER = timedelta(minutes=30)
 
 
 def lock_arrangement(campaign, city) -> Arrangement:
@@ -36,13 +45,107 @@ def publish(arrangement: Arrangement, *, actor, tickets: int) -> bool:
     arrangement.published_at = timezone.now()
     arrangement.published_by = actor
     arrangement.version += 1
-    arrangement.save(update_fields=["state", "published_at", "published_by", "version"])
+    _set_publication(arrangement, Publication.DONE)
+    arrangement.save(
+        update_fields=[
+            "state",
+            "published_at",
+            "published_by",
+            "version",
+            "publication",
+            "publication_error",
+            "publication_changed_at",
+        ]
+    )
     record(
         "exams.arrangement.published",
         actor=actor,
         obj=arrangement,
         before={"state": Arrangement.State.DRAFT},
         after={"state": Arrangement.State.PUBLISHED, "tickets": tickets},
+        city=arrangement.city,
+    )
+    return True
+
+
+def publication_stalled(arrangement: Arrangement, now: datetime | None = None) -> bool:
+    """Running with no word for PUBLICATION_STALLS_AFTER: the worker died; shown as failed, retried."""
+    now = now or timezone.now()
+    changed = arrangement.publication_changed_at
+    running = arrangement.publication == Publication.RUNNING
+    return running and (changed is None or now - changed > PUBLICATION_STALLS_AFTER)
+
+
+def _set_publication(arrangement: Arrangement, publication: str, error: str = "") -> None:
+    arrangement.publication = publication
+    arrangement.publication_error = error[:500]
+    arrangement.publication_changed_at = timezone.now()
+
+
+def _save_publication(arrangement: Arrangement) -> None:
+    arrangement.save(update_fields=["publication", "publication_error", "publication_changed_at"])
+
+
+@transaction.atomic
+def queue_publication(arrangement: Arrangement, *, actor) -> bool:
+    """none / failed (or a stalled run) → queued; False when it is queued, running or published already
+    (a double click queues one task)."""
+    arrangement = lock_arrangement(arrangement.campaign, arrangement.city)
+    before = arrangement.publication
+    if arrangement.is_published or before == Publication.QUEUED:
+        return False
+    if before == Publication.RUNNING and not publication_stalled(arrangement):
+        return False
+    _set_publication(arrangement, Publication.QUEUED)
+    _save_publication(arrangement)
+    record(
+        "exams.publication.queued",
+        actor=actor,
+        obj=arrangement,
+        before={"publication": before},
+        after={"publication": Publication.QUEUED},
+        city=arrangement.city,
+    )
+    return True
+
+
+@transaction.atomic
+def start_publication(arrangement: Arrangement, *, actor) -> bool:
+    """queued (or none, failed, stalled: a task run by hand) → running, committed before the work so the
+    page shows it; False when published already or another run is on it."""
+    arrangement = lock_arrangement(arrangement.campaign, arrangement.city)
+    before = arrangement.publication
+    if arrangement.is_published or (before == Publication.RUNNING and not publication_stalled(arrangement)):
+        return False
+    _set_publication(arrangement, Publication.RUNNING)
+    _save_publication(arrangement)
+    record(
+        "exams.publication.started",
+        actor=actor,
+        obj=arrangement,
+        before={"publication": before},
+        after={"publication": Publication.RUNNING},
+        city=arrangement.city,
+    )
+    return True
+
+
+@transaction.atomic
+def fail_publication(arrangement: Arrangement, *, actor, reason: str) -> bool:
+    """queued / running → failed with the reason in Chinese, for the page to show; False when it was
+    published (or never asked) in the meantime."""
+    arrangement = lock_arrangement(arrangement.campaign, arrangement.city)
+    before = arrangement.publication
+    if arrangement.is_published or before not in (Publication.QUEUED, Publication.RUNNING):
+        return False
+    _set_publication(arrangement, Publication.FAILED, reason)
+    _save_publication(arrangement)
+    record(
+        "exams.publication.failed",
+        actor=actor,
+        obj=arrangement,
+        before={"publication": before},
+        after={"publication": Publication.FAILED, "reason": arrangement.publication_error},
         city=arrangement.city,
     )
     return True

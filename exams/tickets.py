@@ -23,16 +23,29 @@ from skillcert.refusals import Refused
 from skillcert.storage import private_storage
 
 
-def _photo(application: Application) -> bytes | None:
-    photo = ApplicationDocument.objects.filter(application=application, slot=DocumentSlot.PHOTO).first()
-    if photo is None:
+def _photos_of(application_ids: list[int]) -> dict[int, ApplicationDocument]:
+    """Each application's photo document (not yet its bytes), in one query."""
+    rows = ApplicationDocument.objects.filter(application__in=application_ids, slot=DocumentSlot.PHOTO).order_by("pk")
+    return {document.application_id: document for document in rows}
+
+
+def _photo(document: ApplicationDocument | None) -> bytes | None:
+    if document is None:
         return None
-    with private_storage.open(photo.file.name, "rb") as handle:
+    with private_storage.open(document.file.name, "rb") as handle:
         return handle.read()
 
 
-def ticket_facts(application: Application, info: selectors.ExamInfo) -> ticket_pdf.TicketFacts:
-    """The TicketFacts of one candidate (full ID printed, masked in the QR's claims)."""
+def ticket_facts(
+    application: Application,
+    info: selectors.ExamInfo,
+    *,
+    photos: dict[int, ApplicationDocument] | None = None,
+) -> ticket_pdf.TicketFacts:
+    """The TicketFacts of one candidate (full ID printed, masked in the QR's claims). `photos` are
+    the photo documents of a batch (`_photos_of`); without them the candidate's is looked up."""
+    if photos is None:
+        photos = _photos_of([application.pk])
     first = info.seats[0]
     return ticket_pdf.TicketFacts(
         number=info.ticket.number,
@@ -53,7 +66,7 @@ def ticket_facts(application: Application, info: selectors.ExamInfo) -> ticket_p
             ticket_pdf.SessionLine(s.session.get_kind_display(), s.session.date, s.session.starts_at, s.session.ends_at)
             for s in info.seats
         ),
-        photo=_photo(application),
+        photo=_photo(photos.get(application.pk)),
         revision=info.ticket.revision,
     )
 
@@ -88,13 +101,14 @@ def room_tickets_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Every ticket of a room in one PDF, in seat order, for candidates who cannot print (the co-organizer)."""
     room = selectors.get_room_for(request.user, pk)
     ids = list(dict.fromkeys(room.seats.order_by("row", "column").values_list("application_id", flat=True)))
+    # A constant number of queries per room, whatever its size: each read is one query for all.
     applications = Application.objects.select_related("campaign", "occupation", "level").in_bulk(ids)
-    today = timezone.localdate()
+    infos = selectors.exam_infos_for(applications.values(), timezone.localdate())
+    photos = _photos_of(list(infos))
     items = []
     for application_id in ids:
-        info = selectors.exam_info_for(applications[application_id], today)
-        if info is not None:
-            facts = ticket_facts(applications[application_id], info)
+        if (info := infos.get(application_id)) is not None:
+            facts = ticket_facts(applications[application_id], info, photos=photos)
             items.append((facts, signed_qr(facts)))
     if not items:
         raise Http404

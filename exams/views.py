@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
@@ -69,7 +68,7 @@ def home(request):
         "sites": selectors.sites_of(campaign, city),
         "staff": selectors.staff_of(campaign, city),
         "can_arrange": has_capability(request.user, "exams.arrange"),
-        "publish_form": PublishForm(initial={"version": arrangement.version}),
+        "publication": selectors.publication_of(arrangement),
         "site_form": SiteForm(),
     }
     return render(request, "exams/home.html", context)
@@ -299,6 +298,7 @@ def seating_page(request):
         "seated": selectors.seated_candidates(campaign, city) if can_arrange and not plan else [],
         "seat_rooms": arranging.seat_rooms(campaign, city) if can_arrange else [],
         "counts": selectors.counts(campaign, city),
+        "publication": selectors.publication_of(arrangement),
     }
     return render(request, "exams/seating.html", context)
 
@@ -378,20 +378,16 @@ def seating_swap(request):
     return redirect(_seating_url(campaign))
 
 
-QUEUED = gettext_lazy("正在后台发布准考证（每名考生生成准考证号并通知），完成后本页显示“准考证已发布”。")
-
-
 @login_required
 @require_POST
 def publish(request):
+    """Queue the publication (or retry a failed one); the page then shows its state."""
     campaign, city = _arranger_city(request)
     form = PublishForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
         if publishing.request_publication(request.user, campaign, city, version=version):
-            messages.success(
-                request, _("正在后台发布准考证（每名考生生成准考证号并通知），完成后本页显示“准考证已发布”。")
-            )
+            messages.success(request, _("已提交后台发布准考证（每名考生生成准考证号并通知），本页显示发布进度和结果。"))
     except TransitionRefused as refusal:
         _refused(request, refusal)
     return redirect(_home(campaign))

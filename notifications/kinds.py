@@ -20,6 +20,7 @@ KINDS = {
     "accounts.registration_attempt": _("有人尝试用您的号码注册"),
     "exams.ticket_published": _("准考证已发布"),
     "exams.ticket_reissued": _("座位调整，准考证已重新签发"),
+    "exams.tickets_open": _("准考证开放下载"),
     "exams.handbook_due_soon": _("考务手册即将截止提交"),
     "exams.handbook_due_today": _("考务手册今天截止提交"),
 }

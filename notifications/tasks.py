@@ -1,6 +1,8 @@
 """Sending a delivery in the background, with retries (Django's tasks API).
 
-`notify` enqueues `send_delivery` by id after its commit; each run makes one attempt. A
+`notify` enqueues `send_delivery` by id after its commit; each run makes one attempt.
+`notify_many` enqueues `send_deliveries` with a chunk of ids: one attempt at each, as
+`send_delivery` would make it (a retry is then a `send_delivery` of that one). A
 failure is recorded on the delivery and, while attempts remain, the next one is enqueued by
 `skillcert.jobs.RetryPolicy` after NOTIFICATIONS_RETRY_DELAYS.
 """
@@ -22,6 +24,26 @@ logger = logging.getLogger(__name__)
 @task
 def send_delivery(delivery_id: int) -> str:
     """One attempt; returns the delivery's state. Never raises for a failing channel."""
+    return attempt(delivery_id)
+
+
+@task
+def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
+    """One attempt at each delivery, each in its own transaction; how many ended in each state.
+    An unexpected error on one (the database) is logged and leaves it pending; the rest still go."""
+    states: dict[str, int] = {}
+    for delivery_id in delivery_ids:
+        try:
+            state = attempt(delivery_id)
+        except Exception:
+            logger.exception("notification delivery %s could not be attempted", delivery_id)
+            state = "error"
+        states[state] = states.get(state, 0) + 1
+    return states
+
+
+def attempt(delivery_id: int) -> str:
+    """One attempt at one delivery (the body of both tasks)."""
     with transaction.atomic():
         # The lock keeps a duplicate run of the same delivery from sending it twice.
         delivery = (

@@ -3,8 +3,9 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from audit.context import AuditContext, current
+from audit.kinds import UndeclaredActionKind
 from audit.models import AppendOnlyError, AuditEvent
-from audit.services import record
+from audit.services import record, record_many
 from catalog.models import Organisation
 from conftest import client_for
 
@@ -26,6 +27,35 @@ def test_record_takes_the_city_of_the_object_changed(people):
     event = record("test.changed", actor=people["association"], obj=organisation)
     assert event.city.code == "baotou"
     assert event.object_type == "catalog.organisation" and event.object_id == str(organisation.pk)
+
+
+def test_record_many_writes_the_rows_record_writes(people):
+    organisations = list(Organisation.objects.filter(kind="regulator").order_by("pk")[:3])
+    fields = ("actor_id", "actor_label", "role", "city_id", "action", "object_type", "object_id", "object_repr")
+    fields += ("before", "after", "ip")
+    token = current.set(AuditContext(ip="10.2.3.4"))
+    try:
+        one_by_one = [
+            record("test.changed", actor=people["association"], obj=o, before={"n": o.pk}, after={"m": 1})
+            for o in organisations
+        ]
+        expected = list(
+            AuditEvent.objects.filter(pk__in=[e.pk for e in one_by_one]).order_by("pk").values_list(*fields)
+        )
+        batch = record_many(
+            "test.changed", [(o, {"n": o.pk}, {"m": 1}) for o in organisations], actor=people["association"]
+        )
+    finally:
+        current.reset(token)
+    assert all(event.pk for event in batch)
+    assert list(AuditEvent.objects.filter(pk__in=[e.pk for e in batch]).order_by("pk").values_list(*fields)) == expected
+
+
+def test_record_many_refuses_an_undeclared_kind_before_writing(people):
+    before = AuditEvent.objects.count()
+    with pytest.raises(UndeclaredActionKind):
+        record_many("undeclared.kind", [(people["association"], None, None)])
+    assert AuditEvent.objects.count() == before
 
 
 def test_system_actions_have_no_actor(db):

@@ -19,14 +19,14 @@ VARIABLE_SITES |= {("catalog/holidays.py", "action")}
 
 
 def _record_calls():
-    """(path, first argument) of every record(...) outside the tests."""
+    """(path, first argument) of every record(...) and record_many(...) outside the tests."""
     for path in sorted(Path(settings.BASE_DIR).glob("*/**/*.py")):
         if {".venv", "tests", "migrations"} & set(path.parts):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             func = getattr(node, "func", None)
             name = getattr(func, "id", None) or getattr(func, "attr", None)
-            if isinstance(node, ast.Call) and name == "record" and node.args:
+            if isinstance(node, ast.Call) and name in ("record", "record_many") and node.args:
                 yield str(path.relative_to(settings.BASE_DIR)), node.args[0]
 
 

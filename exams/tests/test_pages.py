@@ -81,7 +81,7 @@ def test_preview_then_apply_then_publish(people, open_campaign, candidates, djan
     assert candidates[0].full_name in chart and "调整座位" in chart
     with django_capture_on_commit_callbacks(execute=True):  # the publication runs as a task after the commit
         queued = desk.post(reverse("exams:publish"), {"campaign": "demo", "version": 1}, follow=True)
-    assert "正在后台发布准考证" in queued.content.decode()
+    assert "已提交后台发布准考证" in queued.content.decode()
     assert Arrangement.objects.get().is_published and Ticket.objects.count() == 30
     assert "准考证已发布" in desk.get(reverse("exams:home") + Q).content.decode()
 
@@ -171,3 +171,29 @@ def test_a_rooms_tickets_print_in_one_pdf_for_the_co_organizer(people, open_camp
     assert len(PdfReader(io.BytesIO(response.content)).pages) >= seated
     assert AuditEvent.objects.filter(action="exams.tickets.printed", after__tickets=seated).exists()
     assert client_for(people["baotou_co"]).get(reverse("exams:room_tickets_pdf", args=[room.pk])).status_code == 404
+
+
+def test_a_rooms_tickets_cost_the_same_few_queries_whatever_its_size(
+    people, open_campaign, hohhot, candidates, django_assert_max_num_queries
+):
+    from exams.tests.test_handbook import _photo
+
+    _published(people, open_campaign, hohhot)
+    for shade, application in enumerate(candidates):
+        _photo(application, 100 + shade)  # one photo read each: a file, not a query
+    desk = client_for(people["hohhot_co"])
+    big, small = Room.objects.get(number="01"), Room.objects.get(number="02")
+    sizes = [room.seats.values("application").distinct().count() for room in (big, small)]
+    assert sizes[0] > sizes[1] > 0
+    counts = []
+    for room in (big, small):
+        with django_assert_max_num_queries(MAX_QUERIES_PER_ROOM) as captured:
+            response = desk.get(reverse("exams:room_tickets_pdf", args=[room.pk]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+# The session and its user; the room, its seat order, applications, tickets, seats with sessions and
+# sites, photo documents; the actor's city and the audit row; the session saved (with its savepoint).
+MAX_QUERIES_PER_ROOM = 13
