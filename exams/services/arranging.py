@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Status
 from audit.services import record
 from exams import seating
+from exams.handbook_tasks import refresh_on_commit
 from exams.models import SEATED_KINDS, Room, SeatAssignment, SeatingNeed
 from exams.numbering import seat_label
 from exams.services.common import require_arranger, require_draft, require_version
@@ -149,6 +150,7 @@ def apply_seating(actor, campaign, city, *, seed: int, spacing: str, version: in
         },
         city=city,
     )
+    refresh_on_commit(campaign.pk, city.pk)
     return plan
 
 
@@ -257,6 +259,7 @@ def move_seat(
     before = {"room": Room.objects.get(pk=old.room).number, "seat": seat_label(old.row, old.column)}
     after = {"room": room.number, "seat": seat_label(row, column), "flags": flags}
     record("exams.seat.moved", actor=actor, obj=application, before=before, after=after)
+    refresh_on_commit(campaign.pk, city.pk)
     if arrangement.is_published:
         publishing.reissue(actor, application, reason=_("座位调整"))
     return flags
@@ -316,6 +319,7 @@ def swap_seats(
         },
         city=city,
     )
+    refresh_on_commit(campaign.pk, city.pk)
     if arrangement.is_published:
         for application in locked:
             publishing.reissue(actor, application, reason=_("座位交换"))

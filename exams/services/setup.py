@@ -1,4 +1,7 @@
-"""Sites, rooms, exam-day staff, their assignments and seating needs: the co-organizer's setup."""
+"""Sites, rooms, exam-day staff, their assignments and seating needs: the co-organizer's setup.
+
+Each change to what a handbook prints (a site, a room, staff and their rooms) queues the city's
+handbooks to be rendered again after the commit (`refresh_on_commit`)."""
 
 from typing import Any
 
@@ -6,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from exams.handbook_tasks import refresh_on_commit
 from exams.models import ExamStaff, Room, SeatAssignment, SeatingNeed, Site, StaffAssignment
 from exams.services.common import require_arranger
 from skillcert.refusals import TransitionRefused
@@ -27,6 +31,7 @@ def save_site(actor, site: Site) -> Site:
     site.save()
     before, after = _changes(site, fields, old)
     record("exams.site.saved", actor=actor, obj=site, before=before or None, after=after)
+    refresh_on_commit(site.campaign_id, site.city_id)
     return site
 
 
@@ -61,6 +66,7 @@ def save_room(actor, room: Room) -> Room:
     room.save()
     before, after = _changes(room, fields, old)
     record("exams.room.saved", actor=actor, obj=room, before=before or None, after=after, city=room.site.city)
+    refresh_on_commit(room.site.campaign_id, room.site.city_id)
     return room
 
 
@@ -69,6 +75,7 @@ def delete_room(actor, room: Room) -> None:
     require_arranger(actor, room.site.city_id)
     _require_no_seats([room], _("考场内已有考生座位，请先重新编排，再删除考场。"))
     record("exams.room.deleted", actor=actor, obj=room, before={"number": room.number}, city=room.site.city)
+    refresh_on_commit(room.site.campaign_id, room.site.city_id)
     room.delete()
 
 
@@ -83,6 +90,7 @@ def save_staff(actor, staff: ExamStaff) -> ExamStaff:
     staff.save()
     before, after = _changes(staff, fields, old)
     record("exams.staff.saved", actor=actor, obj=staff, before=before or None, after=after)
+    refresh_on_commit(staff.campaign_id, staff.city_id)
     return staff
 
 
@@ -90,6 +98,7 @@ def save_staff(actor, staff: ExamStaff) -> ExamStaff:
 def delete_staff(actor, staff: ExamStaff) -> None:
     require_arranger(actor, staff.city_id)
     record("exams.staff.deleted", actor=actor, obj=staff, before={"name": staff.name})
+    refresh_on_commit(staff.campaign_id, staff.city_id)
     staff.delete()
 
 
@@ -113,6 +122,7 @@ def assign_staff(actor, staff: ExamStaff, *, room: Room, session) -> StaffAssign
         obj=staff,
         after={"room": room.number, "site": room.site.name, "session": session.get_kind_display()},
     )
+    refresh_on_commit(staff.campaign_id, staff.city_id)
     return assignment
 
 
@@ -125,6 +135,7 @@ def unassign_staff(actor, assignment: StaffAssignment) -> None:
         obj=assignment.staff,
         before={"room": assignment.room.number, "session": assignment.session.get_kind_display()},
     )
+    refresh_on_commit(assignment.staff.campaign_id, assignment.staff.city_id)
     assignment.delete()
 
 

@@ -17,6 +17,19 @@ def paid_candidates(campaign, count: int, *, city_code: str = "hohhot") -> list[
     return list(Application.objects.filter(pk__in=new.values("pk")).order_by("pk"))
 
 
+def rendered_handbook(site):
+    """The site's current handbook pair as the worker leaves it: the page's read queues the render,
+    the task runs here (a test's transaction never commits, so nothing ran on commit)."""
+    from exams.handbook_tasks import render_site_handbook
+    from exams.services import handbook_files
+
+    status = handbook_files.current_status(site)
+    if not status.ready:
+        assert render_site_handbook.call(site.pk, status.fingerprint) == "ready"
+        status = handbook_files.current_status(site)
+    return status.files
+
+
 @pytest.fixture
 def hohhot(catalog_2023):
     return City.objects.get(code="hohhot")
