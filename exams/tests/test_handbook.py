@@ -8,21 +8,18 @@ from datetime import date, datetime, time
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from PIL import Image
 from pypdf import PdfReader
 
-from applications.models import ApplicationDocument, DocumentSlot
 from audit.models import AuditEvent
 from catalog.models import Campaign
 from conftest import client_for
 from exams import handbook_selectors
 from exams.handbook_data import fingerprint
-from exams.models import ExamStaff, HandbookSubmission, Ticket
-from exams.services import arranging, handbook, handbook_files, publishing, setup
+from exams.models import HandbookSubmission, Ticket
+from exams.services import arranging, handbook, handbook_files, setup
 from exams.tests.conftest import rendered_handbook
 from notifications.models import Message
 from skillcert import periodic
@@ -33,24 +30,6 @@ from skillcert.refusals import TransitionRefused
 # Mid-Autumn holiday).
 EXAM = date(2026, 10, 11)
 DUE = date(2026, 9, 29)
-
-
-def _jpeg(shade: int) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (295, 413), (shade, 200, 230)).save(out, format="JPEG")
-    return out.getvalue()
-
-
-def _photo(application, shade: int) -> None:
-    content = _jpeg(shade)
-    ApplicationDocument.objects.create(
-        application=application,
-        slot=DocumentSlot.PHOTO,
-        file=ContentFile(content, name="photo.jpg"),
-        content_type="image/jpeg",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
 
 
 def _exam_on(campaign, day: date = EXAM) -> Campaign:
@@ -68,22 +47,6 @@ def _exam_on(campaign, day: date = EXAM) -> Campaign:
     campaign.sessions.update(date=day)
     campaign.refresh_from_db()
     return campaign
-
-
-@pytest.fixture
-def published(people, open_campaign, hohhot, site, rooms, candidates):
-    """呼和浩特's 30 candidates seated and ticketed; photos for the first five; a staff member assigned."""
-    for shade, application in enumerate(candidates[:5]):
-        _photo(application, 100 + shade)
-    co = people["hohhot_co"]
-    staff = setup.save_staff(
-        co, ExamStaff(campaign=open_campaign, city=hohhot, site=site, name="赵监考", work_unit="呼和浩特市第二中学")
-    )
-    setup.assign_staff(co, staff, room=rooms[0], session=open_campaign.sessions.first())
-    arranging.apply_seating(co, open_campaign, hohhot, seed=1, spacing="none", version=None)
-    publishing.publish(co, open_campaign, hohhot)
-    site.refresh_from_db()
-    return site
 
 
 def _text(pdf: bytes) -> str:
