@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from exams.models import Arrangement, HandbookRender
+from exams.models import Arrangement, HandbookRender, Site
 from skillcert.refusals import TransitionRefused
 
 
@@ -57,7 +57,7 @@ Render = HandbookRender.State
 
 
 @transaction.atomic
-def queue_render(site, fingerprint: str) -> tuple[HandbookRender, bool]:
+def queue_render(site: Site, fingerprint: str) -> tuple[HandbookRender, bool]:
     """The render row of (site, fingerprint); True when this call queued it (a new row).
 
     The unique pair is the dedupe: two pages asking at once make one row, and only the
@@ -71,14 +71,14 @@ def queue_render(site, fingerprint: str) -> tuple[HandbookRender, bool]:
 def requeue_render(render: HandbookRender, *, allowed: set[str]) -> bool:
     """→ queued again from one of `allowed` (a retry after a failure, a stuck render, lost files);
     False when the row is in another state now (someone else requeued it first)."""
-    render = HandbookRender.objects.select_for_update().filter(pk=render.pk).first()
-    if render is None or render.state not in allowed:
+    locked = HandbookRender.objects.select_for_update().filter(pk=render.pk).first()
+    if locked is None or locked.state not in allowed:
         return False
-    render.state = Render.QUEUED
-    render.error = ""
-    render.requested_at = timezone.now()
-    render.started_at = render.finished_at = None
-    render.save(update_fields=["state", "error", "requested_at", "started_at", "finished_at"])
+    locked.state = Render.QUEUED
+    locked.error = ""
+    locked.requested_at = timezone.now()
+    locked.started_at = locked.finished_at = None
+    locked.save(update_fields=["state", "error", "requested_at", "started_at", "finished_at"])
     return True
 
 
@@ -102,7 +102,7 @@ def fail_render(render: HandbookRender, error: str) -> bool:
     return bool(rows.update(state=Render.FAILED, finished_at=timezone.now(), error=error[:2000]))
 
 
-def forget_renders(site, *, keep: str) -> int:
+def forget_renders(site: Site, *, keep: str) -> int:
     """Drop the site's finished rows of other fingerprints: their files are gone with the stale pair."""
     finished = HandbookRender.objects.filter(site=site, state__in=[Render.READY, Render.FAILED])
     deleted, _by_model = finished.exclude(fingerprint=keep).delete()

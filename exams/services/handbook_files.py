@@ -201,7 +201,7 @@ def retry(site: Site) -> bool:
     if not status.retryable:
         return False
     render = HandbookRender.objects.get(site=site, fingerprint=status.fingerprint)
-    allowed = {Render.FAILED} | ({Render.QUEUED, Render.RUNNING} if status.stuck else set())
+    allowed: set[str] = {Render.FAILED} | ({Render.QUEUED, Render.RUNNING} if status.stuck else set())
     with transaction.atomic():
         queued = states.requeue_render(render, allowed=allowed)
         if queued:
@@ -219,7 +219,9 @@ def run_render(site_id: int, key: str) -> str:
     row is dropped and the current data's render queued instead (one render per fingerprint).
     An exception is logged and leaves the row failed (the page offers a retry)."""
     site = Site.objects.select_related("campaign", "city").filter(pk=site_id).first()
-    render = states.claim_render(site_id, key) if site is not None else None
+    if site is None:
+        return "skipped"  # the site was deleted (its rows with it)
+    render = states.claim_render(site_id, key)
     if render is None:
         return "skipped"
     try:

@@ -299,3 +299,15 @@ def test_strangers_cannot_poll_or_retry(published, people, who):
     retry = client.post(reverse("exams:handbook_render", args=[published.pk]))
     assert status.status_code in (403, 404) and retry.status_code in (403, 404)
     assert not HandbookRender.objects.exists()
+
+
+def test_the_retry_button_answers_the_fragment_under_htmx(published, people, monkeypatch):
+    monkeypatch.setattr(handbook_files, "render_handbook", lambda *a, **k: 1 / 0)
+    render_site_handbook.call(published.pk, handbook_files.current_status(published).fingerprint)
+    response = client_for(people["association"]).post(
+        reverse("exams:handbook_render", args=[published.pk]), headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith(f'<div id="handbook-files-{published.pk}"')
+    assert GENERATING in body and 'hx-trigger="every 3s"' in body  # queued again, polling
+    assert HandbookRender.objects.get().state == Render.QUEUED
