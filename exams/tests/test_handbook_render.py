@@ -102,6 +102,26 @@ def test_a_download_before_the_render_says_so_and_queues_it_once(published, peop
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
+def test_on_the_database_backend_the_page_leaves_one_task_for_the_worker(
+    published, people, open_campaign, settings, django_capture_on_commit_callbacks
+):
+    """The run-time backend: the task waits in the queue with ids; the worker's run renders."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    client = client_for(people["hohhot_co"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _page(client, open_campaign)
+        _page(client, open_campaign)
+    queued = DBTaskResult.objects.get()
+    key = HandbookRender.objects.get().fingerprint
+    assert queued.task_path == "exams.handbook_tasks.render_site_handbook"
+    assert queued.args_kwargs["args"] == [published.pk, key]
+    assert GENERATING in _page(client, open_campaign)
+    assert render_site_handbook.call(*queued.args_kwargs["args"]) == "ready"  # what the worker runs
+    assert _download(published) in _page(client, open_campaign)
+
+
 # --- one render per site and fingerprint -----------------------------------------------------------
 
 
