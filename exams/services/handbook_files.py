@@ -122,7 +122,7 @@ def _cached(site: Site, key: str, data: HandbookData) -> HandbookFiles | None:
     return None
 
 
-def render_files(site: Site, data: HandbookData | None = None) -> HandbookFiles:
+def render_files(site: Site, data: HandbookData | None = None, *, drop_stale: bool = True) -> HandbookFiles:
     """Render the pair now unless it is cached (takes seconds to minutes): the task's work, and the bench's."""
     data = data or selectors.handbook_data(site)
     key = fingerprint(data)
@@ -132,8 +132,9 @@ def render_files(site: Site, data: HandbookData | None = None) -> HandbookFiles:
         pdf, xlsx = _names(site, key)
         _write(pdf, render_handbook(data, photo=lambda sha: _read_photo(photos, sha)))
         _write(xlsx, render_handbook_xlsx(data))
-        _drop_stale(site, keep=key)
         files = HandbookFiles(key, pdf, xlsx, data)
+    if drop_stale:
+        _drop_stale(site, keep=key)
     return files
 
 
@@ -212,29 +213,40 @@ def retry(site: Site) -> bool:
 # --- the background render (the task's body) -----------------------------------------------------
 
 
+def _site(site_id: int) -> Site | None:
+    return Site.objects.select_related("campaign", "city").filter(pk=site_id).first()
+
+
+def _clean_up(site_id: int, key: str) -> None:
+    """Drop the stale pair and rows, only while `key` is still the current data: with several
+    workers a newer render may have finished during this one, and its pair must stay."""
+    site = _site(site_id)  # read again: its own fields may have changed during the render
+    if site is not None and fingerprint(selectors.handbook_data(site)) == key:
+        _drop_stale(site, keep=key)
+        states.forget_renders(site, keep=key)
+
+
 def run_render(site_id: int, key: str) -> str:
     """Render the pair of `key` if this run claims its queued row; says what happened.
 
     A duplicate run claims nothing. When the data moved on since the render was queued, the
     row is dropped and the current data's render queued instead (one render per fingerprint).
     An exception is logged and leaves the row failed (the page offers a retry)."""
-    site = Site.objects.select_related("campaign", "city").filter(pk=site_id).first()
-    if site is None:
-        return "skipped"  # the site was deleted (its rows with it)
-    render = states.claim_render(site_id, key)
-    if render is None:
-        return "skipped"
+    site = _site(site_id)
+    render = states.claim_render(site_id, key) if site is not None else None
+    if site is None or render is None:
+        return "skipped"  # a duplicate run, or the site was deleted (its rows with it)
     try:
         data = selectors.handbook_data(site)
         if fingerprint(data) != key:
             states.drop_render(render)
             current_status(site)  # queues the render of the data as it is now
             return "superseded"
-        render_files(site, data)
+        render_files(site, data, drop_stale=False)
     except Exception as error:
         logger.exception("the handbook of site %s (%s) failed to render", site_id, key[:12])
         states.fail_render(render, f"{type(error).__name__}: {error}")
         return "failed"
     states.finish_render(render)
-    states.forget_renders(site, keep=key)
+    _clean_up(site_id, key)
     return "ready"

@@ -331,3 +331,22 @@ def test_the_retry_button_answers_the_fragment_under_htmx(published, people, mon
     assert response.status_code == 200 and body.startswith(f'<div id="handbook-files-{published.pk}"')
     assert GENERATING in body and 'hx-trigger="every 3s"' in body  # queued again, polling
     assert HandbookRender.objects.get().state == Render.QUEUED
+
+
+def test_a_render_that_finishes_after_the_data_moved_on_leaves_the_newer_pair(published, people, monkeypatch):
+    old = handbook_files.current_status(published)
+    original = handbook_files.render_handbook
+
+    def change_meanwhile(*args, **kwargs):  # another worker's render of newer data ends first
+        pdf = original(*args, **kwargs)
+        monkeypatch.setattr(handbook_files, "render_handbook", original)
+        published.contact_name = "吴主任"
+        setup.save_site(people["hohhot_co"], published)
+        rendered_handbook(published)
+        return pdf
+
+    monkeypatch.setattr(handbook_files, "render_handbook", change_meanwhile)
+    assert render_site_handbook.call(published.pk, old.fingerprint) == "ready"
+    current = handbook_files.current_status(published)
+    assert current.ready and current.fingerprint != old.fingerprint  # not dropped by the older render
+    assert HandbookRender.objects.filter(state=Render.READY).count() == 2
