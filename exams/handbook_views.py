@@ -1,5 +1,8 @@
 """The 考务手册 pages: a city's handbooks with the deadline countdown and the submission, the
-association's overview of every city, and the audited downloads (current files and snapshots)."""
+association's overview of every city, and the audited downloads (current files and snapshots).
+
+The current files are rendered in the background: a page shows 生成中 and polls the site's
+status fragment until the links appear; a download of a pair not ready yet says so (202)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +17,7 @@ from accounts.permissions import has_capability, require
 from catalog.views import requested_campaign
 from exams import handbook_selectors, selectors
 from exams.handbook_xlsx import XLSX_CONTENT_TYPE
-from exams.services import handbook
+from exams.services import handbook, handbook_files
 from skillcert.refusals import TransitionRefused
 
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
@@ -37,6 +40,8 @@ def handbooks(request):
         context["cities"] = handbook_selectors.overview(campaign, deadline.due)
         return render(request, "exams/handbook_overview.html", context)
     context["handbooks"] = handbook_selectors.city_handbooks(campaign, city, deadline.due)
+    # Reading each site's status queues the render of data nobody has asked for yet.
+    context["sites"] = [(s, handbook_files.current_status(s.site)) for s in context["handbooks"].sites]
     context["can_submit"] = has_capability(request.user, "exams.arrange")
     return render(request, "exams/handbook_city.html", context)
 
@@ -48,14 +53,50 @@ def _attachment(content: bytes, fmt: str, name: str) -> HttpResponse:
     return response
 
 
+def _site_for_reader(request, pk: int):
+    site = selectors.get_site_for(request.user, pk, need="view")
+    handbook.require_reader(request.user, site)  # before anything is queued for it
+    return site
+
+
 @login_required
 def current(request, pk: int, fmt: str):
-    """The handbook as the data is now (rendered again only when the data changed)."""
-    site = selectors.get_site_for(request.user, pk, need="view")
-    files = handbook.current_files(site)
-    handbook.record_download(request.user, site, fmt=fmt, key=files.fingerprint)
-    name = files.pdf if fmt == "pdf" else files.xlsx
+    """The handbook as the data is now; while its pair is being rendered, a page that says so."""
+    site = _site_for_reader(request, pk)
+    status = handbook_files.current_status(site)
+    if status.files is None:
+        response = render(request, "exams/handbook_pending.html", {"site": site, "current": status})
+        response.status_code = 409 if status.failed else 202
+        if status.pending:
+            response["Retry-After"] = "5"
+        return response
+    handbook.record_download(request.user, site, fmt=fmt, key=status.fingerprint)
+    name = status.files.pdf if fmt == "pdf" else status.files.xlsx
     return _attachment(handbook.read_file(name), fmt, f"handbook-site-{site.pk}")
+
+
+@login_required
+def files_status(request, pk: int):
+    """The site's current files (the fragment the page polls while a render is on its way)."""
+    site = _site_for_reader(request, pk)
+    status = handbook_files.status_of(site, request.GET.get("key", ""))
+    return render(request, "exams/_handbook_files.html", {"site": site, "current": status})
+
+
+@login_required
+@require_POST
+def rerender(request, pk: int):
+    """生成失败 (or stuck): queue the render of the current data again."""
+    site = _site_for_reader(request, pk)
+    queued = handbook_files.retry(site)
+    if request.htmx:
+        status = handbook_files.current_status(site)
+        return render(request, "exams/_handbook_files.html", {"site": site, "current": status})
+    if queued:
+        messages.success(request, _("已重新开始生成考务手册，完成后本页显示下载链接。"))
+    else:
+        messages.info(request, _("考务手册已生成或正在生成，无需重新生成。"))
+    return redirect(_page(site.campaign, site.city))
 
 
 @login_required

@@ -404,3 +404,35 @@ class HandbookSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class HandbookRender(models.Model):
+    """One background render of a site's 考务手册 for one fingerprint of its data.
+
+    The pair (site, fingerprint) is unique: a render is queued once however many pages ask.
+    `state` changes only in `exams/states.py`; the files are those of the handbook cache."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        READY = "ready", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    site = models.ForeignKey(Site, models.CASCADE, related_name="handbook_renders", verbose_name=_("考点"))
+    fingerprint = models.CharField(_("数据指纹"), max_length=64)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("错误信息"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    requested_at = models.DateTimeField(_("请求时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考务手册生成")
+        verbose_name_plural = _("考务手册生成")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "fingerprint"], name="one_handbook_render_per_fingerprint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.fingerprint[:12]} {self.get_state_display()}"

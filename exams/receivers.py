@@ -2,7 +2,8 @@
 
 A candidate who leaves (考前退出, 取消资格) gives up their seat, which stays empty, and their
 ticket is voided (its number is never given again). Only exams' rows are written; the
-arrangement is not locked (the application is, and that is the lock order's first row).
+arrangement is not locked (the application is, and that is the lock order's first row). The
+city's handbooks are rendered again after the commit (the candidate left their lists).
 """
 
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from django.utils import timezone
 from applications import lifecycle
 from applications.models import Application
 from audit.services import record
+from exams.handbook_tasks import refresh_on_commit
 from exams.models import SeatAssignment, Ticket
 
 
@@ -28,3 +30,4 @@ def release_seat(application: Application, *, actor, before: str, after: str, co
             obj=application,
             after={"seats": seats, "ticket_voided": bool(voided), "status": after},
         )
+        refresh_on_commit(application.campaign_id, application.city_id)

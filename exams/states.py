@@ -1,10 +1,12 @@
-"""Every state change of an arrangement; nothing else assigns `Arrangement.state`.
+"""Every state change of an arrangement and of a handbook render; nothing else assigns their `state`.
 
     Arrangement: draft → published (its tickets are given; seating is no longer re-run)
     Its background publication (`Arrangement.publication`, what the seating page shows):
         none / failed → queued (the page asked) → running (the task started) → done (published)
                                                                            ↘ failed (with the reason)
     A run that left no word for PUBLICATION_STALLS_AFTER (its worker died) counts as failed.
+    HandbookRender: queued → running → ready | failed; failed (a retry), stuck or ready
+        without its files → queued again
 
 Written like the application lifecycle: lock the row, return quietly when already done,
 check the state, write, audit. The services in `exams.services` decide whether to move.
@@ -13,11 +15,12 @@ check the state, write, audit. The services in `exams.services` decide whether t
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from exams.models import Arrangement, Publication
+from exams.models import Arrangement, HandbookRender, Publication, Site
 from skillcert.refusals import TransitionRefused
 
 # A publication of 4,000 takes seconds; one "running" this long has lost its worker.
@@ -149,3 +152,66 @@ def fail_publication(arrangement: Arrangement, *, actor, reason: str) -> bool:
         city=arrangement.city,
     )
     return True
+
+
+# --- handbook renders: a cache's bookkeeping, not a decision, so no audit event ------------------
+
+Render = HandbookRender.State
+
+
+@transaction.atomic
+def queue_render(site: Site, fingerprint: str) -> tuple[HandbookRender, bool]:
+    """The render row of (site, fingerprint); True when this call queued it (a new row).
+
+    The unique pair is the dedupe: two pages asking at once make one row, and only the
+    one that made it enqueues the task."""
+    return HandbookRender.objects.get_or_create(
+        site=site, fingerprint=fingerprint, defaults={"state": Render.QUEUED, "requested_at": timezone.now()}
+    )
+
+
+@transaction.atomic
+def requeue_render(render: HandbookRender, *, allowed: set[str]) -> bool:
+    """→ queued again from one of `allowed` (a retry after a failure, a stuck render, lost files);
+    False when the row is in another state now (someone else requeued it first)."""
+    locked = HandbookRender.objects.select_for_update().filter(pk=render.pk).first()
+    if locked is None or locked.state not in allowed:
+        return False
+    locked.state = Render.QUEUED
+    locked.error = ""
+    locked.requested_at = timezone.now()
+    locked.started_at = locked.finished_at = None
+    locked.save(update_fields=["state", "error", "requested_at", "started_at", "finished_at"])
+    return True
+
+
+def claim_render(site_id: int, fingerprint: str) -> HandbookRender | None:
+    """queued → running for this run only (a conditional update: a duplicate run claims nothing)."""
+    rows = HandbookRender.objects.filter(site=site_id, fingerprint=fingerprint, state=Render.QUEUED)
+    if not rows.update(state=Render.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1):
+        return None
+    return HandbookRender.objects.get(site=site_id, fingerprint=fingerprint)
+
+
+def finish_render(render: HandbookRender) -> bool:
+    """running → ready."""
+    rows = HandbookRender.objects.filter(pk=render.pk, state=Render.RUNNING)
+    return bool(rows.update(state=Render.READY, finished_at=timezone.now(), error=""))
+
+
+def fail_render(render: HandbookRender, error: str) -> bool:
+    """running → failed, with what went wrong (for the log and the staff page)."""
+    rows = HandbookRender.objects.filter(pk=render.pk, state=Render.RUNNING)
+    return bool(rows.update(state=Render.FAILED, finished_at=timezone.now(), error=error[:2000]))
+
+
+def forget_renders(site: Site, *, keep: str) -> int:
+    """Drop the site's finished rows of other fingerprints: their files are gone with the stale pair."""
+    finished = HandbookRender.objects.filter(site=site, state__in=[Render.READY, Render.FAILED])
+    deleted, _by_model = finished.exclude(fingerprint=keep).delete()
+    return deleted
+
+
+def drop_render(render: HandbookRender) -> None:
+    """A claimed render whose data moved on before it ran: the current data's render replaces it."""
+    HandbookRender.objects.filter(pk=render.pk, state=Render.RUNNING).delete()

@@ -15,6 +15,7 @@ from applications.models import Application, Status
 from audit.services import record
 from catalog.models import Campaign, City
 from exams import seating
+from exams.handbook_tasks import refresh_on_commit
 from exams.models import SEATED_KINDS, Room, SeatAssignment, SeatingNeed
 from exams.numbering import seat_label
 from exams.services.common import require_arranger, require_draft, require_version
@@ -161,6 +162,7 @@ def apply_seating(
         },
         city=city,
     )
+    refresh_on_commit(campaign.pk, city.pk)
     return plan
 
 
@@ -269,6 +271,7 @@ def move_seat(
     before = {"room": Room.objects.get(pk=old.room).number, "seat": seat_label(old.row, old.column)}
     after = {"room": room.number, "seat": seat_label(row, column), "flags": flags}
     record("exams.seat.moved", actor=actor, obj=application, before=before, after=after)
+    refresh_on_commit(campaign.pk, city.pk)
     if arrangement.is_published:
         publishing.reissue(actor, application, reason=_("座位调整"))
     return flags
@@ -335,6 +338,7 @@ def swap_seats(
         },
         city=city,
     )
+    refresh_on_commit(campaign.pk, city.pk)
     if arrangement.is_published:
         for application in locked:
             publishing.reissue(actor, application, reason=_("座位交换"))

@@ -1,16 +1,12 @@
-"""The 考务手册 of a site: its current files (cached by the data's fingerprint), the audited
-download, the co-organizer's submission (a stored snapshot), and the deadline reminders.
+"""The 考务手册 of a site: the audited download, the co-organizer's submission (a stored
+snapshot), and the deadline reminders. Its current files, rendered in the background and cached
+by the data's fingerprint, are `exams.services.handbook_files`.
 
-Files: `handbooks/cache/site-<pk>/<fingerprint>.pdf|.xlsx` in private storage hold the
-handbook as the data is now; any change to what it prints (a seat, a name, a photo, a staff
-assignment, a room's place) changes the fingerprint, and the next read renders again and drops
-the stale pair. A submission copies the current pair under `handbooks/<year>/` and never
-changes after: later edits make new cache files, not new snapshots.
+A submission copies the current pair under `handbooks/<year>/` and never changes after: later
+edits make new cache files, not new snapshots. It is refused while the pair is being rendered.
 """
 
 import hashlib
-import logging
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.files.base import ContentFile
@@ -23,84 +19,16 @@ from accounts.permissions import require, same_city
 from audit.services import record
 from catalog.models import Campaign
 from exams import handbook_selectors as selectors
-from exams.handbook_data import HandbookData, fingerprint
-from exams.handbook_pdf import render_handbook
-from exams.handbook_xlsx import render_handbook_xlsx
 from exams.models import Arrangement, HandbookSubmission, Site
 from exams.services.common import require_arranger
+from exams.services.handbook_files import HandbookFiles, current_status, read_file
 from notifications.models import Message
 from notifications.services import notify
 from skillcert.lib.workdays import working_days_between
 from skillcert.refusals import TransitionRefused
-from skillcert.storage import private_storage
 
-logger = logging.getLogger(__name__)
-
-CACHE_DIR = "handbooks/cache"
 REMINDER_KINDS = {"soon": "exams.handbook_due_soon", "today": "exams.handbook_due_today"}
 SOON = 2  # working days before the due day
-
-
-@dataclass(frozen=True)
-class HandbookFiles:
-    fingerprint: str
-    pdf: str  # names in private storage
-    xlsx: str
-    data: HandbookData
-
-
-def _folder(site: Site) -> str:
-    return f"{CACHE_DIR}/site-{site.pk}"
-
-
-def _read_photo(names: dict[str, str], sha256: str) -> bytes | None:
-    name = names.get(sha256)
-    if not name:
-        return None
-    try:
-        with private_storage.open(name, "rb") as handle:
-            return handle.read()
-    except OSError:
-        logger.warning("photo %s is missing from storage; the sign-in sheet prints none", name)
-        return None
-
-
-def _write(name: str, content: bytes) -> None:
-    """Store under exactly `name`; a twin rendered at the same time already holds the same data."""
-    if private_storage.exists(name):
-        return
-    stored = private_storage.save(name, ContentFile(content))
-    if stored != name:  # another render won the race: its file says the same
-        private_storage.delete(stored)
-
-
-def _drop_stale(site: Site, keep: str) -> None:
-    folder = _folder(site)
-    try:
-        _dirs, files = private_storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for file in files:
-        if not file.startswith(keep):
-            private_storage.delete(f"{folder}/{file}")
-
-
-def current_files(site: Site) -> HandbookFiles:
-    """The handbook as the data is now: the cached pair when the fingerprint matches, else rendered."""
-    data = selectors.handbook_data(site)
-    key = fingerprint(data)
-    pdf, xlsx = f"{_folder(site)}/{key}.pdf", f"{_folder(site)}/{key}.xlsx"
-    if not (private_storage.exists(pdf) and private_storage.exists(xlsx)):
-        photos = selectors.photo_files(site)
-        _write(pdf, render_handbook(data, photo=lambda sha: _read_photo(photos, sha)))
-        _write(xlsx, render_handbook_xlsx(data))
-        _drop_stale(site, keep=key)
-    return HandbookFiles(key, pdf, xlsx, data)
-
-
-def read_file(name: str) -> bytes:
-    with private_storage.open(name, "rb") as handle:
-        return handle.read()
 
 
 def require_reader(actor, site: Site) -> None:
@@ -130,14 +58,20 @@ def submit(actor, site: Site, *, now: datetime | None = None) -> tuple[HandbookS
 
     Refused before the tickets are published (the handbook has no ticket numbers yet). The
     same content handed in again (a double click) returns the latest submission; changed
-    content is a resubmission, kept beside the earlier ones. After the due day it is late."""
+    content is a resubmission, kept beside the earlier ones. After the due day it is late.
+    Refused while the current pair is still being rendered (or failed): never rendered here."""
     require_arranger(actor, site.city_id)
     published = Arrangement.objects.filter(
         campaign=site.campaign_id, city=site.city_id, state=Arrangement.State.PUBLISHED
     ).exists()
     if not published:
         raise TransitionRefused(_("准考证尚未发布，考务手册还没有准考证号，请发布准考证后再提交。"))
-    files = current_files(site)  # rendering takes seconds: outside the transaction
+    status = current_status(site)  # queues the render if nobody asked for this data yet
+    if status.failed:
+        raise TransitionRefused(_("考务手册生成失败，请先点击“重新生成”，生成完成后再提交。"))
+    if status.files is None:
+        raise TransitionRefused(_("请稍候，手册正在生成，生成完成后再提交。"))
+    files = status.files
     pdf, xlsx = read_file(files.pdf), read_file(files.xlsx)
     return _store_submission(actor, site, files, pdf, xlsx, now or timezone.now())
 

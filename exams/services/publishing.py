@@ -15,6 +15,7 @@ from applications.models import Application, Status
 from audit.services import record
 from catalog.models import Campaign
 from exams import numbering, states
+from exams.handbook_tasks import refresh_on_commit
 from exams.models import Arrangement, SeatAssignment, Ticket, TicketSerial
 from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows, write_seats
 from exams.services.common import require_arranger, require_version
@@ -181,6 +182,7 @@ def publish(actor, campaign, city, *, version: int | None = None) -> int:
     _require_publishable(campaign, city, inputs_for(campaign, city, lock=True))
     tickets = _give_tickets(actor, campaign, city, _seat_order(campaign, city))
     states.publish(arrangement, actor=actor, tickets=len(tickets))
+    refresh_on_commit(campaign.pk, city.pk)
     return len(tickets)
 
 
@@ -215,6 +217,7 @@ def seat_latecomers(actor, campaign, city) -> int:
     arrangement.version += 1
     arrangement.save(update_fields=["version"])
     record("exams.latecomers.seated", actor=actor, obj=arrangement, after={"seated": len(tickets)}, city=city)
+    refresh_on_commit(campaign.pk, city.pk)
     return len(tickets)
 
 

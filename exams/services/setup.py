@@ -1,7 +1,9 @@
 """Sites, rooms, exam-day staff, their assignments and seating needs: the co-organizer's setup.
 
 Changing or deleting a room or site takes the city's arrangement lock first, as seating does:
-seat rows point at rooms without a database foreign key, so the two must not interleave."""
+seat rows point at rooms without a database foreign key, so the two must not interleave.
+Each change to what a handbook prints (a site, a room, staff and their rooms) queues the city's
+handbooks to be rendered again after the commit (`refresh_on_commit`)."""
 
 from typing import Any
 
@@ -13,6 +15,7 @@ from accounts.models import User
 from applications.models import Application
 from audit.services import record
 from catalog.models import ExamSession
+from exams.handbook_tasks import refresh_on_commit
 from exams.models import ExamStaff, Room, SeatAssignment, SeatingNeed, Site, StaffAssignment
 from exams.services.common import require_arranger
 from exams.states import lock_arrangement
@@ -35,6 +38,7 @@ def save_site(actor: User, site: Site) -> Site:
     site.save()
     before, after = _changes(site, fields, old)
     record("exams.site.saved", actor=actor, obj=site, before=before or None, after=after)
+    refresh_on_commit(site.campaign_id, site.city_id)
     return site
 
 
@@ -72,6 +76,7 @@ def save_room(actor: User, room: Room) -> Room:
     room.save()
     before, after = _changes(room, fields, old)
     record("exams.room.saved", actor=actor, obj=room, before=before or None, after=after, city=room.site.city)
+    refresh_on_commit(room.site.campaign_id, room.site.city_id)
     return room
 
 
@@ -81,6 +86,7 @@ def delete_room(actor: User, room: Room) -> None:
     lock_arrangement(room.site.campaign, room.site.city)
     _require_no_seats([room], _("考场内已有考生座位，请先重新编排，再删除考场。"))
     record("exams.room.deleted", actor=actor, obj=room, before={"number": room.number}, city=room.site.city)
+    refresh_on_commit(room.site.campaign_id, room.site.city_id)
     room.delete()
 
 
@@ -95,6 +101,7 @@ def save_staff(actor: User, staff: ExamStaff) -> ExamStaff:
     staff.save()
     before, after = _changes(staff, fields, old)
     record("exams.staff.saved", actor=actor, obj=staff, before=before or None, after=after)
+    refresh_on_commit(staff.campaign_id, staff.city_id)
     return staff
 
 
@@ -102,6 +109,7 @@ def save_staff(actor: User, staff: ExamStaff) -> ExamStaff:
 def delete_staff(actor: User, staff: ExamStaff) -> None:
     require_arranger(actor, staff.city_id)
     record("exams.staff.deleted", actor=actor, obj=staff, before={"name": staff.name})
+    refresh_on_commit(staff.campaign_id, staff.city_id)
     staff.delete()
 
 
@@ -125,6 +133,7 @@ def assign_staff(actor: User, staff: ExamStaff, *, room: Room, session: ExamSess
         obj=staff,
         after={"room": room.number, "site": room.site.name, "session": session.get_kind_display()},
     )
+    refresh_on_commit(staff.campaign_id, staff.city_id)
     return assignment
 
 
@@ -137,6 +146,7 @@ def unassign_staff(actor: User, assignment: StaffAssignment) -> None:
         obj=assignment.staff,
         before={"room": assignment.room.number, "session": assignment.session.get_kind_display()},
     )
+    refresh_on_commit(assignment.staff.campaign_id, assignment.staff.city_id)
     assignment.delete()
 
 

@@ -1,4 +1,5 @@
-"""The 考务手册: its content (PDF text, xlsx sheets), the cache by fingerprint, the submitted
+"""The 考务手册: its content (PDF text, xlsx sheets), the cache by fingerprint (rendered by the
+task, `rendered_handbook`; the background path itself is in test_handbook_render.py), the submitted
 snapshot, the due day by the working-day calendar, late submissions, reminders, the overview."""
 
 import hashlib
@@ -7,21 +8,19 @@ from datetime import date, datetime, time
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from PIL import Image
 from pypdf import PdfReader
 
-from applications.models import ApplicationDocument, DocumentSlot
 from audit.models import AuditEvent
 from catalog.models import Campaign
 from conftest import client_for
 from exams import handbook_selectors
 from exams.handbook_data import fingerprint
-from exams.models import ExamStaff, HandbookSubmission, Ticket
-from exams.services import arranging, handbook, publishing, setup
+from exams.models import HandbookSubmission, Ticket
+from exams.services import arranging, handbook, handbook_files, setup
+from exams.tests.conftest import rendered_handbook
 from notifications.models import Message
 from skillcert import periodic
 from skillcert.refusals import TransitionRefused
@@ -31,24 +30,6 @@ from skillcert.refusals import TransitionRefused
 # Mid-Autumn holiday).
 EXAM = date(2026, 10, 11)
 DUE = date(2026, 9, 29)
-
-
-def _jpeg(shade: int) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (295, 413), (shade, 200, 230)).save(out, format="JPEG")
-    return out.getvalue()
-
-
-def _photo(application, shade: int) -> None:
-    content = _jpeg(shade)
-    ApplicationDocument.objects.create(
-        application=application,
-        slot=DocumentSlot.PHOTO,
-        file=ContentFile(content, name="photo.jpg"),
-        content_type="image/jpeg",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
 
 
 def _exam_on(campaign, day: date = EXAM) -> Campaign:
@@ -66,22 +47,6 @@ def _exam_on(campaign, day: date = EXAM) -> Campaign:
     campaign.sessions.update(date=day)
     campaign.refresh_from_db()
     return campaign
-
-
-@pytest.fixture
-def published(people, open_campaign, hohhot, site, rooms, candidates):
-    """呼和浩特's 30 candidates seated and ticketed; photos for the first five; a staff member assigned."""
-    for shade, application in enumerate(candidates[:5]):
-        _photo(application, 100 + shade)
-    co = people["hohhot_co"]
-    staff = setup.save_staff(
-        co, ExamStaff(campaign=open_campaign, city=hohhot, site=site, name="赵监考", work_unit="呼和浩特市第二中学")
-    )
-    setup.assign_staff(co, staff, room=rooms[0], session=open_campaign.sessions.first())
-    arranging.apply_seating(co, open_campaign, hohhot, seed=1, spacing="none", version=None)
-    publishing.publish(co, open_campaign, hohhot)
-    site.refresh_from_db()
-    return site
 
 
 def _text(pdf: bytes) -> str:
@@ -102,7 +67,7 @@ def _in_order(text: str, words: list[str]) -> bool:
 
 
 def test_the_pdf_has_every_section_and_the_sign_in_sheet_is_in_ticket_order(published, rooms):
-    files = handbook.current_files(published)
+    files = rendered_handbook(published)
     pdf = handbook.read_file(files.pdf)
     text = _text(pdf)
     for heading in ("考务手册", "考试时间安排", "考场一览", "座次表", "签到表", "门", "考务人员安排", "考场记录表"):
@@ -122,7 +87,7 @@ def test_the_pdf_has_every_section_and_the_sign_in_sheet_is_in_ticket_order(publ
 
 
 def test_the_xlsx_has_the_same_sections_as_sheets(published):
-    files = handbook.current_files(published)
+    files = rendered_handbook(published)
     workbook = load_workbook(io.BytesIO(handbook.read_file(files.xlsx)), read_only=True)
     assert workbook.sheetnames == ["封面", "考试时间", "考场一览", "座次表", "签到表", "门贴", "考务人员", "考场记录表"]
     rows = list(workbook["签到表"].iter_rows(values_only=True))
@@ -147,17 +112,18 @@ def test_the_counts_per_room_are_by_occupation_and_level(published):
 
 
 def test_the_files_are_rendered_once_until_the_data_changes(published, people, monkeypatch):
-    first = handbook.current_files(published)
+    first = rendered_handbook(published)
     calls = []
-    original = handbook.render_handbook
-    monkeypatch.setattr(handbook, "render_handbook", lambda *a, **k: calls.append(1) or original(*a, **k))
-    assert handbook.current_files(published).fingerprint == first.fingerprint and not calls
+    original = handbook_files.render_handbook
+    monkeypatch.setattr(handbook_files, "render_handbook", lambda *a, **k: calls.append(1) or original(*a, **k))
+    assert rendered_handbook(published).fingerprint == first.fingerprint and not calls
     published.address = "新华大街 2 号"
     setup.save_site(people["hohhot_co"], published)
-    second = handbook.current_files(published)
+    assert handbook_files.current_status(published).pending and not calls  # never rendered in a request
+    second = rendered_handbook(published)
     assert second.fingerprint != first.fingerprint and len(calls) == 1
     assert "新华大街 2 号" in _text(handbook.read_file(second.pdf))
-    assert not handbook.private_storage.exists(first.pdf)  # the stale pair is dropped
+    assert not handbook_files.private_storage.exists(first.pdf)  # the stale pair is dropped
 
 
 def test_a_seat_move_changes_the_fingerprint(published, people, open_campaign, hohhot, rooms):
@@ -175,6 +141,7 @@ def test_a_seat_move_changes_the_fingerprint(published, people, open_campaign, h
 
 def test_a_submission_is_a_snapshot_that_later_edits_do_not_change(published, people):
     co = people["hohhot_co"]
+    rendered_handbook(published)
     submission, new = handbook.submit(co, published)
     assert new and submission.submitted_by == co
     pdf = handbook.read_file(submission.pdf.name)
@@ -185,7 +152,7 @@ def test_a_submission_is_a_snapshot_that_later_edits_do_not_change(published, pe
     published.contact_name = "钱主任"
     setup.save_site(co, published)
     assert handbook.read_file(submission.pdf.name) == pdf  # the snapshot is as handed in
-    assert "钱主任" in _text(handbook.read_file(handbook.current_files(published).pdf))
+    assert "钱主任" in _text(handbook.read_file(rendered_handbook(published).pdf))
 
     again, new = handbook.submit(co, published)
     assert new and again.pk != submission.pk and again.sha256 != submission.sha256
@@ -195,6 +162,7 @@ def test_a_submission_is_a_snapshot_that_later_edits_do_not_change(published, pe
 
 
 def test_a_double_click_submits_once(published, people):
+    rendered_handbook(published)
     first, _ = handbook.submit(people["hohhot_co"], published)
     second, new = handbook.submit(people["hohhot_co"], published)
     assert second.pk == first.pk and not new
@@ -238,10 +206,12 @@ def _at(day: date, hour: int = 12) -> datetime:
 
 def test_a_submission_after_the_due_day_is_late(published, people, open_campaign):
     _exam_on(open_campaign)
+    rendered_handbook(published)
     handbook.submit(people["hohhot_co"], published, now=_at(DUE, 23))
     assert AuditEvent.objects.get(action="exams.handbook.submitted").after["late"] is False
     published.contact_name = "孙主任"
     setup.save_site(people["hohhot_co"], published)
+    rendered_handbook(published)
     handbook.submit(people["hohhot_co"], published, now=_at(date(2026, 9, 30), 8))
     assert AuditEvent.objects.filter(action="exams.handbook.submitted").order_by("pk").last().after["late"] is True
     status = handbook_selectors.city_handbooks(open_campaign, published.city, DUE).sites[0]
@@ -251,6 +221,7 @@ def test_a_submission_after_the_due_day_is_late(published, people, open_campaign
 
 def test_a_site_first_submitted_after_the_due_day_is_late(published, people, open_campaign):
     _exam_on(open_campaign)
+    rendered_handbook(published)
     handbook.submit(people["hohhot_co"], published, now=_at(date(2026, 10, 8)))
     cities = {row.city.code: row for row in handbook_selectors.overview(open_campaign, DUE)}
     assert cities["hohhot"].late == 1 and cities["hohhot"].submitted == 1 and cities["hohhot"].missing == 0
@@ -279,6 +250,7 @@ def test_reminders_go_two_working_days_before_and_on_the_day_once_each(published
 
 def test_a_city_that_submitted_every_site_is_not_reminded(published, people, open_campaign):
     _exam_on(open_campaign)
+    rendered_handbook(published)
     handbook.submit(people["hohhot_co"], published, now=_at(date(2026, 9, 20)))
     assert handbook.send_reminders(DUE) == 0
 
@@ -299,6 +271,7 @@ def test_the_co_organizers_page_shows_the_countdown_and_the_sites(published, peo
 
 
 def test_a_download_is_audited_and_private(published, people):
+    rendered_handbook(published)
     client = client_for(people["hohhot_reg"])
     response = client.get(reverse("exams:handbook", args=[published.pk, "pdf"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
@@ -308,6 +281,7 @@ def test_a_download_is_audited_and_private(published, people):
 
 
 def test_the_association_sees_every_citys_submissions(published, people, open_campaign):
+    rendered_handbook(published)
     handbook.submit(people["hohhot_co"], published)
     client = client_for(people["association"])
     response = client.get(reverse("exams:handbooks") + f"?campaign={open_campaign.slug}")

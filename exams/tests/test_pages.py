@@ -176,11 +176,11 @@ def test_a_rooms_tickets_print_in_one_pdf_for_the_co_organizer(people, open_camp
 def test_a_rooms_tickets_cost_the_same_few_queries_whatever_its_size(
     people, open_campaign, hohhot, candidates, django_assert_max_num_queries
 ):
-    from exams.tests.test_handbook import _photo
+    from exams.tests.conftest import photo
 
     _published(people, open_campaign, hohhot)
     for shade, application in enumerate(candidates):
-        _photo(application, 100 + shade)  # one photo read each: a file, not a query
+        photo(application, 100 + shade)  # one photo read each: a file, not a query
     desk = client_for(people["hohhot_co"])
     big, small = Room.objects.get(number="01"), Room.objects.get(number="02")
     sizes = [room.seats.values("application").distinct().count() for room in (big, small)]
