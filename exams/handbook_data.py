@@ -108,7 +108,7 @@ class HandbookData:
         return sum(len(room.candidates) for room in self.rooms)
 
 
-def _plain(value):
+def _plain(value: object) -> str:
     if isinstance(value, (date, time)):
         return value.isoformat()
     raise TypeError(f"cannot fingerprint {type(value).__name__}")

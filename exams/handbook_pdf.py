@@ -15,7 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from exams.handbook_data import Candidate, HandbookData, RoomSheet
+from exams.handbook_data import Candidate, HandbookData, RoomSheet, SessionLine
 from skillcert.pdf import (
     MM,
     PAGE_WIDTH,
@@ -45,7 +45,7 @@ def _no_photos(sha256: str) -> bytes | None:
     return None
 
 
-def _date(session) -> str:
+def _date(session: SessionLine) -> str:
     return f"{session.date:%Y年%-m月%-d日} {session.starts_at:%H:%M}—{session.ends_at:%H:%M}"
 
 

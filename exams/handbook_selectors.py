@@ -4,18 +4,19 @@ A fixed number of queries per site, whatever its size (4,000 candidates: seven q
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
 
 from applications.models import ApplicationDocument, DocumentSlot
-from catalog.models import City, Organisation
+from catalog.models import Campaign, City, Organisation
 from exams import handbook_data as hd
 from exams.models import HandbookSubmission, Room, SeatAssignment, Site, StaffAssignment, Ticket
 from exams.services.arranging import SEATABLE
 from skillcert.lib.masking import mask_id_number
-from skillcert.lib.workdays import CalendarNotCovered, working_days_between
+from skillcert.lib.workdays import CalendarNotCovered, HolidayData, working_days_between
 
 # --- the handbook's data ------------------------------------------------------------------------
 
@@ -153,7 +154,7 @@ class Deadline:
     problem: str = ""
 
 
-def deadline(campaign, today: date) -> Deadline:
+def deadline(campaign: Campaign, today: date) -> Deadline:
     """Campaign.handbook_due with the countdown, or the calendar's refusal in Chinese."""
     try:
         due = campaign.handbook_due
@@ -162,7 +163,7 @@ def deadline(campaign, today: date) -> Deadline:
         return Deadline(None, None, None, str(error))
 
 
-def _holidays():
+def _holidays() -> HolidayData:
     from catalog.holidays import holiday_data
 
     return holiday_data()
@@ -218,22 +219,22 @@ class CityHandbooks:
         return bool(self.sites) and not self.missing
 
 
-def site_statuses(sites, due: date | None) -> list[SiteStatus]:
+def site_statuses(sites: Iterable[Site], due: date | None) -> list[SiteStatus]:
     """Each site with its submissions; a submission after the due day is late, and so is a site
     whose first one was."""
     sites = list(sites)
-    by_site = defaultdict(list)
+    by_site: defaultdict[int, list[HandbookSubmission]] = defaultdict(list)
     for submission in HandbookSubmission.objects.filter(site__in=sites).select_related("submitted_by"):
-        submission.late = is_late(submission.submitted_at, due)
+        submission.late = is_late(submission.submitted_at, due)  # type: ignore[attr-defined]  # the page's flag
         by_site[submission.site_id].append(submission)  # newest first (the model's ordering)
     statuses = []
     for site in sites:
         history = by_site.get(site.pk, [])
-        statuses.append(SiteStatus(site, history, bool(history) and history[-1].late))
+        statuses.append(SiteStatus(site, history, bool(history) and history[-1].late))  # type: ignore[attr-defined]  # set above
     return statuses
 
 
-def city_handbooks(campaign, city, due: date | None) -> CityHandbooks:
+def city_handbooks(campaign: Campaign, city: City, due: date | None) -> CityHandbooks:
     from exams import selectors
 
     counts = selectors.counts(campaign, city)
@@ -242,7 +243,7 @@ def city_handbooks(campaign, city, due: date | None) -> CityHandbooks:
     return CityHandbooks(city, site_statuses(sites, due), counts.rooms, counts.paid, counts.seated, published)
 
 
-def overview(campaign, due: date | None) -> list[CityHandbooks]:
+def overview(campaign: Campaign, due: date | None) -> list[CityHandbooks]:
     """The association's table: per city its sites' submissions and its progress (sites, rooms, seated/paid)."""
     from exams import selectors
 
@@ -257,7 +258,7 @@ def overview(campaign, due: date | None) -> list[CityHandbooks]:
     ]
 
 
-def cities_needing_a_handbook(campaign) -> list[City]:
+def cities_needing_a_handbook(campaign: Campaign) -> list[City]:
     """Cities with sites or paid candidates whose sites have not all been submitted."""
     from applications.models import Application
 

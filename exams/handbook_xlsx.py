@@ -11,10 +11,12 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from exams.handbook_data import HandbookData
+from exams.handbook_data import HandbookData, SessionLine
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
@@ -23,11 +25,13 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
-def _append(sheet, values: Sequence, *, bold: bool = False, first_bold: bool = False) -> list:
+def _append(
+    sheet: Worksheet, values: Sequence, *, bold: bool = False, first_bold: bool = False
+) -> list[Cell | MergedCell]:
     """One row, its cells returned; text from outside (names, units, addresses) is never a formula.
     (Rows are counted here: openpyxl's max_row scans every cell, which made long sheets quadratic.)"""
     sheet.append(list(values))
-    row = sheet._current_row
+    row = _last_row(sheet)
     cells = [sheet.cell(row=row, column=index) for index in range(1, len(values) + 1)]
     for index, cell in enumerate(cells):
         if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -37,26 +41,32 @@ def _append(sheet, values: Sequence, *, bold: bool = False, first_bold: bool = F
     return cells
 
 
-def _sheet(workbook: Workbook, title: str, widths: Sequence[int]):
+def _last_row(sheet: Worksheet) -> int:
+    """The row `append` wrote last: openpyxl keeps it (the stubs leave it out)."""
+    return sheet._current_row  # type: ignore[attr-defined]  # a runtime attribute of every Worksheet
+
+
+def _sheet(workbook: Workbook, title: str, widths: Sequence[int]) -> Worksheet:
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     return sheet
 
 
-def _table(sheet, header: Sequence[str], rows: Iterable[Sequence]) -> None:
+def _table(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence]) -> None:
     _append(sheet, header, bold=True)
     for row in rows:
         _append(sheet, row)
     sheet.freeze_panes = "A2"
 
 
-def _date(session) -> str:
+def _date(session: SessionLine) -> str:
     return f"{session.date:%Y-%m-%d} {session.starts_at:%H:%M}-{session.ends_at:%H:%M}"
 
 
 def _cover(workbook: Workbook, data: HandbookData) -> None:
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = "封面"
     for column, width in zip("ABCD", (16, 36, 18, 40), strict=True):
         sheet.column_dimensions[column].width = width
@@ -110,7 +120,7 @@ def _charts(workbook: Workbook, data: HandbookData) -> None:
                     values.append(f"{label}\n{who.ticket or '（待发布）'}\n{who.name}")
             for cell in _append(sheet, values):
                 cell.alignment, cell.border = WRAP, BOX
-            sheet.row_dimensions[sheet._current_row].height = 48
+            sheet.row_dimensions[_last_row(sheet)].height = 48
         sheet.append([])
 
 

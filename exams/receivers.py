@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import User
 from applications import lifecycle
 from applications.models import Application
 from audit.services import record
@@ -20,7 +21,9 @@ from exams.models import SeatAssignment, Ticket
 
 @lifecycle.on(lifecycle.Transition.WITHDRAW_AFTER_APPROVAL)
 @lifecycle.on(lifecycle.Transition.DISQUALIFY)
-def release_seat(application: Application, *, actor, before: str, after: str, context: Mapping[str, Any]) -> None:
+def release_seat(
+    application: Application, *, actor: User | None, before: str, after: str, context: Mapping[str, Any]
+) -> None:
     seats, _by_model = SeatAssignment.objects.filter(application=application).delete()
     voided = Ticket.objects.filter(application=application, voided_at__isnull=True).update(voided_at=timezone.now())
     if seats or voided:
@@ -30,4 +33,5 @@ def release_seat(application: Application, *, actor, before: str, after: str, co
             obj=application,
             after={"seats": seats, "ticket_voided": bool(voided), "status": after},
         )
-        refresh_on_commit(application.campaign_id, application.city_id)
+        if application.city_id is not None:
+            refresh_on_commit(application.campaign_id, application.city_id)

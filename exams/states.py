@@ -19,7 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import record
+from catalog.models import Campaign, City
 from exams.models import Arrangement, HandbookRender, Publication, Site
 from skillcert.refusals import TransitionRefused
 
@@ -27,7 +29,7 @@ from skillcert.refusals import TransitionRefused
 PUBLICATION_STALLS_AFTER = timedelta(minutes=30)
 
 
-def lock_arrangement(campaign, city) -> Arrangement:
+def lock_arrangement(campaign: Campaign, city: City) -> Arrangement:
     """The (campaign, city) arrangement, created on first use, locked for this transaction.
 
     Every writer of a city's seats and tickets takes this lock first (then the applications,
@@ -37,7 +39,7 @@ def lock_arrangement(campaign, city) -> Arrangement:
 
 
 @transaction.atomic
-def publish(arrangement: Arrangement, *, actor, tickets: int) -> bool:
+def publish(arrangement: Arrangement, *, actor: User, tickets: int) -> bool:
     """draft → published; False when it was published already."""
     arrangement = lock_arrangement(arrangement.campaign, arrangement.city)
     if arrangement.state == Arrangement.State.PUBLISHED:
@@ -90,7 +92,7 @@ def _save_publication(arrangement: Arrangement) -> None:
 
 
 @transaction.atomic
-def queue_publication(arrangement: Arrangement, *, actor) -> bool:
+def queue_publication(arrangement: Arrangement, *, actor: User) -> bool:
     """none / failed (or a stalled run) → queued; False when it is queued, running or published already
     (a double click queues one task)."""
     arrangement = lock_arrangement(arrangement.campaign, arrangement.city)
@@ -113,7 +115,7 @@ def queue_publication(arrangement: Arrangement, *, actor) -> bool:
 
 
 @transaction.atomic
-def start_publication(arrangement: Arrangement, *, actor) -> bool:
+def start_publication(arrangement: Arrangement, *, actor: User) -> bool:
     """queued (or none, failed, stalled: a task run by hand) → running, committed before the work so the
     page shows it; False when published already or another run is on it."""
     arrangement = lock_arrangement(arrangement.campaign, arrangement.city)
@@ -134,7 +136,7 @@ def start_publication(arrangement: Arrangement, *, actor) -> bool:
 
 
 @transaction.atomic
-def fail_publication(arrangement: Arrangement, *, actor, reason: str) -> bool:
+def fail_publication(arrangement: Arrangement, *, actor: User, reason: str) -> bool:
     """queued / running → failed with the reason in Chinese, for the page to show; False when it was
     published (or never asked) in the meantime."""
     arrangement = lock_arrangement(arrangement.campaign, arrangement.city)

@@ -31,7 +31,7 @@ REMINDER_KINDS = {"soon": "exams.handbook_due_soon", "today": "exams.handbook_du
 SOON = 2  # working days before the due day
 
 
-def require_reader(actor, site: Site) -> None:
+def require_reader(actor: User, site: Site) -> None:
     """The handbook carries names and photos: its city's co-organizer and regulator, the association."""
     require(actor, "exams.handbook")
     if not same_city(actor, site.city_id):
@@ -41,10 +41,12 @@ def require_reader(actor, site: Site) -> None:
 
 
 @transaction.atomic
-def record_download(actor, site: Site, *, fmt: str, key: str, submission: HandbookSubmission | None = None) -> None:
+def record_download(
+    actor: User, site: Site, *, fmt: str, key: str, submission: HandbookSubmission | None = None
+) -> None:
     """One audit event per file served, written before it leaves."""
     require_reader(actor, site)
-    after = {"format": fmt, "fingerprint": key}
+    after: dict[str, str | int] = {"format": fmt, "fingerprint": key}
     if submission is not None:
         after["submission"] = submission.pk
     record("exams.handbook.downloaded", actor=actor, obj=site, after=after, city=site.city)
@@ -53,7 +55,7 @@ def record_download(actor, site: Site, *, fmt: str, key: str, submission: Handbo
 # --- the submission ---------------------------------------------------------------------------
 
 
-def submit(actor, site: Site, *, now: datetime | None = None) -> tuple[HandbookSubmission, bool]:
+def submit(actor: User, site: Site, *, now: datetime | None = None) -> tuple[HandbookSubmission, bool]:
     """The co-organizer hands in the site's handbook as it is now: (the submission, whether new).
 
     Refused before the tickets are published (the handbook has no ticket numbers yet). The
@@ -77,7 +79,9 @@ def submit(actor, site: Site, *, now: datetime | None = None) -> tuple[HandbookS
 
 
 @transaction.atomic
-def _store_submission(actor, site, files: HandbookFiles, pdf: bytes, xlsx: bytes, now: datetime):
+def _store_submission(
+    actor: User, site: Site, files: HandbookFiles, pdf: bytes, xlsx: bytes, now: datetime
+) -> tuple[HandbookSubmission, bool]:
     site = Site.objects.select_for_update().select_related("campaign", "city").get(pk=site.pk)
     digest = hashlib.sha256(pdf).hexdigest()  # the PDF's bytes follow the data exactly
     latest = HandbookSubmission.objects.filter(site=site).first()
@@ -115,7 +119,7 @@ def _store_submission(actor, site, files: HandbookFiles, pdf: bytes, xlsx: bytes
     return submission, True
 
 
-def get_submission_for(actor, pk: int) -> HandbookSubmission:
+def get_submission_for(actor: User, pk: int) -> HandbookSubmission:
     """A submission of a site the actor may read (404 otherwise)."""
     from django.shortcuts import get_object_or_404
 

@@ -13,11 +13,11 @@ from accounts.models import User
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.services import record
-from catalog.models import Campaign
+from catalog.models import Campaign, City
 from exams import numbering, states
 from exams.handbook_tasks import refresh_on_commit
 from exams.models import Arrangement, SeatAssignment, Ticket, TicketSerial
-from exams.services.arranging import current_placements, inputs_for, seat_rooms, seat_rows, write_seats
+from exams.services.arranging import Inputs, current_placements, inputs_for, seat_rooms, seat_rows, write_seats
 from exams.services.common import require_arranger, require_version
 from notifications.services import Notice, notify, notify_many
 from skillcert.refusals import TransitionRefused
@@ -25,20 +25,20 @@ from skillcert.refusals import TransitionRefused
 logger = logging.getLogger(__name__)
 
 
-def _lock_serial(campaign, city) -> TicketSerial:
+def _lock_serial(campaign: Campaign, city: City) -> TicketSerial:
     """The city's serial row, locked: numbers are given one transaction at a time (no gaps, no twins)."""
     TicketSerial.objects.get_or_create(campaign=campaign, city=city)
     return TicketSerial.objects.select_for_update().get(campaign=campaign, city=city)
 
 
-def _seat_order(campaign, city) -> list[int]:
+def _seat_order(campaign: Campaign, city: City) -> list[int]:
     """Seated applications in room and seat order: the order their serials follow."""
     rooms = {room.pk: index for index, room in enumerate(seat_rooms(campaign, city))}
     placements = current_placements(campaign, city).values()
     return [p.candidate for p in sorted(placements, key=lambda p: (rooms.get(p.room, 0), p.row, p.column))]
 
 
-def _give_tickets(actor, campaign, city, application_ids: list[int]) -> list[Ticket]:
+def _give_tickets(actor: User, campaign: Campaign, city: City, application_ids: list[int]) -> list[Ticket]:
     """Tickets with the next serials for those without one, then paid → scheduled, then the message:
     a few queries for the whole batch (a city of 4,000 in seconds), not a few per candidate."""
     if not city.gbt2260:
@@ -113,7 +113,7 @@ def _context(application: Application, ticket: Ticket, seat: SeatAssignment) -> 
     }
 
 
-def _require_publishable(campaign, city, inputs) -> None:
+def _require_publishable(campaign: Campaign, city: City, inputs: Inputs) -> None:
     seated = current_placements(campaign, city)
     if not seated:
         raise TransitionRefused(_("还没有编排座位，请先编排。"))
@@ -125,7 +125,7 @@ def _require_publishable(campaign, city, inputs) -> None:
 
 
 @transaction.atomic
-def request_publication(actor, campaign, city, *, version: int | None = None) -> bool:
+def request_publication(actor: User, campaign: Campaign, city: City, *, version: int | None = None) -> bool:
     """Check that the city can be published now and queue the publication (`exams.tasks.publish_city`)
     after the commit, the arrangement marked queued; False when it is published, queued or running
     already. The task runs `run_publication`, which checks again."""
@@ -148,7 +148,7 @@ def request_publication(actor, campaign, city, *, version: int | None = None) ->
 CRASHED = "发布过程中出现系统错误，未发布任何准考证。请稍后重试；如仍失败，请联系系统管理员。"
 
 
-def run_publication(actor, campaign, city) -> str:
+def run_publication(actor: User, campaign: Campaign, city: City) -> str:
     """The background publication: marked running, then `publish`; a refusal or a crash marks it
     failed with the reason in Chinese (nothing of the publication is kept, it is one transaction).
     Says what happened, for the task's result."""
@@ -168,7 +168,7 @@ def run_publication(actor, campaign, city) -> str:
 
 
 @transaction.atomic
-def publish(actor, campaign, city, *, version: int | None = None) -> int:
+def publish(actor: User, campaign: Campaign, city: City, *, version: int | None = None) -> int:
     """Give every seated candidate of the city a ticket number (room and seat order, gap-free),
     move them paid → scheduled and tell them; the arrangement is then published.
 
@@ -187,7 +187,7 @@ def publish(actor, campaign, city, *, version: int | None = None) -> int:
 
 
 @transaction.atomic
-def seat_latecomers(actor, campaign, city) -> int:
+def seat_latecomers(actor: User, campaign: Campaign, city: City) -> int:
     """After publication: paid candidates without a seat (paid late) get the first free seats in
     room order and the next serials. Returns how many were seated."""
     from exams import seating
@@ -221,7 +221,7 @@ def seat_latecomers(actor, campaign, city) -> int:
     return len(tickets)
 
 
-def reissue(actor, application: Application, *, reason: str) -> Ticket | None:
+def reissue(actor: User, application: Application, *, reason: str) -> Ticket | None:
     """A late move: the ticket keeps its number, its revision goes up, the applicant is told.
     Called inside the move's transaction (the arrangement is locked)."""
     ticket = Ticket.objects.select_for_update().filter(application=application, voided_at__isnull=True).first()
