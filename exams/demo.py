@@ -4,9 +4,13 @@ Its exam is on the day the demo is loaded, so the invigilator can check candidat
 (`make demo-refresh` moves it to today again).
 
 Everything goes through the real use cases: submit, both reviews, an offline payment, then the
-site, rooms, staff, seating and publication by the city's co-organizer."""
+site, rooms, staff, seating and publication by the city's co-organizer, who then hands in the
+site's 考务手册 (rendered by the loader itself, dated the day before it was due)."""
+
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from applications import lifecycle
 from applications.demo import _documents, _fill
@@ -17,9 +21,10 @@ from catalog.fees import ensure_demo_fees
 from catalog.models import City
 from catalog.services import demo_windows, ensure_demo_campaign, move_campaign_windows
 from exams.models import ExamStaff, Room, Site
-from exams.services import arranging, publishing, setup
+from exams.services import arranging, handbook, handbook_files, publishing, setup
 from payments.services.offline import record_offline_payment
 from payments.services.orders import ensure_order
+from skillcert.lib.workdays import CalendarNotCovered
 from skillcert.refusals import TransitionRefused
 
 SLUG = "demo-exam"
@@ -62,6 +67,7 @@ def ensure_exam_demo(today, *, applicant, city_reviewer, association, invigilato
             arranging.apply_seating(city_reviewer, campaign, hohhot, seed=2023, spacing="none", version=None)
             given = publishing.publish(city_reviewer, campaign, hohhot)
             campaign = move_campaign_windows(campaign, days=(today - campaign.exam_date).days)
+        _hand_in_handbook(city_reviewer, site)
     except TransitionRefused as refusal:
         return [f"考试阶段演示未创建：{refusal}"]
     ticket = Application.objects.get(pk=mine.pk).ticket
@@ -70,6 +76,20 @@ def ensure_exam_demo(today, *, applicant, city_reviewer, association, invigilato
         f"考试日 {campaign.exam_date}（今天）：监考员可签到；`make demo-refresh` 把它移到新的今天",
         f"{applicant.full_name}：准考证号 {ticket.number}，可在申报详情页查看考场座位并下载准考证",
     ]
+
+
+def _hand_in_handbook(desk, site: Site) -> None:
+    """The site's 考务手册 rendered here (the loader is no request) and handed in on time: the day
+    before its due day, as a co-organizer would have before this exam day."""
+    site = Site.objects.select_related("campaign", "city").get(pk=site.pk)
+    status = handbook_files.current_status(site)  # queues its render row
+    handbook_files.run_render(site.pk, status.fingerprint)
+    try:
+        due = site.campaign.handbook_due
+    except CalendarNotCovered:  # the exam's year has no holiday schedule yet: the page says 待公布
+        return
+    on_time = timezone.make_aware(datetime.combine(due - timedelta(days=1), time(16, 0)))
+    handbook.submit(desk, site, now=on_time)
 
 
 def _site(desk, campaign, city, invigilator) -> Site:

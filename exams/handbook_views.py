@@ -80,7 +80,10 @@ def files_status(request, pk: int):
     """The site's current files (the fragment the page polls while a render is on its way)."""
     site = _site_for_reader(request, pk)
     status = handbook_files.status_of(site, request.GET.get("key", ""))
-    return render(request, "exams/_handbook_files.html", {"site": site, "current": status})
+    response = render(request, "exams/_handbook_files.html", {"site": site, "current": status})
+    if status.ready and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # the whole page again: its submit button needs the files too
+    return response
 
 
 @login_required

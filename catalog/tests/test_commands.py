@@ -104,7 +104,7 @@ def test_demo_has_applications_in_several_states(db):
 
 def test_demo_has_an_exam_stage_with_a_published_ticket(db):
     from applications.models import Application
-    from exams.models import Arrangement, ExamStaff, SeatAssignment, Ticket
+    from exams.models import Arrangement, ExamStaff, HandbookSubmission, SeatAssignment, Ticket
 
     output = run("load_demo")
     mine = Application.objects.get(campaign__slug="demo-exam", applicant=User.objects.get_by_phone("13800000001"))
@@ -117,6 +117,8 @@ def test_demo_has_an_exam_stage_with_a_published_ticket(db):
     today = timezone.localdate()
     assert Campaign.objects.get(slug="demo-exam").exam_date == today
     assert len(posts_of(invigilator.user, today)) == 2  # exam day: both sessions to check in
+    handed_in = HandbookSubmission.objects.get(site__campaign__slug="demo-exam")
+    assert timezone.localdate(handed_in.submitted_at) < Campaign.objects.get(slug="demo-exam").handbook_due
 
 
 def test_demo_accounts_have_valid_id_numbers_and_log_in(db, client):

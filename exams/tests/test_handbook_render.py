@@ -6,6 +6,7 @@ The tests' tasks backend runs a task when it is enqueued; enqueueing happens on 
 test's transaction never reaches, so each test says when the task runs (the captured on-commit
 callbacks, or `render_site_handbook.call`)."""
 
+import re
 import shutil
 import threading
 from datetime import timedelta
@@ -66,6 +67,7 @@ def test_the_page_says_generating_and_polls_until_the_task_has_run(
         body = _page(client, open_campaign)
         assert not renders  # the request itself renders nothing
     assert GENERATING in body and 'hx-trigger="every 3s"' in body
+    assert re.search(r'<button type="submit" class="button" disabled>提交考务手册', body)  # nothing to submit yet
     status_url = reverse("exams:handbook_status", args=[published.pk])
     assert status_url in body and _download(published) not in body
     assert _tasks(callbacks) == [render_site_handbook.name] and renders == [published.pk]
@@ -74,8 +76,11 @@ def test_the_page_says_generating_and_polls_until_the_task_has_run(
     assert render.state == Render.READY and render.attempts == 1
     fragment = client.get(f"{status_url}?key={render.fingerprint}").content.decode()
     assert _download(published) in fragment and "every 3s" not in fragment  # the poll stops
+    polled = client.get(f"{status_url}?key={render.fingerprint}", headers={"HX-Request": "true"})
+    assert polled["HX-Refresh"] == "true"  # the page reloads, its submit button enabled
     body = _page(client, open_campaign)
     assert _download(published) in body and GENERATING not in body
+    assert re.search(r'<button type="submit" class="button">提交考务手册', body)
 
 
 def test_the_poll_keeps_polling_while_the_render_waits(published, people):
