@@ -228,6 +228,17 @@ def test_a_site_first_submitted_after_the_due_day_is_late(published, people, ope
     assert cities["hohhot"].paid == 30 and cities["hohhot"].seated == 30 and cities["hohhot"].rooms == 2
 
 
+def test_once_every_site_is_in_the_page_says_so_instead_of_the_overdue_warning(published, people, open_campaign):
+    _exam_on(open_campaign)  # its due day is behind today
+    page = reverse("exams:handbooks") + f"?campaign={open_campaign.slug}"
+    client = client_for(people["hohhot_co"])
+    assert "已过截止日期，现在提交将标记为逾期" in client.get(page).content.decode()
+    rendered_handbook(published)
+    handbook.submit(people["hohhot_co"], published, now=_at(DUE, 9))
+    body = client.get(page).content.decode()
+    assert "已全部按时提交" in body and "已过截止日期" not in body
+
+
 # --- reminders ---------------------------------------------------------------------------------------
 
 
