@@ -192,17 +192,21 @@ def demo_windows(today: date) -> dict[str, date]:
 
 
 @transaction.atomic
-def ensure_demo_campaign(today: date, *, slug: str = "demo", label: str = "演示批次") -> tuple[Campaign, bool]:
-    """A rehearsal campaign with 2023's catalog; reused as it is when it exists."""
+def ensure_demo_campaign(
+    today: date, *, slug: str = "demo", label: str = "演示批次", year: int | None = None
+) -> tuple[Campaign, bool]:
+    """A rehearsal campaign with 2023's catalog; reused as it is when it exists. Its 年度 is its exam's
+    year unless `year` says otherwise (a demo whose exam is moved later)."""
     source = load_notice_2023()
     existing = Campaign.objects.filter(slug=slug).first()
     if existing:
         return existing, False
     windows = demo_windows(today)
+    year = year or windows["exam_date"].year
     campaign = Campaign.objects.create(
         slug=slug,
-        year=windows["exam_date"].year,
-        title=f"{windows['exam_date'].year} 年度职业技能等级认定（{label}）",
+        year=year,
+        title=f"{year} 年度职业技能等级认定（{label}）",
         is_demo=True,
         **windows,
     )

@@ -33,7 +33,8 @@ OTHERS = 24  # generated candidates seated beside the demo applicant
 
 def ensure_exam_demo(today, *, applicant, city_reviewer, association, invigilator) -> list[str]:
     """Idempotent; says what it did."""
-    campaign, created = ensure_demo_campaign(today, slug=SLUG, label="演示批次·考试阶段")
+    # Its exam is moved to today below: the 年度 (and so the ticket numbers) is today's year.
+    campaign, created = ensure_demo_campaign(today, slug=SLUG, label="演示批次·考试阶段", year=today.year)
     ensure_demo_fees(campaign)
     if not created:
         return [f"考试阶段演示批次已存在：{campaign.title}"]

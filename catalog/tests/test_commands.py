@@ -115,7 +115,9 @@ def test_demo_has_an_exam_stage_with_a_published_ticket(db):
     invigilator = ExamStaff.objects.get(user__username="hohhot-invigilator")
     assert invigilator.assignments.count() == 2
     today = timezone.localdate()
-    assert Campaign.objects.get(slug="demo-exam").exam_date == today
+    exam_stage = Campaign.objects.get(slug="demo-exam")
+    assert exam_stage.exam_date == today and exam_stage.year == today.year
+    assert mine.ticket.number.startswith(str(today.year)) and exam_stage.title.startswith(f"{today.year} 年度")
     assert len(posts_of(invigilator.user, today)) == 2  # exam day: both sessions to check in
     handed_in = HandbookSubmission.objects.get(site__campaign__slug="demo-exam")
     assert timezone.localdate(handed_in.submitted_at) < Campaign.objects.get(slug="demo-exam").handbook_due
