@@ -6,6 +6,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -172,10 +173,13 @@ def logout_everywhere_view(request):
 def me_view(request):
     from applications.actions import allowed_actions
     from applications.selectors import applications_of
+    from exams.selectors import exam_infos_for
 
     applications = list(applications_of(request.user))
-    for application in applications:  # what the applicant can do next, per application
+    exams = exam_infos_for(applications, timezone.localdate())
+    for application in applications:  # what the applicant can do next, and where they sit
         application.actions = allowed_actions(request.user, application)
+        application.exam = exams.get(application.pk)
     context = {
         "subject": request.user,
         "applications": applications,

@@ -118,6 +118,18 @@ def test_the_applicant_sees_time_place_room_seat_and_what_to_bring(people, open_
     assert reverse("exams:ticket_pdf", args=[application.pk]) in body
 
 
+def test_the_applicants_account_page_says_ticket_number_exam_day_and_site(people, open_campaign, hohhot, candidates):
+    application = candidates[0]
+    account = client_for(application.applicant)
+    assert "准考证号" not in account.get(reverse("accounts:me")).content.decode()  # not yet published
+    _published(people, open_campaign, hohhot)
+    body = account.get(reverse("accounts:me")).content.decode()
+    session = open_campaign.sessions.order_by("date", "starts_at").first()
+    site = SeatAssignment.objects.filter(application=application).select_related("room__site").first().room.site
+    assert f"准考证号 {application.ticket.number} · 考试 {session.date:%-m月%-d日} 08:30" in body
+    assert site.name in body and "考场座位与准考证" in body
+
+
 def test_the_ticket_waits_for_its_download_date(people, open_campaign, hohhot, candidates):
     _published(people, open_campaign, hohhot)
     Campaign.objects.filter(pk=open_campaign.pk).update(tickets_open=timezone.localdate() + timedelta(days=3))
