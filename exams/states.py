@@ -87,8 +87,14 @@ def _set_publication(arrangement: Arrangement, publication: str, error: str = ""
     arrangement.publication_changed_at = timezone.now()
 
 
-def _save_publication(arrangement: Arrangement) -> None:
+def _move_publication(
+    arrangement: Arrangement, to: str, before: str, *, actor: User, action: str, error: str = ""
+) -> None:
+    """Write the publication's new state (with the failure's reason) and audit the move."""
+    _set_publication(arrangement, to, error)
     arrangement.save(update_fields=["publication", "publication_error", "publication_changed_at"])
+    after = {"publication": to} | ({"reason": arrangement.publication_error} if to == Publication.FAILED else {})
+    record(action, actor=actor, obj=arrangement, before={"publication": before}, after=after, city=arrangement.city)
 
 
 @transaction.atomic
@@ -101,16 +107,7 @@ def queue_publication(arrangement: Arrangement, *, actor: User) -> bool:
         return False
     if before == Publication.RUNNING and not publication_stalled(arrangement):
         return False
-    _set_publication(arrangement, Publication.QUEUED)
-    _save_publication(arrangement)
-    record(
-        "exams.publication.queued",
-        actor=actor,
-        obj=arrangement,
-        before={"publication": before},
-        after={"publication": Publication.QUEUED},
-        city=arrangement.city,
-    )
+    _move_publication(arrangement, Publication.QUEUED, before, actor=actor, action="exams.publication.queued")
     return True
 
 
@@ -122,16 +119,7 @@ def start_publication(arrangement: Arrangement, *, actor: User) -> bool:
     before = arrangement.publication
     if arrangement.is_published or (before == Publication.RUNNING and not publication_stalled(arrangement)):
         return False
-    _set_publication(arrangement, Publication.RUNNING)
-    _save_publication(arrangement)
-    record(
-        "exams.publication.started",
-        actor=actor,
-        obj=arrangement,
-        before={"publication": before},
-        after={"publication": Publication.RUNNING},
-        city=arrangement.city,
-    )
+    _move_publication(arrangement, Publication.RUNNING, before, actor=actor, action="exams.publication.started")
     return True
 
 
@@ -143,15 +131,8 @@ def fail_publication(arrangement: Arrangement, *, actor: User, reason: str) -> b
     before = arrangement.publication
     if arrangement.is_published or before not in (Publication.QUEUED, Publication.RUNNING):
         return False
-    _set_publication(arrangement, Publication.FAILED, reason)
-    _save_publication(arrangement)
-    record(
-        "exams.publication.failed",
-        actor=actor,
-        obj=arrangement,
-        before={"publication": before},
-        after={"publication": Publication.FAILED, "reason": arrangement.publication_error},
-        city=arrangement.city,
+    _move_publication(
+        arrangement, Publication.FAILED, before, actor=actor, action="exams.publication.failed", error=reason
     )
     return True
 
