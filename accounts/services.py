@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate, login, logout, password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -98,9 +99,12 @@ def lockout_state(
         recent = recent.filter(pk__lt=before)
     pair = recent.filter(identifier_hash=key, known_device=known_device)
     pair = pair.filter(ip=ip) if ip else pair.filter(ip__isnull=True)
-    count = pair.count()
-    if count >= settings.LOGIN_FAILURE_LIMIT:
-        until = pair.order_by("-at").values_list("at", flat=True)[0] + pair_delay(count)
+    # One statement for the count and the latest: parallel attempts delete their provisional rows,
+    # so a second query could find none of the rows the first one counted.
+    pair_failures = pair.aggregate(count=Count("pk"), latest=Max("at"))
+    count, latest = pair_failures["count"], pair_failures["latest"]
+    if count >= settings.LOGIN_FAILURE_LIMIT and latest is not None:
+        until = latest + pair_delay(count)
         if until > now:
             return Lockout(True, until)
     if known_device:
