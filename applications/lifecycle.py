@@ -410,6 +410,20 @@ def mark_paid(application: Application, *, order_code: str, actor: User | None =
     return application
 
 
+def _needs_scheduling(actor: User, application: Application) -> bool:
+    """True when the locked row is paid and `actor` may schedule it; False when it is scheduled
+    already (nothing to do); refused otherwise."""
+    if not is_responsible_staff(actor, application):
+        raise PermissionDenied("not staff responsible for this application")
+    if application.status == Status.SCHEDULED:
+        return False
+    if application.status != Status.PAID:
+        raise TransitionRefused(
+            _("当前状态为“%(status)s”，不能安排考试。") % {"status": application.get_status_display()}
+        )
+    return True
+
+
 @transaction.atomic
 def schedule(actor: User, application: Application, *, ticket_number: str) -> Application:
     """paid → scheduled, when the city's seating is published and the candidate holds a ticket.
@@ -417,14 +431,8 @@ def schedule(actor: User, application: Application, *, ticket_number: str) -> Ap
     The actor is the co-organizer who publishes (or the association). Scheduling twice
     changes nothing here; exams' services give the seat and the ticket."""
     application = _locked(application)
-    if not is_responsible_staff(actor, application):
-        raise PermissionDenied("not staff responsible for this application")
-    if application.status == Status.SCHEDULED:
+    if not _needs_scheduling(actor, application):
         return application
-    if application.status != Status.PAID:
-        raise TransitionRefused(
-            _("当前状态为“%(status)s”，不能安排考试。") % {"status": application.get_status_display()}
-        )
     application.status = Status.SCHEDULED
     application.version += 1
     application.save()
@@ -453,14 +461,8 @@ def schedule_many(actor: User, tickets: Mapping[int, str]) -> list[Application]:
     may not schedule (PermissionDenied) or in another state (TransitionRefused) refuses the whole
     batch, and nothing of it is written. Returns the applications moved now, in the given order."""
     locked = _locked_many(list(tickets))
-    for application in locked:
-        if not is_responsible_staff(actor, application):
-            raise PermissionDenied("not staff responsible for this application")
-        if application.status not in (Status.PAID, Status.SCHEDULED):
-            raise TransitionRefused(
-                _("当前状态为“%(status)s”，不能安排考试。") % {"status": application.get_status_display()}
-            )
-    moving = [application for application in locked if application.status == Status.PAID]
+    needs = [_needs_scheduling(actor, application) for application in locked]  # every row checked first
+    moving = [application for application, needed in zip(locked, needs, strict=True) if needed]
     _move_many(moving, Status.SCHEDULED)
     record_many(
         "applications.scheduled",

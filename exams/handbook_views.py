@@ -81,7 +81,7 @@ def files_status(request, pk: int):
     site = _site_for_reader(request, pk)
     status = handbook_files.status_of(site, request.GET.get("key", ""))
     response = render(request, "exams/_handbook_files.html", {"site": site, "current": status})
-    if status.ready and request.headers.get("HX-Request"):
+    if status.ready and request.htmx:
         response["HX-Refresh"] = "true"  # the whole page again: its submit button needs the files too
     return response
 

@@ -98,7 +98,7 @@ class PublicationView:
         return self.key in ("draft", "failed")
 
 
-STALLED = _("后台发布超过 30 分钟没有完成，可能已中断，未发布任何准考证。请重新发布。")
+STALLED = _("后台发布超过 %(minutes)d 分钟没有完成，可能已中断，未发布任何准考证。请重新发布。")
 
 
 def publication_of(arrangement: Arrangement) -> PublicationView:
@@ -107,7 +107,8 @@ def publication_of(arrangement: Arrangement) -> PublicationView:
     if arrangement.is_published:
         return PublicationView("done", at=arrangement.published_at)
     if states.publication_stalled(arrangement):
-        return PublicationView("failed", reason=str(STALLED), at=at)
+        minutes = int(states.PUBLICATION_STALLS_AFTER.total_seconds() // 60)
+        return PublicationView("failed", reason=str(STALLED) % {"minutes": minutes}, at=at)
     if arrangement.publication in (Publication.QUEUED, Publication.RUNNING, Publication.FAILED):
         return PublicationView(arrangement.publication, reason=arrangement.publication_error, at=at)
     return PublicationView("draft")
