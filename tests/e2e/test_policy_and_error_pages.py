@@ -82,8 +82,12 @@ def test_staff_pages_and_the_admin_work_under_the_policy(desk, people, complete_
     # The review screen frames the applicant's PDFs: our own pages may frame our documents.
     page.goto(f"/staff/review/{application.pk}/")
     expect(page.locator("iframe.doc-view").first).to_be_visible()
-    page.wait_for_load_state("networkidle")
-    framed = [frame.url for frame in page.main_frame.child_frames]  # a refused frame is chrome-error://
+    # Each frame's own load event: the PDF viewer can keep the page's network busy past networkidle.
+    frames = [handle.content_frame() for handle in page.locator("iframe.doc-view").element_handles()]
+    for frame in frames:
+        assert frame is not None
+        frame.wait_for_load_state("load", timeout=30_000)
+    framed = [frame.url for frame in frames if frame]  # a refused frame is chrome-error://
     assert framed and all(f"/applications/{application.pk}/documents/" in url for url in framed), framed
 
 
