@@ -53,6 +53,21 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The 考务手册 prints names and photos: its city's co-organizer and regulator, the association;
     # every download is audited (exams.handbook.downloaded).
     "exams.handbook": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    # Scores (六.二): the city's regulator marks, runs 综合评审 and publicity and archives the papers;
+    # the co-organizer reads its city's results (it tells the holders), the association every city's.
+    "scoring.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    "scoring.enter": frozenset({Role.REGULATOR}),
+    # A final score changes only with the association's approval.
+    "scoring.approve_amendment": frozenset({Role.ASSOCIATION}),
+    # Precision, panel size, criteria and weights, spread threshold, publicity days.
+    "scoring.rules": frozenset({Role.ASSOCIATION}),
+    "scoring.experts": frozenset({Role.REGULATOR}),
+    # An expert reviews the candidates assigned to them, nothing else.
+    "scoring.review": frozenset({Role.EXPERT}),
+    "scoring.publicity": frozenset({Role.REGULATOR}),
+    # 汇总表, 人员名册 and the materials zip (names, masked or full ID numbers): each download audited.
+    "scoring.reports": frozenset({Role.ASSOCIATION, Role.REGULATOR}),
+    "scoring.archive": frozenset({Role.REGULATOR}),
 }
 
 # What a refused user is told (a 403 page in Chinese); capabilities without a line get the generic page.
@@ -61,6 +76,9 @@ REFUSALS: dict[str, Promise] = {
     "documents.print": _("申报表和诚信承诺书印有完整的身份证号和手机号，只有就促会可以下载打印。申报人可自行下载。"),
     "api_tokens.own": _("只有工作人员可以创建 API 令牌。"),
     "exams.arrange": _("考点、考场和座位由所在盟市的协办单位编排；您可以查看编排情况。"),
+    "scoring.enter": _("成绩由所在盟市人社监管部门录入；您可以查看成绩。"),
+    "scoring.approve_amendment": _("已确认的成绩只能由就促会批准更正。"),
+    "scoring.review": _("只有评审专家可以填写综合评审评分表。"),
 }
 
 

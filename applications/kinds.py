@@ -14,6 +14,8 @@ KINDS = [
     ActionKind("applications.paid", _("缴费成功"), shown_to_applicant=True),
     ActionKind("applications.scheduled", _("已排考，准考证已发布"), shown_to_applicant=True),
     ActionKind("applications.withdrawn_after_approval", _("考前退出"), shown_to_applicant=True),
+    ActionKind("applications.examined", _("成绩已公示"), shown_to_applicant=True),
+    ActionKind("applications.concluded", _("公示结束，认定结果已确定"), shown_to_applicant=True),
     ActionKind("applications.disqualified", _("取消资格"), shown_to_applicant=True),
     # Who read the files is in the audit trail, not in the 办理记录.
     ActionKind("applications.document_downloaded", _("下载申报材料")),

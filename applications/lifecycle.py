@@ -51,6 +51,8 @@ class Transition(StrEnum):
     RESUBMIT = "resubmit"
     MARK_PAID = "mark_paid"
     SCHEDULE = "schedule"
+    EXAMINE = "examine"
+    CONCLUDE = "conclude"
     WITHDRAW_AFTER_APPROVAL = "withdraw_after_approval"
     DISQUALIFY = "disqualify"
 
@@ -505,6 +507,76 @@ def _move_many(applications: list[Application], status: str) -> None:
         application.status = status
         application.version += 1
         application.updated_at = now
+
+
+# --- Results: publicity opens (scheduled → examined) and closes (examined → passed / failed) -----
+
+
+def is_city_regulator(user: AnyUser, application: Application) -> bool:
+    """The regulator of the application's city, who runs marking and publicity (六.二), or the association."""
+    if not isinstance(user, User):
+        return False
+    return user.is_association or (user.role == Role.REGULATOR and same_city(user, application.city_id))
+
+
+def _require_results_officer(actor: User, applications: Sequence[Application]) -> None:
+    for application in applications:
+        if not is_city_regulator(actor, application):
+            raise PermissionDenied("not the regulator of this application's city")
+
+
+def _refuse_state(application: Application, doing: str) -> TransitionRefused:
+    return TransitionRefused(
+        _("%(name)s 当前状态为“%(status)s”，不能%(doing)s。")
+        % {"name": application.full_name, "status": application.get_status_display(), "doing": doing}
+    )
+
+
+@transaction.atomic
+def examine_many(actor: User, ids: Sequence[int]) -> list[Application]:
+    """scheduled → examined for every candidate of a city's publicity (their scores are final).
+
+    Rows already examined are skipped; a row the actor may not move, or in another state,
+    refuses the whole batch. Returns the applications moved now."""
+    locked = _locked_many(list(ids))
+    _require_results_officer(actor, locked)
+    for application in locked:
+        if application.status not in (Status.SCHEDULED, Status.EXAMINED):
+            raise _refuse_state(application, _("公示成绩"))
+    moving = [application for application in locked if application.status == Status.SCHEDULED]
+    _move_many(moving, Status.EXAMINED)
+    record_many(
+        "applications.examined",
+        [(a, {"status": Status.SCHEDULED}, {"status": Status.EXAMINED}) for a in moving],
+        actor=actor,
+    )
+    _after_many(Transition.EXAMINE, moving, actor, Status.SCHEDULED, [{} for _a in moving])
+    return moving
+
+
+@transaction.atomic
+def conclude_many(actor: User, results: Mapping[int, bool]) -> list[Application]:
+    """examined → passed or failed ({application id: passed}) when the city's publicity closes:
+    the results become final. Rows already concluded the same way are skipped; any other state
+    refuses the whole batch. Receivers run once per outcome group."""
+    locked = _locked_many(list(results))
+    _require_results_officer(actor, locked)
+    moved: list[Application] = []
+    for passed, status in ((True, Status.PASSED), (False, Status.FAILED)):
+        group = [a for a in locked if results[a.pk] is passed]
+        for application in group:
+            if application.status not in (Status.EXAMINED, status):
+                raise _refuse_state(application, _("确定认定结果"))
+        moving = [a for a in group if a.status == Status.EXAMINED]
+        _move_many(moving, status)
+        record_many(
+            "applications.concluded",
+            [(a, {"status": Status.EXAMINED}, {"status": status}) for a in moving],
+            actor=actor,
+        )
+        _after_many(Transition.CONCLUDE, moving, actor, Status.EXAMINED, [{"passed": passed} for _a in moving])
+        moved.extend(moving)
+    return moved
 
 
 # States from which staff may record that an approved applicant leaves before the exam.

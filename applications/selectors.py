@@ -18,9 +18,10 @@ DOCUMENT_NEEDS = {"documents": "documents.view", "print": "documents.print"}
 
 
 def _assigned_to(expert: User) -> Q:
-    """The applications assigned to `expert` for 综合评审. Expert review does not exist yet, so
-    nothing is: when it does, this becomes the assignment lookup and nothing else changes."""
-    return Q(pk__in=[])
+    """The applications assigned to `expert` for 综合评审 (a review of theirs on a panel)."""
+    from scoring.models import Review  # scoring builds on applications, not the other way round
+
+    return Q(pk__in=Review.objects.filter(expert__user=expert).values("application"))
 
 
 def readable_applications(user: AnyUser, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:

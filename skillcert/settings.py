@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "payments",
     "exams",
+    "scoring",
 ]
 
 MIDDLEWARE = [
