@@ -28,7 +28,7 @@ from exams.handbook_tasks import render_site_handbook
 from exams.handbook_xlsx import render_handbook_xlsx
 from exams.models import Room, Site
 from exams.services import arranging, handbook, handbook_files, publishing
-from exams.tests.conftest import paid_candidates
+from exams.tests.fixtures import paid_candidates
 
 CANDIDATES = int(os.environ.get("BENCH_HANDBOOK", "4000"))
 

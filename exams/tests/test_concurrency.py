@@ -87,7 +87,7 @@ def test_publishing_at_once_gives_each_number_once(postgres_only, people, collea
 def test_latecomers_seated_at_once_get_gap_free_numbers(
     postgres_only, people, colleague, open_campaign, hohhot, candidates
 ):
-    from exams.tests.conftest import paid_candidates
+    from exams.tests.fixtures import paid_candidates
 
     arranging.apply_seating(people["hohhot_co"], open_campaign, hohhot, seed=1, spacing="none", version=0)
     publishing.publish(people["hohhot_co"], open_campaign, hohhot)

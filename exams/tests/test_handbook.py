@@ -20,7 +20,7 @@ from exams import handbook_selectors
 from exams.handbook_data import fingerprint
 from exams.models import HandbookSubmission, Ticket
 from exams.services import arranging, handbook, handbook_files, setup
-from exams.tests.conftest import rendered_handbook
+from exams.tests.fixtures import rendered_handbook
 from notifications.models import Message
 from skillcert import periodic
 from skillcert.refusals import TransitionRefused

@@ -21,7 +21,7 @@ from conftest import client_for
 from exams.handbook_tasks import refresh_handbooks, render_site_handbook
 from exams.models import ExamStaff, HandbookRender, HandbookSubmission, Site, Ticket
 from exams.services import arranging, handbook, handbook_files, setup
-from exams.tests.conftest import rendered_handbook
+from exams.tests.fixtures import rendered_handbook
 from skillcert.refusals import TransitionRefused
 
 Render = HandbookRender.State

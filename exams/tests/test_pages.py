@@ -188,7 +188,7 @@ def test_a_rooms_tickets_print_in_one_pdf_for_the_co_organizer(people, open_camp
 def test_a_rooms_tickets_cost_the_same_few_queries_whatever_its_size(
     people, open_campaign, hohhot, candidates, django_assert_max_num_queries
 ):
-    from exams.tests.conftest import photo
+    from exams.tests.fixtures import photo
 
     _published(people, open_campaign, hohhot)
     for shade, application in enumerate(candidates):

@@ -13,7 +13,7 @@ from conftest import client_for
 from exams import selectors, states
 from exams.models import Arrangement, Publication, SeatAssignment, Ticket
 from exams.services import arranging, publishing
-from exams.tests.conftest import paid_candidates
+from exams.tests.fixtures import paid_candidates
 from notifications.kinds import render
 from notifications.models import Message
 

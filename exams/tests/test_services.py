@@ -102,7 +102,7 @@ def test_after_publication_the_city_is_not_seated_again(people, open_campaign, h
 
 
 def test_publishing_is_refused_while_a_paid_candidate_has_no_seat(people, open_campaign, hohhot, candidates):
-    from exams.tests.conftest import paid_candidates
+    from exams.tests.fixtures import paid_candidates
 
     _seat(people, open_campaign, hohhot)
     paid_candidates(open_campaign, 2)
@@ -112,7 +112,7 @@ def test_publishing_is_refused_while_a_paid_candidate_has_no_seat(people, open_c
 
 
 def test_latecomers_take_free_seats_and_the_next_serials(people, open_campaign, hohhot, candidates):
-    from exams.tests.conftest import paid_candidates
+    from exams.tests.fixtures import paid_candidates
 
     _seat(people, open_campaign, hohhot)
     publishing.publish(people["hohhot_co"], open_campaign, hohhot)

@@ -29,7 +29,7 @@ def exam_city(people, catalog_2023):
     from catalog.services import ensure_demo_campaign
     from conftest import PASSWORD
     from exams.models import ExamStaff
-    from exams.tests.conftest import paid_candidates
+    from exams.tests.fixtures import paid_candidates
 
     campaign, _created = ensure_demo_campaign(timezone.localdate())
     campaign.sessions.update(date=timezone.localdate())

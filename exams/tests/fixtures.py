@@ -1,4 +1,5 @@
-"""Fixtures of the exams tests: a city with paid candidates, a site and its rooms."""
+"""Fixtures of the exams tests (a plugin of the root conftest, so scoring tests use them too): a city
+with paid candidates, a site and its rooms."""
 
 import hashlib
 import io
