@@ -8,7 +8,12 @@ from accounts.models import Role, User
 from catalog.models import City
 
 # Applications in every state, shared by the apps that work on them (review, payments, …).
-pytest_plugins = ["applications.tests.fixtures", "paysim.tests.fixtures", "exams.tests.fixtures", "scoring.tests.fixtures"]
+pytest_plugins = [
+    "applications.tests.fixtures",
+    "paysim.tests.fixtures",
+    "exams.tests.fixtures",
+    "scoring.tests.fixtures",
+]
 
 PASSWORD = "Correct-horse-42"  # noqa: S105
 

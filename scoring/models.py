@@ -149,6 +149,9 @@ class Entry(models.Model):
             models.CheckConstraint(condition=VALUE_IFF_SCORE, name="entry_value_iff_score"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_round_display()}"
+
 
 class Score(models.Model):
     """The final score of one part of one application. Changes only by an approved amendment."""
@@ -180,6 +183,9 @@ class Score(models.Model):
             models.CheckConstraint(condition=SCORE_RANGE, name="score_value_0_to_100"),
             models.CheckConstraint(condition=VALUE_IFF_SCORE, name="score_value_iff_score"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_part_display()}"
 
 
 class Amendment(models.Model):
@@ -221,6 +227,9 @@ class Amendment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.score_id} {self.get_state_display()}"
+
 
 class ScoreImport(models.Model):
     """An uploaded xlsx of one sheet and round: checked, previewed with its differences, then applied."""
@@ -237,13 +246,18 @@ class ScoreImport(models.Model):
     # {application id: [mark, value or None, note]}: every row of the file, checked.
     rows = models.JSONField(_("导入内容"), default=dict)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PREVIEW)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     uploaded_at = models.DateTimeField(_("上传时间"))
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("成绩导入")
         verbose_name_plural = _("成绩导入")
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 # --- 综合评审: the city's expert pool, panels, assignments and score sheets -----------------------
@@ -293,6 +307,9 @@ class DeclaredRelation(LookupHashesMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["expert", "id_number_hash"], name="one_relation_per_person"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id} {self.relation}"
 
 
 class Panel(models.Model):
@@ -344,8 +361,13 @@ class Review(models.Model):
         verbose_name_plural = _("专家评审")
         constraints = [
             models.UniqueConstraint(fields=["application", "expert"], name="one_review_per_expert_and_candidate"),
-            models.CheckConstraint(condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100), name="review_total_0_to_100"),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100), name="review_total_0_to_100"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id} → {self.application_id}"
 
 
 # --- Publicity (公示) and objections (异议) ----------------------------------------------------------
@@ -358,7 +380,9 @@ class Publicity(models.Model):
         OPEN = "open", _("公示中")
         CLOSED = "closed", _("公示结束")
 
-    campaign = models.ForeignKey("catalog.Campaign", models.CASCADE, related_name="publicities", verbose_name=_("认定批次"))
+    campaign = models.ForeignKey(
+        "catalog.Campaign", models.CASCADE, related_name="publicities", verbose_name=_("认定批次")
+    )
     city = models.ForeignKey("catalog.City", models.PROTECT, related_name="+", verbose_name=_("盟市"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
     opens_on = models.DateField(_("公示开始"))
@@ -418,6 +442,9 @@ class Objection(LookupHashesMixin, models.Model):
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
 
+    def __str__(self) -> str:
+        return self.reference
+
 
 # --- 汇总表 scans and the archive of answer sheets ------------------------------------------------
 
@@ -427,17 +454,28 @@ class SummaryScan(models.Model):
 
     campaign = models.ForeignKey("catalog.Campaign", models.CASCADE, related_name="+", verbose_name=_("认定批次"))
     city = models.ForeignKey("catalog.City", models.PROTECT, related_name="+", verbose_name=_("盟市"))
-    file = models.FileField(_("扫描件"), storage=private_files, upload_to="summaries/%Y/", max_length=200)
+    # private_files returns the lazy private storage, which the stubs do not know as a Storage.
+    file = models.FileField(
+        _("扫描件"),
+        storage=private_files,  # type: ignore[arg-type]
+        upload_to="summaries/%Y/",
+        max_length=200,
+    )
     content_type = models.CharField(_("文件类型"), max_length=50)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("汇总表签章扫描件")
         verbose_name_plural = _("汇总表签章扫描件")
+
+    def __str__(self) -> str:
+        return f"{self.city_id} {self.uploaded_at:%Y-%m-%d}"
 
 
 class ArchivePack(models.Model):
@@ -452,7 +490,9 @@ class ArchivePack(models.Model):
     box_number = models.CharField(_("档案盒号"), max_length=50)
     storage_place = models.CharField(_("存放地点"), max_length=200)
     retention_years = models.PositiveSmallIntegerField(_("保管期限（年）"))
-    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("归档人"))
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("归档人")
+    )
     archived_at = models.DateTimeField(_("归档时间"))
     retain_until = models.DateField(_("保管至"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -465,3 +505,6 @@ class ArchivePack(models.Model):
             models.UniqueConstraint(fields=["room", "session"], name="one_archive_pack_per_room_session"),
             models.CheckConstraint(condition=Q(retention_years__gte=1), name="archive_retention_a_year_or_more"),
         ]
+
+    def __str__(self) -> str:
+        return self.box_number
