@@ -121,10 +121,21 @@ def _walk_sheets(data: bytes, *, max_rows: int, max_columns: int) -> tuple[int, 
         workbook.close()
 
 
-def check_xlsx(
-    data: bytes, name: str = "", *, max_rows: int = XLSX_MAX_ROWS, max_columns: int = XLSX_MAX_COLUMNS
-) -> CheckedUpload:
-    """A plain Excel workbook (.xlsx) to import. `name` is ignored; see the module for the checks."""
+def check_xlsx_container(data: bytes) -> None:
+    """Steps 1–3 only, nothing inflated by openpyxl: for an importer that walks the cells itself in
+    its one read-only pass (and bounds rows and columns there), instead of a second walk here."""
+    _check_container(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_archive(archive)
+    except UploadRejected:
+        raise
+    except Exception as error:  # hostile input raises many types: all mean unreadable
+        logger.info("xlsx refused as unreadable: %r", error)
+        raise UploadRejected(_CORRUPT) from error
+
+
+def _check_container(data: bytes) -> None:
     check_size(data, XLSX_MAX_BYTES, "表格文件")
     kind = detect_kind(data)
     if kind != "zip":
@@ -133,6 +144,13 @@ def check_xlsx(
                 "不支持旧版 Excel 格式（.xls），请用 Excel 或 WPS 另存为“Excel 工作簿（*.xlsx）”后重新上传。"
             )
         raise refuse_type(kind, expected=" Excel 表格", accepted=".xlsx", noun="表格")
+
+
+def check_xlsx(
+    data: bytes, name: str = "", *, max_rows: int = XLSX_MAX_ROWS, max_columns: int = XLSX_MAX_COLUMNS
+) -> CheckedUpload:
+    """A plain Excel workbook (.xlsx) to import. `name` is ignored; see the module for the checks."""
+    _check_container(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_archive(archive)

@@ -1,0 +1,99 @@
+"""The score sheet as an xlsx: the template of one room and session, and reading a filled one back.
+Pure (openpyxl, no Django): the service gives the rows and checks the meaning.
+
+Columns: 序号 | 准考证号 | 姓名 | 身份证号 (masked) | 成绩 | 备注. A row fixed by exam day (缺考, 违纪)
+is written with its mark and note; staff fill 成绩 for the others."""
+
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.protection import SheetProtection
+
+HEADER = ("序号", "准考证号", "姓名", "身份证号", "成绩", "备注")
+SCORE_COLUMN = 5  # 1-based, for messages ("第 E 列")
+NOTE_COLUMN = 6
+MAX_COLUMNS = 20
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    number: str
+    name: str
+    id_masked: str
+    fixed: str = ""  # "缺考" / "违纪" from exam day; empty when staff fill the score
+    note: str = ""
+    value: str = ""  # the entrant's current entry, when the template is downloaded again
+
+
+def template(title: str, rows: Iterable[TemplateRow]) -> bytes:
+    """The xlsx staff fill in: identities locked, 成绩 and 备注 open."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "成绩"
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    fixed_fill = PatternFill("solid", fgColor="EEEEEE")
+    for index, row in enumerate(rows, start=1):
+        sheet.append([index, row.number, row.name, row.id_masked, row.fixed or row.value, row.note])
+        line = sheet.max_row
+        for column in (SCORE_COLUMN, NOTE_COLUMN):
+            sheet.cell(line, column).protection = Protection(locked=bool(row.fixed))
+        if row.fixed:
+            for cell in sheet[line]:
+                cell.fill = fixed_fill
+    for column, width in zip("ABCDEF", (6, 18, 12, 22, 10, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+    sheet.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False)
+    sheet.freeze_panes = "A2"
+    sheet.oddHeader.center.text = title
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    line: int  # the row number Excel shows
+    number: str
+    name: str
+    score: object
+    note: str
+
+
+class HeaderError(ValueError):
+    pass
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def read(data: bytes, *, max_rows: int) -> Iterator[ReadRow]:
+    """The filled rows of the first sheet, in one read-only pass (blank rows skipped). Raises
+    HeaderError for a file that is not our template, ValueError past `max_rows` or MAX_COLUMNS."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the declared dimension may hide rows
+        rows = sheet.iter_rows(values_only=True)
+        header = tuple(_text(v) for v in next(rows, ())[: len(HEADER)])
+        if header != HEADER:
+            raise HeaderError("表头应为：" + " | ".join(HEADER) + "。请使用本系统下载的模板。")
+        for line, values in enumerate(rows, start=2):
+            if line - 1 > max_rows:
+                raise ValueError(f"表格超过 {max_rows} 行，请分成几个文件上传")
+            if len(values) > MAX_COLUMNS:
+                raise ValueError(f"表格超过 {MAX_COLUMNS} 列，请删除多余的列后重新上传")
+            padded = (*values, None, None, None, None, None, None)
+            number, name, score, note = _text(padded[1]), _text(padded[2]), padded[4], _text(padded[5])
+            if not number and not name and score in (None, "") and not note:
+                continue
+            yield ReadRow(line, number, name, score, note)
+    finally:
+        workbook.close()
