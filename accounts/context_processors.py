@@ -18,5 +18,7 @@ def roles(request):
             "payments_manage": has_capability(user, "payments.manage"),
             "exams": has_capability(user, "exams.view"),
             "exams_arrange": has_capability(user, "exams.arrange"),
+            "scoring": has_capability(user, "scoring.view"),
+            "scoring_review": has_capability(user, "scoring.review"),
         }
     }

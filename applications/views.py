@@ -36,6 +36,7 @@ from catalog import selectors as catalog_selectors
 from catalog.models import Level
 from exams import selectors as exam_selectors
 from review import selectors as review_selectors
+from scoring.publicity_selectors import published_result
 from skillcert.lib.masking import mask_id_number, mask_phone
 from skillcert.public_cache import public_page
 from skillcert.refusals import TransitionRefused
@@ -361,6 +362,7 @@ def detail(request, pk: int):
         "returned": _returned_items(application) if application.status == Status.RETURNED else [],
         "review_note": review_selectors.note_for_applicant(application),
         "exam": exam_selectors.exam_info_for(application, timezone.localdate()),
+        "result": published_result(application),
     }
     return render(request, "applications/detail.html", context)
 

@@ -23,6 +23,8 @@ KINDS = {
     "exams.tickets_open": _("准考证开放下载"),
     "exams.handbook_due_soon": _("考务手册即将截止提交"),
     "exams.handbook_due_today": _("考务手册今天截止提交"),
+    "scoring.results_published": _("成绩已公示"),
+    "scoring.results_final": _("认定结果已确定"),
 }
 
 

@@ -46,12 +46,13 @@ def template(title: str, rows: Iterable[TemplateRow]) -> bytes:
         if row.fixed:
             for cell in sheet[line]:
                 cell.fill = fixed_fill
-    for column, width in zip("ABCDEF", (6, 18, 12, 22, 10, 30), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEF", (6, 18, 12, 22, 10, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     sheet.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False)
     sheet.freeze_panes = "A2"
-    sheet.oddHeader.center.text = title
+    if sheet.oddHeader is not None:  # the printed page's header names the room and part
+        sheet.oddHeader.center.text = title
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

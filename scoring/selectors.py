@@ -106,6 +106,7 @@ class Line:
     day_note: str
     entry: rules.Cell | None  # the asked round's entry
     final: rules.Cell | None
+    score_pk: int | None = None
 
     @property
     def fixed(self) -> rules.Cell | None:
@@ -135,9 +136,17 @@ def lines(room: Room, session: ExamSession, sheet: Sheet | None, round_: int | N
     entries: dict[int, rules.Cell] = {}
     if sheet is not None and round_ is not None:
         entries = {e.application_id: cell_of(e) for e in Entry.objects.filter(sheet=sheet, round=round_)}
-    finals = {s.application_id: cell_of(s) for s in Score.objects.filter(application__in=ids, part=part_of(session))}
+    finals = {s.application_id: s for s in Score.objects.filter(application__in=ids, part=part_of(session))}
     return [
-        Line(a, number, *day.get(a.pk, ("", "")), entries.get(a.pk), finals.get(a.pk)) for a, number in people
+        Line(
+            a,
+            number,
+            *day.get(a.pk, ("", "")),
+            entries.get(a.pk),
+            cell_of(finals[a.pk]) if a.pk in finals else None,
+            finals[a.pk].pk if a.pk in finals else None,
+        )
+        for a, number in people
     ]
 
 

@@ -40,8 +40,24 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "key_dates": selectors.key_dates(campaign, for_staff=True) if campaign else [],
         "missing_years": missing_years([campaign]) if campaign else [],
         "arrangement": _arrangement_due(request.user, campaign),  # type: ignore[arg-type]  # login_required
+        "results_due": _results_due(request.user, campaign),  # type: ignore[arg-type]  # login_required
     }
     return render(request, "staff/home.html", context)
+
+
+def _results_due(user: User, campaign: Campaign | None) -> dict | None:
+    """六.二's 10-working-day countdown: the regulator's own city, or every city for the association."""
+    from accounts.models import Role
+    from scoring import publicity_selectors
+
+    if campaign is None or timezone.localdate() < campaign.exam_date:
+        return None
+    if user.is_association:
+        cities = publicity_selectors.progress(campaign)
+        return {"cities": cities, "late": [c for c in cities if c.deadline.late and not c.deadline.done]}
+    if user.role == Role.REGULATOR and user.city is not None:
+        return {"deadline": publicity_selectors.deadline_of(campaign, user.city)}
+    return None
 
 
 def _arrangement_due(user: User, campaign: Campaign | None) -> dict | None:

@@ -193,9 +193,7 @@ def readiness(sheet: Sheet) -> Readiness:
     for pk, round_ in Entry.objects.filter(sheet=sheet).values_list("application_id", "round"):
         by_round[round_].add(pk)
     undecided = [m for m in selectors.mismatches(sheet) if m.decision is None]
-    return Readiness(
-        len(needed - by_round[Round.FIRST]), len(needed - by_round[Round.SECOND]), len(undecided)
-    )
+    return Readiness(len(needed - by_round[Round.FIRST]), len(needed - by_round[Round.SECOND]), len(undecided))
 
 
 @transaction.atomic
@@ -248,6 +246,8 @@ def confirm(actor: User, sheet: Sheet) -> int:
 
 def _require_not_final(score: Score) -> None:
     application = score.application
+    if application.city_id is None:
+        return
     closed = Publicity.objects.filter(
         campaign_id=application.campaign_id, city_id=application.city_id, state=Publicity.State.CLOSED
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import record
 from scoring import rules, score_xlsx, selectors
-from scoring.models import Entry, Round, ScoreImport, Sheet
+from scoring.models import Entry, ScoreImport, Sheet
 from scoring.services import entry
 from skillcert.lib.masking import mask_id_number
 from skillcert.refusals import TransitionRefused
@@ -151,7 +151,9 @@ def differences(preview: ScoreImport) -> list[Difference]:
         old = current.get(application.pk)
         if old is not None and selectors.cell_of(old).same_as(cell) and old.note == values[1]:
             continue
-        result.append(Difference(number, application.full_name, selectors.cell_of(old).shown() if old else "", cell.shown()))
+        result.append(
+            Difference(number, application.full_name, selectors.cell_of(old).shown() if old else "", cell.shown())
+        )
     return result
 
 

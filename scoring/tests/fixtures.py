@@ -79,3 +79,36 @@ def make_technicians(applications: list[Application]) -> None:
     Application.objects.filter(pk__in=[a.pk for a in applications]).update(level=Level.objects.get(number=2))
     for application in applications:
         application.refresh_from_db()
+
+
+def enter_everything(sat: Sat, first: User, second: User, value: str = "75") -> None:
+    """Every sheet of the city entered twice alike and confirmed; 综合评审 scores written for the
+    二级/一级 candidates as a closed panel leaves them (setup writes those rows directly)."""
+    from scoring.models import Round, Score
+    from scoring.services import entry
+
+    for session in (sat.theory, sat.skill):
+        for room in sat.rooms:
+            sheet = entry.ensure_sheet(room, session)
+            typed = {a.pk: value for a in sat.seated(room, session)}
+            entry.save_entries(first, sheet, Round.FIRST, typed)
+            entry.save_entries(second, sheet, Round.SECOND, typed)
+            entry.confirm(first, sheet)
+    technicians = Application.objects.filter(campaign=sat.campaign, city=sat.city, level__number__lte=2)
+    now = timezone.now()
+    Score.objects.bulk_create(
+        Score(application=a, part="review", mark="score", value=80, finalized_by=first, finalized_at=now)
+        for a in technicians
+    )
+
+
+@pytest.fixture
+def scored(sat, people, second_regulator) -> Sat:
+    """Every score final; the exam's year (and the next) entered as complete holiday years, so the
+    publicity period is computed whatever year the demo campaign falls in."""
+    from catalog.models import HolidayYear
+
+    for year in (sat.campaign.exam_date.year, sat.campaign.exam_date.year + 1):
+        HolidayYear.objects.get_or_create(year=year, defaults={"complete": True})
+    enter_everything(sat, people["hohhot_reg"], second_regulator)
+    return sat

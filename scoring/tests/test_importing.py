@@ -68,9 +68,9 @@ def test_an_import_killed_half_way_leaves_nothing(sat, sheet, people):
     preview = importing.check_import(
         reg, sheet, Round.FIRST, filled(importing.template_for(reg, sheet, 1), {i: 66 for i in range(2, n)}), "a.xlsx"
     )
-    with mock.patch.object(Entry.objects, "bulk_update", side_effect=SystemExit("killed")):
-        with pytest.raises(SystemExit):
-            importing.apply_import(reg, preview)  # the new rows were inserted, then the process died
+    killed = mock.patch.object(Entry.objects, "bulk_update", side_effect=SystemExit("killed"))
+    with killed, pytest.raises(SystemExit):
+        importing.apply_import(reg, preview)  # the new rows were inserted, then the process died
     assert not Entry.objects.exists()
     preview.refresh_from_db()
     assert preview.state == ScoreImport.State.PREVIEW  # it can be applied again
