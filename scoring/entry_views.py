@@ -61,8 +61,20 @@ def _typed(request: HttpRequest, prefix: str) -> dict[int, str]:
 def sheet(request: SignedInRequest, room: int, session: int) -> HttpResponse:
     """The grid: ticket order, type, Enter, next row. Saving is all or nothing, errors in place."""
     room_obj, session_obj = selectors.get_room_session_for(request.user, room, session)
-    sheet = entry.ensure_sheet(room_obj, session_obj)
     can_enter = has_capability(request.user, "scoring.enter")
+    # Readers never make a sheet; the regulator's first visit does (its pk names the xlsx links).
+    found = Sheet.objects.filter(room=room_obj, session=session_obj).first()
+    sheet = found or (
+        entry.ensure_sheet(room_obj, session_obj)
+        if can_enter
+        else Sheet(
+            room=room_obj,
+            session=session_obj,
+            campaign=room_obj.site.campaign,
+            city=room_obj.site.city,
+            part=selectors.part_of(session_obj),
+        )
+    )
     round_ = None
     if can_enter:
         asked = request.GET.get("round") or request.POST.get("round")
@@ -97,8 +109,8 @@ def sheet(request: SignedInRequest, room: int, session: int) -> HttpResponse:
         "round_label": Round(round_).label if round_ else "",
         "can_enter": can_enter and sheet.state == sheet.State.OPEN,
         "can_amend": can_enter and sheet.state == sheet.State.CONFIRMED,
-        "readiness": entry.readiness(sheet),
-        "mismatches": selectors.mismatches(sheet) if sheet.state == sheet.State.OPEN else [],
+        "readiness": entry.readiness(sheet) if sheet.pk else None,
+        "mismatches": selectors.mismatches(sheet) if sheet.pk and sheet.state == sheet.State.OPEN else [],
         "owners": {r: selectors.round_owner(sheet, r) for r in (Round.FIRST, Round.SECOND)},
         "error_count": len(errors),
         "rules": selectors.rules_of(sheet.campaign),
@@ -173,6 +185,7 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def resolve(request: SignedInRequest, pk: int) -> HttpResponse:
     found = selectors.get_sheet_for(request.user, pk)
+    require(request.user, "scoring.enter")
     try:
         application = int(request.POST.get("application", ""))
         entry.resolve(request.user, found, application, request.POST.get("score", ""), request.POST.get("note", ""))
@@ -191,6 +204,7 @@ def resolve(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     found = selectors.get_sheet_for(request.user, pk)
+    require(request.user, "scoring.enter")
     try:
         made = entry.confirm(request.user, found)
     except TransitionRefused as refused:

@@ -8,7 +8,7 @@ handbooks to be rendered again after the commit (`refresh_on_commit`)."""
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -53,7 +53,7 @@ def delete_site(actor: User, site: Site) -> None:
     lock_arrangement(site.campaign, site.city)
     _require_no_seats(site.rooms.all(), _("考点内已有考生座位，请先重新编排，再删除考点。"))
     record("exams.site.deleted", actor=actor, obj=site, before={"name": site.name})
-    site.delete()
+    _delete_unless_used(site, _("该考点已有成绩登记或试卷归档记录，不能删除。"))
 
 
 @transaction.atomic
@@ -87,7 +87,16 @@ def delete_room(actor: User, room: Room) -> None:
     _require_no_seats([room], _("考场内已有考生座位，请先重新编排，再删除考场。"))
     record("exams.room.deleted", actor=actor, obj=room, before={"number": room.number}, city=room.site.city)
     refresh_on_commit(room.site.campaign_id, room.site.city_id)
-    room.delete()
+    _delete_unless_used(room, _("该考场已有成绩登记或试卷归档记录，不能删除。"))
+
+
+def _delete_unless_used(row: Site | Room, refusal: str) -> None:
+    """Rows of later stages (score sheets, archived papers) protect the room they name."""
+    try:
+        with transaction.atomic():
+            row.delete()
+    except ProtectedError:
+        raise TransitionRefused(refusal) from None
 
 
 @transaction.atomic

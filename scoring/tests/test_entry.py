@@ -102,3 +102,13 @@ def test_a_final_score_changes_only_with_the_associations_approval(sat, theory_s
     assert Amendment.objects.get().state == "approved"
     event = AuditEvent.objects.get(action="scoring.amendment.approved")
     assert (event.before["score"], event.after["score"]) == ("75", "80")
+
+
+def test_a_room_with_a_score_sheet_cannot_be_deleted(sat, theory_sheet, people):
+    from exams.models import SeatAssignment
+    from exams.services import setup
+
+    SeatAssignment.objects.filter(room=sat.rooms[0]).delete()  # as if everyone had left the room
+    with pytest.raises(TransitionRefused, match="成绩登记"):
+        setup.delete_room(people["hohhot_co"], sat.rooms[0])
+    assert Sheet.objects.filter(pk=theory_sheet.pk).exists()

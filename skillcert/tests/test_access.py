@@ -228,6 +228,28 @@ HANDBOOK = Who(
 HANDBOOK_PENDING = replace(HANDBOOK, co=202, reg=202, association=202)
 HANDBOOK_POST = replace(HANDBOOK, co=302, reg=302, association=302)
 
+# --- scoring: the city's regulator enters scores and runs publicity; the city's desk and the
+# association read; the public reads publicity and lodges objections.
+SCORING_VIEW = REVIEWERS
+MARKER_ELSEWHERE = {"co": 404, "reg": 404, "expert": 403, "inv": 403}
+SHEET_READ = Who(owner=403, stranger=403, co=200, reg=200, expert=403, inv=403, elsewhere=MARKER_ELSEWHERE)
+# Writers of the marking: the regulator of the object's city; other desk staff are refused (403).
+MARKER = Who(owner=403, stranger=403, co=403, reg=200, expert=403, inv=403, elsewhere=MARKER_ELSEWHERE, association=403)
+MARKER_POST = replace(MARKER, reg=302)
+# Checked for the capability first, then found in the regulator's own city: another city's is not found.
+ENTER_FIRST = {"co": 403, "reg": 404, "expert": 403, "inv": 403}
+PUBLICITY_POST = replace(MARKER_POST, elsewhere=ENTER_FIRST)
+REGULATOR_POST = {**every(403), "anon": 302, "hohhot_reg": 302}
+
+
+def SHEET(o: Obj) -> dict[str, Any]:
+    return {"room": o.room.pk, "session": o.assignment.session_id}
+
+
+def PUBLICITY(o: Obj) -> dict[str, Any]:
+    return {"campaign": o.publicity.campaign.slug, "city": o.publicity.city.code}
+
+
 EXPECT: dict[str, Row] = {
     # --- public pages --------------------------------------------------------------------
     "catalog:home": Row(PUBLIC),
@@ -402,6 +424,34 @@ EXPECT: dict[str, Row] = {
     "exams:handbook_submission": Row(HANDBOOK, lambda o: {"pk": o.handbook_submission.pk, "fmt": "xlsx"}),
     # Nothing is published in this world: the co-organizer is sent back with the refusal.
     "exams:handbook_submit": Row(ARRANGE_POST, SITE, method="POST"),
+    # --- scoring: score entry -----------------------------------------------------------
+    "scoring:home": Row(SCORING_VIEW, query="campaign=demo"),
+    "scoring:sheet": Row(SHEET_READ, SHEET),
+    "scoring:sheet_template": Row(MARKER, lambda o: {"pk": o.sheet.pk}),
+    "scoring:sheet_import": Row(MARKER_POST, lambda o: {"pk": o.sheet.pk}, method="POST", data={"round": "1"}),
+    "scoring:sheet_resolve": Row(MARKER_POST, lambda o: {"pk": o.sheet.pk}, method="POST"),
+    "scoring:sheet_confirm": Row(MARKER_POST, lambda o: {"pk": o.sheet.pk}, method="POST"),  # not ready: a message
+    # A preview is its uploader's (呼和浩特's regulator uploaded both; 包头's is another person's: 404).
+    "scoring:import_preview": Row(replace(MARKER, elsewhere=ENTER_FIRST), lambda o: {"pk": o.score_import.pk}),
+    "scoring:amend": Row(PUBLICITY_POST, lambda o: {"pk": o.score.pk}, method="POST"),  # no reason: a message
+    "scoring:amendments": Row(SCORING_VIEW),
+    "scoring:amendment_decide": Row(
+        {**every(403), "anon": 302, "association": 302},
+        lambda o: {"pk": o.amendment.pk},
+        method="POST",
+        data={"decision": "reject"},
+    ),
+    # --- scoring: publicity ---------------------------------------------------------------
+    "scoring:publicity_list": Row(PUBLIC),
+    "scoring:publicity": Row(every(200), PUBLICITY),
+    "scoring:objection_new": Row(every(200), PUBLICITY),
+    "scoring:objection_lookup": Row(PUBLIC),
+    "scoring:objection_status": Row(every(200), lambda o: {"reference": o.objection.reference}),
+    # The association without ?city= is sent to every city's progress.
+    "scoring:publicity_desk": Row({**SCORING_VIEW, "association": 302}, query="campaign=demo"),
+    "scoring:publicity_open": Row(REGULATOR_POST, method="POST", data=DEMO),  # already open: back to the desk
+    "scoring:publicity_close": Row(PUBLICITY_POST, lambda o: {"pk": o.publicity.pk}, method="POST"),
+    "scoring:objection_answer": Row(PUBLICITY_POST, lambda o: {"pk": o.objection.pk}, method="POST"),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -702,9 +752,81 @@ def _exam_world(users, campaign, objects: dict[str, Obj]) -> None:
             site=site, room=room, exam_staff=staff, assignment=assignment, handbook_submission=submission
         )
     ExamStaff.objects.filter(city=hohhot).update(user=users["hohhot_invigilator"])
+    _scoring_world(users, campaign, objects, session)
+
+
+def _scoring_world(users, campaign, objects: dict[str, Obj], session) -> None:
+    """In each city: the room's score sheet, a final score with a pending amendment, an import
+    preview by 呼和浩特's regulator, an open publicity with one objection."""
+    from scoring.models import Amendment, Objection, Publicity, Score, ScoreImport
+    from scoring.services import entry
+
+    now = timezone.now()
+    for name, regulator in (("mine", "hohhot_reg"), ("theirs", "baotou_reg")):
+        o = objects[name]
+        sheet = entry.ensure_sheet(o.room, session)
+        score = Score.objects.create(
+            application=o.application,
+            part="theory",
+            mark="score",
+            value=70,
+            finalized_by=users[regulator],
+            finalized_at=now,
+        )
+        amendment = Amendment.objects.create(
+            score=score,
+            old_mark="score",
+            old_value=70,
+            new_mark="score",
+            new_value=72,
+            reason="复查",
+            requested_by=users[regulator],
+            requested_at=now,
+        )
+        preview = ScoreImport.objects.create(
+            sheet=sheet, round=1, file_name="a.xlsx", sha256="0" * 64, uploaded_by=users["hohhot_reg"], uploaded_at=now
+        )
+        publicity = Publicity.objects.create(
+            campaign=campaign,
+            city=o.application.city,
+            opens_on=timezone.localdate(),
+            closes_on=timezone.localdate() + timedelta(days=7),
+            opened_by=users[regulator],
+            opened_at=now,
+        )
+        objection = Objection.objects.create(
+            publicity=publicity,
+            subject="x",
+            text="请复查成绩",
+            contact_name="张三",
+            contact_phone="13900000011",
+            lodged_at=now,
+        )
+        o.values.update(
+            sheet=sheet,
+            score=score,
+            amendment=amendment,
+            score_import=preview,
+            publicity=publicity,
+            objection=objection,
+        )
 
 
 # --- the requests -------------------------------------------------------------------------
+
+
+def _scoring_fingerprint() -> tuple:
+    from scoring.models import Amendment, Entry, Objection, Publicity, Score, ScoreImport, Sheet
+
+    return (
+        Entry.objects.count(),
+        list(Score.objects.order_by("pk").values_list("pk", "mark", "value", "revision")),
+        list(Amendment.objects.order_by("pk").values_list("pk", "state")),
+        list(Sheet.objects.order_by("pk").values_list("pk", "state")),
+        list(ScoreImport.objects.order_by("pk").values_list("pk", "state")),
+        list(Publicity.objects.order_by("pk").values_list("pk", "state")),
+        list(Objection.objects.order_by("pk").values_list("pk", "state")),
+    )
 
 
 def fingerprint() -> tuple:
@@ -725,6 +847,7 @@ def fingerprint() -> tuple:
         Message.objects.filter(read_at__isnull=False).count(),
         list(User.objects.order_by("pk").values_list("pk", "password", "session_salt", "is_active")),
         list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        _scoring_fingerprint(),
     )
     return rows
 
