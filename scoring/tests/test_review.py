@@ -133,6 +133,7 @@ def test_a_panel_needs_the_panel_size_and_its_chair_among_the_members(world):
     )
     with pytest.raises(TransitionRefused, match="至少需要 4 位"):
         reviewing.save_panel(world.reg, small, members=world.experts[:3], occupations=[world.technicians[0].occupation])
+    ScoringRules.objects.filter(campaign=world.campaign).update(panel_size=3)
     outside = Panel(
         campaign=world.campaign, city=world.city, name="另组", chair=world.experts[3], deadline=world.panel.deadline
     )
