@@ -1,7 +1,7 @@
 """Forms of 综合评审: the pool, relations, panels, the association's criteria and rules, the sheet."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -21,6 +21,10 @@ def _occupations(campaign: Campaign | None = None) -> QuerySet[Occupation]:
     return occupations
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 class ExpertForm(forms.ModelForm):
     specialties = forms.ModelMultipleChoiceField(
         label=_("评审专业（职业）"), queryset=Occupation.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -38,8 +42,8 @@ class ExpertForm(forms.ModelForm):
 
     def __init__(self, *args: Any, city: City, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["specialties"].queryset = _occupations()
-        self.fields["account"].queryset = User.objects.filter(role=Role.EXPERT, city=city, is_active=True).order_by(
+        _choices(self, "specialties").queryset = _occupations()
+        _choices(self, "account").queryset = User.objects.filter(role=Role.EXPERT, city=city, is_active=True).order_by(
             "username"
         )
         if self.instance.pk:
@@ -77,9 +81,9 @@ class PanelForm(forms.ModelForm):
     def __init__(self, *args: Any, city: City, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         experts = Expert.objects.filter(city=city, active=True).order_by("name", "pk")
-        self.fields["members"].queryset = experts
-        self.fields["chair"].queryset = experts
-        self.fields["occupations"].queryset = _occupations(campaign)
+        _choices(self, "members").queryset = experts
+        _choices(self, "chair").queryset = experts
+        _choices(self, "occupations").queryset = _occupations(campaign)
         if self.instance.pk:
             self.initial["members"] = list(self.instance.members.values_list("pk", flat=True))
             self.initial["occupations"] = list(self.instance.occupations.values_list("pk", flat=True))
@@ -167,4 +171,4 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, flagged: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["acknowledged"].choices = flagged
+        cast(forms.ChoiceField, self.fields["acknowledged"]).choices = flagged

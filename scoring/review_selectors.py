@@ -84,6 +84,7 @@ def get_panel_for(user: AnyUser, pk: int, *, need: str = "manage") -> Panel:
         return get_object_or_404(scope_by_city(panels, user), pk=pk)
     if need == "chair":
         require(user, "scoring.review")
+        assert isinstance(user, User)
         return get_object_or_404(scope_by_city(panels, user).filter(chair__user=user), pk=pk)
     raise ValueError(f"unknown need {need!r}")
 
@@ -139,8 +140,9 @@ def assignment_of(panel: Panel) -> Assignment:
 def my_reviews(user: AnyUser) -> QuerySet[Review]:
     """The expert's sheets (403 without scoring.review), open panels first."""
     require(user, "scoring.review")
+    assert isinstance(user, User)
     return (
-        Review.objects.filter(expert__user=user, panel__city=getattr(user, "city_id", None))
+        Review.objects.filter(expert__user=user, panel__city=user.city_id)
         .select_related("panel", "application__occupation", "application__level")
         .order_by("-panel__state", "panel__deadline", "application__full_name", "pk")
     )
@@ -148,6 +150,7 @@ def my_reviews(user: AnyUser) -> QuerySet[Review]:
 
 def chaired_panels(user: AnyUser) -> QuerySet[Panel]:
     require(user, "scoring.review")
+    assert isinstance(user, User)
     return scope_by_city(Panel.objects.filter(chair__user=user), user).order_by("deadline", "pk")
 
 
@@ -155,6 +158,7 @@ def get_review_for(user: AnyUser, application_pk: int) -> Review:
     """The expert's own sheet of an assigned candidate (403 without scoring.review; 404 for a
     candidate not assigned to them, or of another city)."""
     require(user, "scoring.review")
+    assert isinstance(user, User)
     application = get_application_for(user, application_pk)
     review = (
         Review.objects.filter(application=application, expert__user=user)

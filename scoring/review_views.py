@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from accounts.permissions import require
 from audit.services import record
 from catalog.views import requested_campaign
@@ -30,6 +31,13 @@ from scoring.review_forms import (
 from scoring.services import reviewing
 from skillcert.refusals import TransitionRefused
 
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user (every view here is login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 # --- the regulator: the pool -------------------------------------------------------------------
 
 
@@ -40,7 +48,7 @@ def experts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             expert = reviewing.save_expert(
-                request.user,
+                _actor(request),
                 form.instance,
                 specialties=form.cleaned_data["specialties"],
                 account=form.cleaned_data["account"],
@@ -61,7 +69,7 @@ def expert(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             reviewing.save_expert(
-                request.user,
+                _actor(request),
                 form.instance,
                 specialties=form.cleaned_data["specialties"],
                 account=form.cleaned_data["account"],
@@ -91,7 +99,7 @@ def expert_relation(request: HttpRequest, pk: int) -> HttpResponse:
     form = RelationForm(request.POST)
     if form.is_valid():
         try:
-            reviewing.declare_relation(request.user, member, **form.cleaned_data)
+            reviewing.declare_relation(_actor(request), member, **form.cleaned_data)
         except TransitionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -112,7 +120,7 @@ def _save_panel(request: HttpRequest, form: PanelForm) -> Panel | None:
         return None
     try:
         return reviewing.save_panel(
-            request.user,
+            _actor(request),
             form.instance,
             members=list(form.cleaned_data["members"]),
             occupations=list(form.cleaned_data["occupations"]),
@@ -156,7 +164,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
 def panel_assign(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.get_panel_for(request.user, pk)
     try:
-        plan = reviewing.assign_panel(request.user, found)
+        plan = reviewing.assign_panel(_actor(request), found)
     except TransitionRefused as refusal:
         messages.error(request, str(refusal))
     else:
@@ -195,9 +203,9 @@ def criteria(request: HttpRequest) -> HttpResponse:
     if bound is not None and bound.is_valid():
         try:
             if bound is form:
-                reviewing.save_criteria(request.user, campaign, form.cleaned_data["lines"])
+                reviewing.save_criteria(_actor(request), campaign, form.cleaned_data["lines"])
             else:
-                reviewing.save_review_rules(request.user, rules_form.instance)
+                reviewing.save_review_rules(_actor(request), rules_form.instance)
         except TransitionRefused as refusal:
             bound.add_error(None, str(refusal))
         else:
@@ -223,7 +231,7 @@ def review_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     form = SheetForm(request.POST or None, criteria=criteria_rows)
     if request.method == "POST" and form.is_valid():
         try:
-            reviewing.submit_review(request.user, review, points=form.points, comment=form.cleaned_data["comment"])
+            reviewing.submit_review(_actor(request), review, points=form.points, comment=form.cleaned_data["comment"])
         except reviewing.SheetRefused as refusal:
             for criterion_id, message in refusal.errors.items():
                 form.add_error(f"c{criterion_id}", message)
@@ -280,7 +288,7 @@ def panel_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST, flagged=flagged)
     acknowledged = form.cleaned_data["acknowledged"] if form.is_valid() else []
     try:
-        written = reviewing.close_panel(request.user, found, acknowledged=acknowledged)
+        written = reviewing.close_panel(_actor(request), found, acknowledged=acknowledged)
     except TransitionRefused as refusal:
         messages.error(request, str(refusal))
     else:

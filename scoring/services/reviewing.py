@@ -396,7 +396,8 @@ def totals_by_candidate(panel: Panel) -> dict[int, list[Decimal]]:
         .order_by("pk")
         .values_list("application_id", "total")
     ):
-        totals[application_id].append(total)
+        if total is not None:
+            totals[application_id].append(total)
     return dict(totals)
 
 

@@ -10,8 +10,11 @@ from audit.models import AuditEvent
 from conftest import client_for
 from scoring.models import Part, Review, Score
 from scoring.services import reviewing
-from scoring.tests.test_review import sheet, submit_all, world  # noqa: F401  (the fixture)
+from scoring.tests import test_review
+from scoring.tests.test_review import sheet, submit_all
 from skillcert.lib.masking import mask_id_number
+
+world = test_review.world  # the fixture: 呼和浩特's technicians, experts, criteria and panel
 
 
 def _summary(application) -> None:
