@@ -227,6 +227,38 @@ HANDBOOK = Who(
 # reader's download says 生成中 (202) and queues the render; a retry finds it on its way (302).
 HANDBOOK_PENDING = replace(HANDBOOK, co=202, reg=202, association=202)
 HANDBOOK_POST = replace(HANDBOOK, co=302, reg=302, association=302)
+# 综合评审: the city's regulator keeps the pool and panels; an expert reviews what is assigned.
+REGULATOR = {**every(403), "anon": 302, "hohhot_reg": 200}
+EXPERT_ONLY = {**every(403), "anon": 302, "hohhot_expert": 200}
+REVIEW_DESK = Who(
+    owner=403,
+    stranger=403,
+    co=403,
+    reg=200,
+    expert=403,
+    inv=403,
+    elsewhere={"co": 403, "reg": 404, "expert": 403, "inv": 403},
+    association=403,
+)
+REVIEWING = Who(
+    owner=403,
+    stranger=403,
+    co=403,
+    reg=403,
+    expert=200,
+    inv=403,
+    elsewhere={"co": 403, "reg": 403, "expert": 404, "inv": 403},
+    association=403,
+)
+
+
+def EXPERT(o: Obj) -> dict[str, Any]:
+    return {"pk": o.expert.pk}
+
+
+def PANEL(o: Obj) -> dict[str, Any]:
+    return {"pk": o.panel.pk}
+
 
 # --- scoring: the city's regulator enters scores and runs publicity; the city's desk and the
 # association read; the public reads publicity and lodges objections.
@@ -452,6 +484,24 @@ EXPECT: dict[str, Row] = {
     "scoring:publicity_open": Row(REGULATOR_POST, method="POST", data=DEMO),  # already open: back to the desk
     "scoring:publicity_close": Row(PUBLICITY_POST, lambda o: {"pk": o.publicity.pk}, method="POST"),
     "scoring:objection_answer": Row(PUBLICITY_POST, lambda o: {"pk": o.objection.pk}, method="POST"),
+    # --- 综合评审: the regulator's pool and panels, the association's criteria, the experts --------
+    "scoring:experts": Row(REGULATOR),
+    "scoring:expert": Row(REVIEW_DESK, EXPERT),
+    "scoring:expert_relation": Row(REVIEW_DESK, EXPERT, method="POST"),  # an empty form: shown again
+    "scoring:panels": Row(REGULATOR, query="campaign=demo"),
+    "scoring:panel": Row(REVIEW_DESK, PANEL),
+    "scoring:panel_assign": Row(replace(REVIEW_DESK, reg=302), PANEL, method="POST"),
+    "scoring:panel_assignment": Row(REVIEW_DESK, PANEL),
+    "scoring:review_criteria": Row(ASSOCIATION, query="campaign=demo"),
+    "scoring:my_reviews": Row(EXPERT_ONLY),
+    # The expert's candidate and materials: only assigned ones ("assigned"; 李四's is another city's).
+    "scoring:review_candidate": Row(REVIEWING, APP, objects=("assigned", "theirs")),
+    "scoring:review_material": Row(
+        REVIEWING, lambda o: {"pk": o.application.pk, "slot": "technical_summary"}, objects=("assigned", "theirs")
+    ),
+    # The chair's page: 呼和浩特's panel is chaired by hohhot-expert; its close is refused (sheets missing).
+    "scoring:panel_chair": Row(REVIEWING, PANEL),
+    "scoring:panel_close": Row(replace(REVIEWING, expert=302), PANEL, method="POST"),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -685,6 +735,7 @@ def _build_world() -> dict[str, Any]:
             },
         )
     _exam_world(users, campaign, objects)
+    _review_world(users, campaign, objects)
     objects["applicant_person"] = Obj(owner="applicant", city=None, values={"person": users["applicant"]})
     objects["other_person"] = Obj(owner="other_applicant", city=None, values={"person": users["other_applicant"]})
     objects["colleague"] = Obj(owner="hohhot_expert", city="hohhot", values={"person": users["hohhot_expert"]})
@@ -810,6 +861,50 @@ def _scoring_world(users, campaign, objects: dict[str, Obj], session) -> None:
             publicity=publicity,
             objection=objection,
         )
+
+
+def _review_world(users, campaign, objects: dict[str, Obj]) -> None:
+    """综合评审: three experts and a panel in each city (呼和浩特's chaired by hohhot-expert) and one
+    more 呼和浩特 candidate, a 技师 with a technical summary, assigned to hohhot-expert ("assigned")."""
+    from django.core.files.base import ContentFile
+
+    from applications.generator import generate
+    from applications.models import Application, ApplicationDocument, Status
+    from catalog.models import City, Level
+    from scoring.models import Expert, Panel, Review
+
+    before = set(Application.objects.values_list("pk", flat=True))
+    generate(campaign, 1, seed=77)
+    assigned = Application.objects.exclude(pk__in=before).get()
+    hohhot = City.objects.get(code="hohhot")
+    Application.objects.filter(pk=assigned.pk).update(
+        city=hohhot, level=Level.objects.get(number=2), status=Status.SCHEDULED
+    )
+    assigned.refresh_from_db()
+    ApplicationDocument.objects.create(
+        application=assigned,
+        slot="technical_summary",
+        file=ContentFile(b"%PDF-1.4 summary", name="summary.pdf"),
+        content_type="application/pdf",
+        size=16,
+        sha256="2" * 64,
+    )
+    for name in ("mine", "theirs"):
+        city = City.objects.get(code=objects[name].city)
+        experts = [
+            Expert.objects.create(city=city, name=f"{city.name}专家{n}", work_unit=f"某单位{n}") for n in range(3)
+        ]
+        if name == "mine":
+            Expert.objects.filter(pk=experts[0].pk).update(user=users["hohhot_expert"])
+        panel = Panel.objects.create(
+            campaign=campaign, city=city, name="评审组", chair=experts[0], deadline=timezone.localdate()
+        )
+        panel.members.set(experts)
+        panel.occupations.set([assigned.occupation])
+        if name == "mine":
+            Review.objects.bulk_create(Review(panel=panel, application=assigned, expert=e) for e in experts)
+        objects[name].values.update(expert=experts[0], panel=panel)
+    objects["assigned"] = Obj(owner=None, city="hohhot", values={"application": assigned})
 
 
 # --- the requests -------------------------------------------------------------------------
