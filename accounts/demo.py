@@ -25,7 +25,11 @@ STAFF = [
     ("hohhot-co", Role.CO_ORGANIZER, "hohhot", "呼和浩特市 协办单位"),
     ("baotou-co", Role.CO_ORGANIZER, "baotou", "包头市 协办单位"),
     ("hohhot-reg", Role.REGULATOR, "hohhot", "呼和浩特市 人社监管部门"),
-    ("hohhot-expert", Role.EXPERT, "hohhot", "呼和浩特市 评审专家"),
+    # Double entry needs a second person of the regulator (复核); a panel needs three experts.
+    ("hohhot-reg2", Role.REGULATOR, "hohhot", "呼和浩特市 人社监管部门（复核员）"),
+    ("hohhot-expert", Role.EXPERT, "hohhot", "呼和浩特市 评审专家（评审组组长）"),
+    ("hohhot-expert2", Role.EXPERT, "hohhot", "呼和浩特市 评审专家"),
+    ("hohhot-expert3", Role.EXPERT, "hohhot", "呼和浩特市 评审专家"),
     ("hohhot-invigilator", Role.INVIGILATOR, "hohhot", "呼和浩特市 考务人员（监考员，考试日签到）"),
 ]
 

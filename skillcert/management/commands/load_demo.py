@@ -9,6 +9,7 @@ from catalog.fees import ensure_demo_fees
 from catalog.services import ensure_demo_campaign
 from exams.demo import ensure_exam_demo
 from payments.demo import ensure_payment_demo
+from scoring.demo import ensure_results_demo
 
 
 class Command(BaseCommand):
@@ -31,9 +32,10 @@ class Command(BaseCommand):
         for line in ensure_demo_applications(campaign, applicants):
             self.stdout.write(f"  演示申报 {line}")
         ensure_demo_fees(campaign)
-        names = ["hohhot-co", "association", "hohhot-invigilator"]
+        names = ["hohhot-co", "association", "hohhot-invigilator", "hohhot-reg", "hohhot-reg2"]
+        names += ["hohhot-expert", "hohhot-expert2", "hohhot-expert3"]
         staff = {user.username: user for user in User.objects.filter(username__in=names)}
-        if len(applicants) == 3 and len(staff) == 3:
+        if len(applicants) == 3 and len(staff) == len(names):
             for line in ensure_payment_demo(
                 timezone.localdate(),
                 applicant=applicants[2],
@@ -47,6 +49,15 @@ class Command(BaseCommand):
                 city_reviewer=staff["hohhot-co"],
                 association=staff["association"],
                 invigilator=staff["hohhot-invigilator"],
+            ):
+                self.stdout.write(f"  {line}")
+            for line in ensure_results_demo(
+                timezone.localdate(),
+                applicant=applicants[1],
+                co=staff["hohhot-co"],
+                association=staff["association"],
+                regulators=[staff["hohhot-reg"], staff["hohhot-reg2"]],
+                experts=[staff["hohhot-expert"], staff["hohhot-expert2"], staff["hohhot-expert3"]],
             ):
                 self.stdout.write(f"  {line}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,188 @@
+"""The results stage of the demo (`make run`): a rehearsal campaign whose exam was a week ago, with
+every score double-entered (one mismatch decided), one 综合评审 panel closed, the city's results in
+publicity since today and one objection waiting for the regulator's answer.
+
+Everything goes through the real use cases, as exams' demo does: submit, both reviews, offline
+payments, the site and seating, publication, then exam day's outcomes (written as check-in leaves
+them), the two entries by two regulator staff, the panel, publicity and an objection."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from applications import lifecycle
+from applications.demo import _documents, _fill
+from applications.generator import generate
+from applications.models import Application, Status
+from applications.services import submit_application
+from catalog.fees import ensure_demo_fees
+from catalog.models import City, Occupation
+from catalog.services import demo_windows, ensure_demo_campaign, move_campaign_windows
+from exams.demo import _site
+from exams.models import CheckIn, Outcome, Room, SeatAssignment
+from exams.services import arranging, publishing
+from payments.services.offline import record_offline_payment
+from payments.services.orders import ensure_order
+from scoring import selectors
+from scoring.models import Expert, Panel, Review, Round
+from scoring.services import entry, publicity, reviewing
+from skillcert.refusals import TransitionRefused
+
+SLUG = "demo-results"
+OTHERS = 18
+CRITERIA = [("业绩成果", 40), ("技术总结", 30), ("解决技术问题能力", 20), ("传授技艺", 10)]
+
+
+def ensure_results_demo(
+    today, *, applicant: User, co: User, association: User, regulators: list[User], experts: list[User]
+) -> list[str]:
+    """Idempotent; says what it did."""
+    exam_day = today - timedelta(days=7)
+    # The year before the exam demo's: 准考证号 serials count per campaign within a year and city, so
+    # two campaigns of one year in one city would give the same numbers.
+    campaign, created = ensure_demo_campaign(today, slug=SLUG, label="演示批次·成绩阶段", year=exam_day.year - 1)
+    ensure_demo_fees(campaign)
+    if not created:
+        return [f"成绩阶段演示批次已存在：{campaign.title}"]
+    hohhot = City.objects.get(code="hohhot")
+    try:
+        mine = _seated(today, campaign, hohhot, applicant=applicant, co=co, association=association)
+        campaign.refresh_from_db()  # seating moved its windows to the payment days
+        campaign = move_campaign_windows(campaign, days=(exam_day - campaign.exam_date).days)
+        with transaction.atomic():
+            _exam_day(campaign, hohhot)
+            _entered(campaign, hohhot, *regulators[:2])
+            panel = _panel(campaign, hohhot, regulators[0], association, experts)
+            opened = publicity.open_publicity(regulators[0], campaign, hohhot, today=today)
+            first = Application.objects.filter(pk=mine.pk).select_related("ticket").get()
+            publicity.lodge_objection(
+                opened,
+                subject=first.ticket.number,
+                text="本人估分理论知识考试应在 80 分以上，与公示成绩差距较大，申请复查答题卡。",
+                contact_name=applicant.full_name,
+                contact_phone="13800000002",
+                today=today,
+            )
+    except TransitionRefused as refusal:
+        return [f"成绩阶段演示未创建：{refusal}"]
+    return [
+        f"{campaign.title}：考试 {campaign.exam_date}，成绩已双人录入并确认，综合评审组「{panel.name}」已结束",
+        f"呼和浩特市成绩公示中（{opened.opens_on} 至 {opened.closes_on}），有 1 项异议待人社监管部门答复",
+        f"{applicant.full_name}：可在申报详情页看到各科成绩和结果；公示页面 /publicity/",
+    ]
+
+
+def _seated(today, campaign, city, *, applicant: User, co: User, association: User) -> Application:
+    """The demo applicant and the generated others submitted, approved, paid, seated and ticketed."""
+    with transaction.atomic():
+        mine = _fill(applicant, campaign, occupation="4-12-01-01", level=4)
+        _documents(applicant, mine)
+        mine = submit_application(applicant, mine)
+        generate(campaign, OTHERS, seed=23)
+        others = Application.objects.filter(campaign=campaign, status=Status.SUBMITTED).exclude(pk=mine.pk)
+        others.update(city=city)
+        approved = []
+        for application in [mine, *others]:
+            application = lifecycle.approve(co, application, tier="city")
+            approved.append(lifecycle.approve(association, application, tier="association"))
+    windows = demo_windows(today)
+    campaign = move_campaign_windows(campaign, days=-((windows["payment_opens"] - today).days + 1))
+    with transaction.atomic():
+        for n, application in enumerate(approved, start=1):
+            order = ensure_order(application)
+            record_offline_payment(
+                association,
+                order,
+                channel="bank_transfer",
+                receipt_number=f"DEMO-RESULTS-{n:03d}",
+                amount=str(order.amount),
+                paid_on=today,
+            )
+        _site(co, campaign, city, None)
+        arranging.apply_seating(co, campaign, city, seed=2024, spacing="none", version=None)
+        publishing.publish(co, campaign, city)
+    return mine
+
+
+def _exam_day(campaign, city) -> None:
+    """Exam day as check-in left it: in each session one candidate absent, in theory one incident."""
+    now = timezone.now()
+    seats = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city).order_by(
+        "session__starts_at", "room__position", "row", "column"
+    )
+    rows, seen = [], set()
+    for seat in seats.select_related("session"):
+        outcome, note = Outcome.PRESENT, ""
+        if seat.session_id not in seen:
+            outcome = Outcome.ABSENT
+        elif len(seen) == 1 and len(rows) == 1 and seat.session.kind == "theory":
+            outcome, note = Outcome.INCIDENT, "开考后将手机带入考场，已按规定处理"
+        seen.add(seat.session_id)
+        rows.append(
+            CheckIn(
+                application_id=seat.application_id,
+                session_id=seat.session_id,
+                room_id=seat.room_id,
+                outcome=outcome,
+                note=note,
+                recorded_at=now,
+            )
+        )
+    CheckIn.objects.bulk_create(rows)
+
+
+def _entered(campaign, city, first: User, second: User) -> None:
+    """Every sheet entered by two people alike but one cell, which the first decides; all confirmed."""
+    sheets = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
+    slipped = False
+    for index, (room_id, session_id) in enumerate(sorted(set(sheets.values_list("room", "session")))):
+        room = Room.objects.select_related("site").get(pk=room_id)
+        session = campaign.sessions.get(pk=session_id)
+        sheet = entry.ensure_sheet(room, session)
+        people = [a for a, _number in selectors.candidates(room, session)]
+        fixed = selectors.day_outcomes(session, [a.pk for a in people])  # 缺考 and 违纪 need no entry
+        typed = {a.pk: str(52 + (a.pk * 7 + index * 3) % 45) for a in people if a.pk not in fixed}
+        entry.save_entries(first, sheet, Round.FIRST, typed)
+        if typed and not slipped:  # one mismatch in the city, decided by the first entrant
+            slip = max(typed)
+            entry.save_entries(second, sheet, Round.SECOND, typed | {slip: str(int(typed[slip]) - 10)})
+            entry.resolve(first, sheet, slip, typed[slip], "核对答题卡，以录入为准")
+            slipped = True
+        else:
+            entry.save_entries(second, sheet, Round.SECOND, typed)
+        entry.confirm(first, sheet)
+
+
+def _panel(campaign, city, regulator: User, association: User, accounts: list[User]) -> Panel:
+    """One panel of three experts for every 二级/一级 candidate's occupation; all sheets submitted."""
+    technicians = Application.objects.filter(campaign=campaign, city=city, level__number__lte=2, ticket__isnull=False)
+    occupations = list(Occupation.objects.filter(pk__in=technicians.values("occupation")))
+    if not occupations:  # the generator gave no 技师: the demo then has a panel for 汽车维修工
+        occupations = list(Occupation.objects.filter(code="4-12-01-01"))
+    reviewing.save_criteria(association, campaign, CRITERIA)
+    units = ["内蒙古工业大学", "内蒙古机电职业技术学院", "呼和浩特市技师学院"]
+    experts = [
+        reviewing.save_expert(
+            regulator,
+            Expert(city=city, name=account.full_name, work_unit=unit, title="高级技师"),
+            specialties=occupations,
+            account=account,
+        )
+        for account, unit in zip(accounts, units, strict=True)
+    ]
+    panel = Panel(campaign=campaign, city=city, name="技师综合评审组", chair=experts[0], deadline=timezone.localdate())
+    panel = reviewing.save_panel(regulator, panel, members=experts, occupations=occupations)
+    reviewing.assign_panel(regulator, panel)
+    criteria = reviewing.criteria_of(campaign.pk)
+    for n, review in enumerate(Review.objects.filter(panel=panel).select_related("expert__user").order_by("pk")):
+        share = Decimal(70 + (n * 5) % 20) / 100
+        points = {c.id: (Decimal(c.weight) * share).quantize(Decimal("1")) for c in criteria}
+        assert review.expert.user is not None
+        reviewing.submit_review(review.expert.user, review, points=points, comment="材料完整，业绩突出。")
+    assert experts[0].user is not None
+    flagged = reviewing.flagged_candidates(panel, reviewing.rules_of(campaign).spread_threshold)
+    reviewing.close_panel(experts[0].user, panel, acknowledged=flagged)
+    return panel
