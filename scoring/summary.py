@@ -85,7 +85,14 @@ class SummaryTable:
 
 def _cells(first: str, line: LineCounts) -> list[str]:
     counts = [str(getattr(line, name)) for name in COUNTED]
-    return [first, line.occupation_code, line.occupation_name, line.level_name, *counts, pass_rate(line.passed, line.sat)]
+    return [
+        first,
+        line.occupation_code,
+        line.occupation_name,
+        line.level_name,
+        *counts,
+        pass_rate(line.passed, line.sat),
+    ]
 
 
 def build(lines: Iterable[LineCounts]) -> SummaryTable:
