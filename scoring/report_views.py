@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -101,8 +102,11 @@ def summary_file(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_POST
 def scan_upload(request: HttpRequest) -> HttpResponse:
-    campaign, city = _city(request)
-    reports.require_scan_uploader(_user(request.user), city)  # before the file is read
+    user = _user(request.user)
+    if user.city is None:  # only a city's regulator hands in its city's scan
+        raise PermissionDenied("no city")
+    campaign, city = requested_campaign(request), user.city
+    reports.require_scan_uploader(user, city)  # before the file is read
     form = ScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -232,12 +236,11 @@ def _pack_form(request: HttpRequest, campaign: Campaign, city: City, pack: Archi
 
 @login_required
 def archive_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request.user)
+    archive.require_archivist(user, user.city_id)  # the city's regulator; the association only reads
     campaign = requested_campaign(request)
-    city = selectors.city_for(request.user, None)
-    if city is None:  # the association reads the register; the city's regulator writes it
-        raise Http404
-    archive.require_archivist(_user(request.user), city.pk)
-    return _pack_form(request, campaign, city)
+    assert user.city is not None  # a regulator has a city
+    return _pack_form(request, campaign, user.city)
 
 
 @login_required
