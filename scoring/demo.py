@@ -6,7 +6,7 @@ Everything goes through the real use cases, as exams' demo does: submit, both re
 payments, the site and seating, publication, then exam day's outcomes (written as check-in leaves
 them), the two entries by two regulator staff, the panel, publicity and an objection."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,7 +19,7 @@ from applications.generator import generate
 from applications.models import Application, Status
 from applications.services import submit_application
 from catalog.fees import ensure_demo_fees
-from catalog.models import City, Occupation
+from catalog.models import Campaign, City, Occupation
 from catalog.services import demo_windows, ensure_demo_campaign, move_campaign_windows
 from exams.demo import _site
 from exams.models import CheckIn, Outcome, Room, SeatAssignment
@@ -37,7 +37,7 @@ CRITERIA = [("业绩成果", 40), ("技术总结", 30), ("解决技术问题能�
 
 
 def ensure_results_demo(
-    today, *, applicant: User, co: User, association: User, regulators: list[User], experts: list[User]
+    today: date, *, applicant: User, co: User, association: User, regulators: list[User], experts: list[User]
 ) -> list[str]:
     """Idempotent; says what it did."""
     exam_day = today - timedelta(days=7)
@@ -75,7 +75,9 @@ def ensure_results_demo(
     ]
 
 
-def _seated(today, campaign, city, *, applicant: User, co: User, association: User) -> Application:
+def _seated(
+    today: date, campaign: Campaign, city: City, *, applicant: User, co: User, association: User
+) -> Application:
     """The demo applicant and the generated others submitted, approved, paid, seated and ticketed."""
     with transaction.atomic():
         mine = _fill(applicant, campaign, occupation="4-12-01-01", level=4)
@@ -107,13 +109,14 @@ def _seated(today, campaign, city, *, applicant: User, co: User, association: Us
     return mine
 
 
-def _exam_day(campaign, city) -> None:
+def _exam_day(campaign: Campaign, city: City) -> None:
     """Exam day as check-in left it: in each session one candidate absent, in theory one incident."""
     now = timezone.now()
     seats = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city).order_by(
         "session__starts_at", "room__position", "row", "column"
     )
-    rows, seen = [], set()
+    rows: list[CheckIn] = []
+    seen: set[int] = set()
     for seat in seats.select_related("session"):
         outcome, note = Outcome.PRESENT, ""
         if seat.session_id not in seen:
@@ -134,7 +137,7 @@ def _exam_day(campaign, city) -> None:
     CheckIn.objects.bulk_create(rows)
 
 
-def _entered(campaign, city, first: User, second: User) -> None:
+def _entered(campaign: Campaign, city: City, first: User, second: User) -> None:
     """Every sheet entered by two people alike but one cell, which the first decides; all confirmed."""
     sheets = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
     slipped = False
@@ -156,7 +159,7 @@ def _entered(campaign, city, first: User, second: User) -> None:
         entry.confirm(first, sheet)
 
 
-def _panel(campaign, city, regulator: User, association: User, accounts: list[User]) -> Panel:
+def _panel(campaign: Campaign, city: City, regulator: User, association: User, accounts: list[User]) -> Panel:
     """One panel of three experts for every 二级/一级 candidate's occupation; all sheets submitted."""
     technicians = Application.objects.filter(campaign=campaign, city=city, level__number__lte=2, ticket__isnull=False)
     occupations = list(Occupation.objects.filter(pk__in=technicians.values("occupation")))

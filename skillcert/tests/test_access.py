@@ -282,6 +282,19 @@ def PUBLICITY(o: Obj) -> dict[str, Any]:
     return {"campaign": o.publicity.campaign.slug, "city": o.publicity.city.code}
 
 
+# Scoring's reports (汇总表, 人员名册, materials) and the archive register: the city's regulator and the association.
+REPORTER = {**every(403), "anon": 302}
+REPORTS = {**REPORTER, "hohhot_reg": 200, "association": 200}
+REPORTS_OF_CITY = Who(
+    owner=403,
+    stranger=403,
+    co=403,
+    reg=200,
+    expert=403,
+    inv=403,
+    elsewhere={"co": 403, "reg": 404, "expert": 403, "inv": 403},
+)
+
 EXPECT: dict[str, Row] = {
     # --- public pages --------------------------------------------------------------------
     "catalog:home": Row(PUBLIC),
@@ -502,6 +515,25 @@ EXPECT: dict[str, Row] = {
     # The chair's page: 呼和浩特's panel is chaired by hohhot-expert; its close is refused (sheets missing).
     "scoring:panel_chair": Row(REVIEWING, PANEL),
     "scoring:panel_close": Row(replace(REVIEWING, expert=302), PANEL, method="POST"),
+    # --- scoring: the 汇总表 and its scans, the 人员名册, the materials zip, the archive register ---
+    # The city's regulator and the association (scoring.reports); only the regulator hands in the scan
+    # and writes the register; the materials zip (ID card scans, printouts) is the association's.
+    "scoring:summary": Row(REPORTS, query="campaign=demo"),
+    "scoring:summary_file": Row(
+        REPORTS, lambda o: {"fmt": "pdf"}, query="campaign=demo&city=hohhot", objects=("none",)
+    ),
+    # No file: the regulator's form answers 400 with the error beside the field.
+    "scoring:summary_scan_upload": Row({**REPORTER, "hohhot_reg": 400}, method="POST", data=DEMO),
+    "scoring:summary_scan": Row(REPORTS_OF_CITY, lambda o: {"pk": o.summary_scan.pk}),
+    "scoring:roster": Row(REPORTS, lambda o: {"fmt": "xlsx"}, query="campaign=demo&city=hohhot", objects=("none",)),
+    "scoring:materials": Row({**REPORTER, "association": 200}, query="campaign=demo&city=hohhot"),
+    "scoring:archive": Row(REPORTS, query="campaign=demo"),
+    "scoring:archive_new": Row({**REPORTER, "hohhot_reg": 200}, query="campaign=demo"),
+    "scoring:archive_edit": Row(replace(REPORTS_OF_CITY, association=403), lambda o: {"pk": o.archive_pack.pk}),
+    "scoring:archive_delete": Row(
+        replace(REPORTS_OF_CITY, reg=302, association=403), lambda o: {"pk": o.archive_pack.pk}, method="POST"
+    ),
+    "scoring:archive_retention": Row(REPORTS, query="campaign=demo"),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -736,6 +768,7 @@ def _build_world() -> dict[str, Any]:
         )
     _exam_world(users, campaign, objects)
     _review_world(users, campaign, objects)
+    _scoring_reports_world(users, campaign, objects)
     objects["applicant_person"] = Obj(owner="applicant", city=None, values={"person": users["applicant"]})
     objects["other_person"] = Obj(owner="other_applicant", city=None, values={"person": users["other_applicant"]})
     objects["colleague"] = Obj(owner="hohhot_expert", city="hohhot", values={"person": users["hohhot_expert"]})
@@ -905,6 +938,47 @@ def _review_world(users, campaign, objects: dict[str, Obj]) -> None:
             Review.objects.bulk_create(Review(panel=panel, application=assigned, expert=e) for e in experts)
         objects[name].values.update(expert=experts[0], panel=panel)
     objects["assigned"] = Obj(owner=None, city="hohhot", values={"application": assigned})
+
+
+def _scoring_reports_world(users, campaign, objects: dict[str, Obj]) -> None:
+    """A signed summary scan and an archived pack of answer sheets in each city (on a site and room of
+    their own: an archived pack protects its room from deletion, which the exams rows try)."""
+    from django.core.files.base import ContentFile
+
+    from exams.models import Room, Site
+    from scoring.models import ArchivePack, SummaryScan
+
+    session = campaign.sessions.order_by("starts_at").first()
+    for name, regulator in (("mine", "hohhot_reg"), ("theirs", "baotou_reg")):
+        obj = objects[name]
+        scan = SummaryScan(
+            campaign=campaign,
+            city=obj.site.city,
+            content_type="application/pdf",
+            size=9,
+            sha256="0" * 64,
+            uploaded_by=users[regulator],
+            uploaded_at=timezone.now(),
+        )
+        scan.file.save(f"summary-{name}.pdf", ContentFile(b"%PDF-1.4 "), save=False)
+        scan.save()
+        site = Site.objects.create(campaign=campaign, city=obj.site.city, name="归档考点", address="某路 2 号")
+        room = Room.objects.create(site=site, number="09", rows=5, columns=6)
+        pack = ArchivePack.objects.create(
+            campaign=campaign,
+            city=obj.site.city,
+            site=site,
+            room=room,
+            session=session,
+            sheet_count=10,
+            box_number=f"BOX-{name}",
+            storage_place="档案室",
+            retention_years=3,
+            archived_by=users[regulator],
+            archived_at=timezone.now(),
+            retain_until=timezone.localdate() + timedelta(days=3 * 365),
+        )
+        obj.values.update(summary_scan=scan, archive_pack=pack)
 
 
 # --- the requests -------------------------------------------------------------------------
