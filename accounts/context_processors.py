@@ -20,5 +20,9 @@ def roles(request):
             "exams_arrange": has_capability(user, "exams.arrange"),
             "scoring": has_capability(user, "scoring.view"),
             "scoring_review": has_capability(user, "scoring.review"),
+            "scoring_experts": has_capability(user, "scoring.experts"),
+            "scoring_rules": has_capability(user, "scoring.rules"),
+            "scoring_reports": has_capability(user, "scoring.reports"),
+            "scoring_archive": has_capability(user, "scoring.reports"),
         }
     }
