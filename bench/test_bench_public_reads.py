@@ -31,6 +31,9 @@ PATHS = [
     "/api/v1/cities",
     "/api/v1/occupations?campaign=demo",
     "/api/v1/campaigns",
+    # 公示: the list and a city's results (the demo's results stage: 呼和浩特 in publicity).
+    "/publicity/",
+    "/publicity/demo-results/hohhot/",
 ]
 CONNECTIONS = 32
 WORKERS, THREADS = 2, 2  # as scripts/serve.sh
