@@ -33,9 +33,14 @@ class Cell:
 
     def shown(self) -> str:
         if self.mark == SCORE and self.value is not None:
-            text = format(self.value, "f")  # stored with two places: 75.00 reads 75, 80.50 reads 80.5
-            return text.rstrip("0").rstrip(".") if "." in text else text
+            return shown_points(self.value)
         return "缺考" if self.mark == ABSENT else "违纪"
+
+
+def shown_points(value: Decimal | int | str) -> str:
+    """Points as people write them: stored with two places, 75.00 reads 75 and 80.50 reads 80.5."""
+    text = format(Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class CellError(ValueError):

@@ -10,6 +10,7 @@ from applications.models import ApplicationDocument, DocumentSlot
 from audit.models import AuditEvent
 from conftest import client_for
 from scoring.models import Part, Review, Score
+from scoring.rules import shown_points
 from scoring.services import reviewing
 from scoring.tests import test_review
 from scoring.tests.test_review import sheet, submit_all
@@ -118,7 +119,8 @@ def test_the_chair_sees_the_aggregate_and_closes_the_panel(world):
     first = world.technicians[0]
     totals = sorted(Review.objects.filter(application=first).values_list("total", flat=True))
     expected = (sum(totals) / 3).quantize(Decimal(1), rounding="ROUND_HALF_UP")
-    assert " / ".join(str(t) for t in totals) in page and f'<td class="aggregate">{expected}</td>' in page
+    shown = " / ".join(shown_points(t) for t in totals)
+    assert f"<td>{shown}</td>" in page and f'<td class="aggregate">{expected}</td>' in page
     assert client.post(reverse("scoring:panel_close", args=[world.panel.pk])).status_code == 302
     assert Score.objects.filter(part=Part.REVIEW).count() == 6
     assert Score.objects.get(application=first, part=Part.REVIEW).value == expected
@@ -161,3 +163,35 @@ def test_the_association_sets_the_criteria_and_a_wrong_sum_is_shown_in_place(wor
     right = client.post(url, {"form": "criteria", "campaign": world.campaign.slug, "lines": "总结 40\n论文，60"})
     assert right.status_code == 302
     assert "论文（60分）" in client.get(url).content.decode()
+
+
+def test_totals_read_as_people_write_them_never_with_the_stored_two_places(world):
+    """Totals are stored with two decimal places; the pages show 70 (and 70.5), as the grid does."""
+    reviewing.assign_panel(world.reg, world.panel)
+    submit_all(world, {0: (30, 40), 1: (35, 45), 2: (32, 44), 3: (33, 41)})
+    mine = Review.objects.filter(expert=world.experts[0]).first()
+    client = client_for(world.users[0])
+    candidate = client.get(reverse("scoring:review_candidate", args=[mine.application_id])).content.decode()
+    assert '<td class="review-total">70</td>' in candidate and "70.00" not in candidate
+    assert "80.00" not in candidate and "<td>80</td>" in candidate  # 专家乙's 35 + 45, among the others
+    mine_page = client.get(reverse("scoring:my_reviews")).content.decode()
+    assert "70.00" not in mine_page and "<td>70</td>" in mine_page
+    chair = client.get(reverse("scoring:panel_chair", args=[world.panel.pk])).content.decode()
+    assert ".00" not in chair
+
+
+def test_points_drop_only_trailing_zeros():
+    assert [shown_points(v) for v in (Decimal("85.00"), Decimal("80.50"), Decimal("7.25"), 100, "0.00")] == [
+        "85",
+        "80.5",
+        "7.25",
+        "100",
+        "0",
+    ]
+
+
+def test_an_expert_finds_my_reviews_in_the_header_and_other_roles_do_not(world, people):
+    link = f'href="{reverse("scoring:my_reviews")}"'
+    assert link in client_for(world.users[0]).get(reverse("staff_home")).content.decode()
+    for who in ("hohhot_reg", "hohhot_co", "association"):
+        assert link not in client_for(people[who]).get(reverse("staff_home")).content.decode()
