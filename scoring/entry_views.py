@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import has_capability, require, scope_by_city
 from catalog.views import requested_campaign
 from exams.selectors import city_for
-from scoring import selectors
+from scoring import selectors, states
 from scoring.models import Amendment, Round, Score, ScoreImport, Sheet
 from scoring.services import entry, importing
 from skillcert.http import SignedInRequest
@@ -166,8 +166,7 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     preview = _import_for(request, pk)
     if request.method == "POST":
         if request.POST.get("discard"):
-            preview.state = ScoreImport.State.DISCARDED
-            preview.save(update_fields=["state"])
+            states.discard_import(preview)
             messages.info(request, _("已放弃本次导入，未录入任何成绩。"))
             return redirect(_sheet_url(preview.sheet, preview.round))
         try:

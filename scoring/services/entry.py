@@ -20,7 +20,7 @@ from accounts.permissions import require, same_city
 from audit.services import record
 from catalog.models import ExamSession
 from exams.models import Room
-from scoring import rules, selectors
+from scoring import rules, selectors, states
 from scoring.models import Amendment, Entry, Publicity, Round, Score, Sheet
 from skillcert.refusals import TransitionRefused
 
@@ -234,9 +234,7 @@ def confirm(actor: User, sheet: Sheet) -> int:
     if Score.objects.filter(application__in=[s.application_id for s in scores], part=sheet.part).exists():
         raise TransitionRefused(_("本考场有考生的该科成绩已在其他登记表确认，请联系就促会核对。"))
     Score.objects.bulk_create(scores, batch_size=1000)
-    sheet.state, sheet.confirmed_by, sheet.confirmed_at = Sheet.State.CONFIRMED, actor, now
-    sheet.version += 1
-    sheet.save(update_fields=["state", "confirmed_by", "confirmed_at", "version"])
+    states.confirm_sheet(sheet, actor=actor, now=now)
     record("scoring.sheet.confirmed", actor=actor, obj=sheet, city=sheet.city, after={"scores": len(scores)})
     return len(scores)
 
@@ -310,9 +308,7 @@ def decide_amendment(actor: User, amendment: Amendment, *, approve: bool, note: 
     if approve:
         _require_not_final(score)
     before = selectors.cell_of(score).shown()
-    amendment.state = Amendment.State.APPROVED if approve else Amendment.State.REJECTED
-    amendment.decided_by, amendment.decided_at, amendment.decision_note = actor, timezone.now(), note.strip()[:500]
-    amendment.save()
+    states.decide_amendment(amendment, approve=approve, actor=actor, note=note)
     if approve:
         score.mark, score.value, score.note = amendment.new_mark, amendment.new_value, amendment.new_note
         score.revision += 1

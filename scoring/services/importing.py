@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record
-from scoring import rules, score_xlsx, selectors
+from scoring import rules, score_xlsx, selectors, states
 from scoring.models import Entry, ScoreImport, Sheet
 from scoring.services import entry
 from skillcert.lib.masking import mask_id_number
@@ -114,9 +114,7 @@ def check_import(actor: User, sheet: Sheet, round_: int, data: bytes, file_name:
         raise ImportRefused(problems)
     if not rows:
         raise ImportRefused([Problem(0, "", "表格中没有任何成绩")])
-    ScoreImport.objects.filter(sheet=sheet, round=round_, state=ScoreImport.State.PREVIEW).update(
-        state=ScoreImport.State.DISCARDED
-    )
+    states.discard_previews(sheet, round_)
     preview = ScoreImport.objects.create(
         sheet=sheet,
         round=round_,
@@ -168,8 +166,7 @@ def apply_import(actor: User, preview: ScoreImport) -> int:
     typed = {int(pk): values[0] for pk, values in preview.rows.items()}
     notes = {int(pk): values[1] for pk, values in preview.rows.items()}
     changed = entry.save_entries(actor, preview.sheet, preview.round, typed, notes)
-    preview.state, preview.applied_at = ScoreImport.State.APPLIED, timezone.now()
-    preview.save(update_fields=["state", "applied_at"])
+    states.apply_import(preview)
     record(
         "scoring.import.applied",
         actor=actor,

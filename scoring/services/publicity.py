@@ -20,7 +20,7 @@ from audit.services import record
 from catalog.holidays import holiday_data
 from catalog.models import Campaign, City
 from notifications.services import Notice, notify_many
-from scoring import publicity_selectors, selectors
+from scoring import publicity_selectors, selectors, states
 from scoring.models import Objection, Publicity
 from skillcert.lib.identity import looks_like_mobile, normalise_mobile
 from skillcert.lib.workdays import NO_DATA, CalendarNotCovered, HolidayData, add_working_days, is_working_day
@@ -155,9 +155,7 @@ def answer_objection(actor: User, objection: Objection, outcome: str) -> Objecti
         raise TransitionRefused(_("该异议已答复，答复已告知异议人。"))
     if len(outcome.strip()) < 5:
         raise TransitionRefused(_("请写明调查结果（至少 5 个字）。"))
-    objection.state, objection.outcome = Objection.State.ANSWERED, outcome.strip()[:2000]
-    objection.answered_by, objection.answered_at = actor, timezone.now()
-    objection.save()
+    states.answer_objection(objection, actor=actor, outcome=outcome)
     record(
         "scoring.objection.answered",
         actor=actor,
@@ -191,8 +189,7 @@ def close_publicity(actor: User, publicity: Publicity, *, today: date | None = N
         if line.application.status == "examined"
     ]
     lifecycle.conclude_many(actor, {line.application.pk: line.result.passed for line in lines})
-    publicity.state, publicity.closed_by, publicity.closed_at = Publicity.State.CLOSED, actor, timezone.now()
-    publicity.save(update_fields=["state", "closed_by", "closed_at"])
+    states.close_publicity(publicity, actor=actor)
     passed = sum(1 for line in lines if line.result.passed)
     record(
         "scoring.publicity.closed",

@@ -23,6 +23,7 @@ from applications.models import Application, Status
 from audit.services import record
 from catalog.models import Campaign, Occupation
 from scoring import review as rules
+from scoring import states
 from scoring.models import Criterion, DeclaredRelation, Expert, Mark, Panel, Part, Review, Score, ScoringRules
 from skillcert.fields import lookup_hash
 from skillcert.lib.identity import InvalidIdentity, parse_id_number
@@ -454,9 +455,7 @@ def close_panel(actor: User, panel: Panel, *, acknowledged: Collection[int] = ()
         ],
         batch_size=2000,
     )
-    panel.state, panel.closed_by, panel.closed_at = Panel.State.CLOSED, actor, now
-    panel.version += 1
-    panel.save(update_fields=["state", "closed_by", "closed_at", "version"])
+    states.close_panel(panel, actor=actor, now=now)
     after = {"state": panel.state, "scores": len(live), "flagged": sorted(set(acknowledged) & set(totals))}
     record("scoring.panel.closed", actor=actor, obj=panel, before={"state": Panel.State.OPEN}, after=after)
     return len(live)

@@ -15,6 +15,7 @@ OWNERS = {
         "payments/invoicing.py",  # InvoiceRequest
         "notifications/tasks.py",  # Delivery
         "exams/states.py",  # Arrangement
+        "scoring/states.py",  # Sheet, Amendment, ScoreImport, Panel, Publicity, Objection
         "paysim/services.py",  # the WeChat Pay simulator's own records
     },
 }
