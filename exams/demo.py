@@ -54,16 +54,7 @@ def ensure_exam_demo(today, *, applicant, city_reviewer, association, invigilato
         windows = demo_windows(today)
         campaign = move_campaign_windows(campaign, days=-((windows["payment_opens"] - today).days + 1))
         with transaction.atomic():
-            for n, application in enumerate(approved, start=1):
-                order = ensure_order(application)
-                record_offline_payment(
-                    association,
-                    order,
-                    channel="bank_transfer",
-                    receipt_number=f"DEMO-EXAM-{n:03d}",
-                    amount=str(order.amount),
-                    paid_on=today,
-                )
+            pay_offline(association, approved, today, receipt_prefix="DEMO-EXAM")
             site = _site(city_reviewer, campaign, hohhot, invigilator)
             arranging.apply_seating(city_reviewer, campaign, hohhot, seed=2023, spacing="none", version=None)
             given = publishing.publish(city_reviewer, campaign, hohhot)
@@ -77,6 +68,20 @@ def ensure_exam_demo(today, *, applicant, city_reviewer, association, invigilato
         f"考试日 {campaign.exam_date}（今天）：监考员可签到；`make demo-refresh` 把它移到新的今天",
         f"{applicant.full_name}：准考证号 {ticket.number}，可在申报详情页查看考场座位并下载准考证",
     ]
+
+
+def pay_offline(association, approved: list[Application], today, *, receipt_prefix: str) -> None:
+    """Each approved application paid by bank transfer, recorded by the association."""
+    for n, application in enumerate(approved, start=1):
+        order = ensure_order(application)
+        record_offline_payment(
+            association,
+            order,
+            channel="bank_transfer",
+            receipt_number=f"{receipt_prefix}-{n:03d}",
+            amount=str(order.amount),
+            paid_on=today,
+        )
 
 
 def _hand_in_handbook(desk, site: Site) -> None:

@@ -21,11 +21,9 @@ from applications.services import submit_application
 from catalog.fees import ensure_demo_fees
 from catalog.models import Campaign, City, Occupation
 from catalog.services import demo_windows, ensure_demo_campaign, move_campaign_windows
-from exams.demo import _site
+from exams.demo import _site, pay_offline
 from exams.models import CheckIn, Outcome, Room, SeatAssignment
 from exams.services import arranging, publishing
-from payments.services.offline import record_offline_payment
-from payments.services.orders import ensure_order
 from scoring import selectors
 from scoring.models import Expert, Panel, Review, Round
 from scoring.services import entry, publicity, reviewing
@@ -93,16 +91,7 @@ def _seated(
     windows = demo_windows(today)
     campaign = move_campaign_windows(campaign, days=-((windows["payment_opens"] - today).days + 1))
     with transaction.atomic():
-        for n, application in enumerate(approved, start=1):
-            order = ensure_order(application)
-            record_offline_payment(
-                association,
-                order,
-                channel="bank_transfer",
-                receipt_number=f"DEMO-RESULTS-{n:03d}",
-                amount=str(order.amount),
-                paid_on=today,
-            )
+        pay_offline(association, approved, today, receipt_prefix="DEMO-RESULTS")
         _site(co, campaign, city, None)
         arranging.apply_seating(co, campaign, city, seed=2024, spacing="none", version=None)
         publishing.publish(co, campaign, city)
