@@ -104,6 +104,7 @@ def desk(request: SignedInRequest) -> HttpResponse:
         "deadline": selectors.deadline_of(campaign, city, publicity),
         "objections": publicity.objections.all() if publicity else [],
         "can_publish": has_capability(request.user, "scoring.publicity"),
+        "close_refusal": service.close_refusal(publicity) if publicity else "",
     }
     return render(request, "scoring/publicity_desk.html", context)
 

@@ -170,6 +170,17 @@ def answer_objection(actor: User, objection: Objection, outcome: str) -> Objecti
     return objection
 
 
+def close_refusal(publicity: Publicity, today: date | None = None) -> str:
+    """Why the publicity cannot close yet ("" when it can): its period runs, or an objection is open."""
+    today = today or timezone.localdate()
+    if today <= publicity.closes_on:
+        return _("公示期至 %(d)s 结束，届满后才能结束公示。") % {"d": publicity.closes_on}
+    open_count = publicity.objections.filter(state=Objection.State.OPEN).count()
+    if open_count:
+        return _("还有 %(n)d 项异议未答复，不能结束公示。") % {"n": open_count}
+    return ""
+
+
 @transaction.atomic
 def close_publicity(actor: User, publicity: Publicity, *, today: date | None = None) -> Publicity:
     """公示结束: the results become final (passed or failed); closing twice is quiet."""
@@ -177,12 +188,9 @@ def close_publicity(actor: User, publicity: Publicity, *, today: date | None = N
     _require_regulator(actor, publicity.city_id)
     if publicity.state == Publicity.State.CLOSED:
         return publicity
-    today = today or timezone.localdate()
-    if today <= publicity.closes_on:
-        raise TransitionRefused(_("公示期至 %(d)s 结束，届满后才能结束公示。") % {"d": publicity.closes_on})
-    open_count = publicity.objections.filter(state=Objection.State.OPEN).count()
-    if open_count:
-        raise TransitionRefused(_("还有 %(n)d 项异议未答复，不能结束公示。") % {"n": open_count})
+    refusal = close_refusal(publicity, today)
+    if refusal:
+        raise TransitionRefused(refusal)
     lines = [
         line
         for line in publicity_selectors.results_of(publicity.campaign, publicity.city)

@@ -312,6 +312,9 @@ def test_scores_are_entered_reviewed_published_objected_to_closed_and_seen_on_a_
     shot(visitor, "results-objection-answered")
     assert_fits_phone(visitor)
 
+    # While the period runs the close is offered disabled, with the day it ends.
+    expect(typist.get_by_role("button", name="结束公示，确定认定结果")).to_be_disabled()
+    expect(typist.locator("main")).to_contain_text("届满后才能结束公示")
     # The period is over: time passing, written directly (the page offers no clock to wind on).
     before = Publicity.objects.get()
     assert before.state == Publicity.State.OPEN
