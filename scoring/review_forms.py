@@ -119,8 +119,20 @@ class CriteriaForm(forms.Form):
 class ReviewRulesForm(forms.ModelForm):
     class Meta:
         model = ScoringRules
-        fields = ["panel_size", "spread_threshold", "review_deadline"]
+        fields = ["decimals", "publicity_working_days", "panel_size", "spread_threshold", "review_deadline"]
         widgets = {"review_deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_decimals(self) -> int:
+        value = self.cleaned_data["decimals"]
+        if value > 2:
+            raise forms.ValidationError(_("成绩最多保留 2 位小数。"))
+        return value
+
+    def clean_publicity_working_days(self) -> int:
+        value = self.cleaned_data["publicity_working_days"]
+        if value < 1:
+            raise forms.ValidationError(_("公示期至少 1 个工作日。"))
+        return value
 
     def clean_panel_size(self) -> int:
         value = self.cleaned_data["panel_size"]

@@ -24,7 +24,19 @@ from audit.services import record
 from catalog.models import Campaign, Occupation
 from scoring import review as rules
 from scoring import states
-from scoring.models import Criterion, DeclaredRelation, Expert, Mark, Panel, Part, Review, Score, ScoringRules
+from scoring.models import (
+    Criterion,
+    DeclaredRelation,
+    Entry,
+    Expert,
+    Mark,
+    Panel,
+    Part,
+    Publicity,
+    Review,
+    Score,
+    ScoringRules,
+)
 from skillcert.fields import lookup_hash
 from skillcert.lib.identity import InvalidIdentity, parse_id_number
 from skillcert.lib.masking import mask_id_number, mask_name
@@ -154,13 +166,14 @@ def save_criteria(actor: User, campaign: Campaign, rows: Sequence[tuple[str, int
     return saved
 
 
-REVIEW_RULE_FIELDS = ["panel_size", "spread_threshold", "review_deadline"]
+REVIEW_RULE_FIELDS = ["decimals", "publicity_working_days", "panel_size", "spread_threshold", "review_deadline"]
 
 
 @transaction.atomic
 def save_review_rules(actor: User, scoring_rules: ScoringRules) -> ScoringRules:
-    """The campaign's review rules (panel size ≥ 3, spread threshold, review deadline); the other
-    fields of the row are left as they are. Audited with what changed."""
+    """The campaign's scoring rules: the precision of scores (fixed once entry began), the
+    publicity's working days (fixed once a city published), panel size ≥ 3, spread threshold and
+    review deadline. Audited with what changed."""
     require(actor, "scoring.rules")
     old: dict[str, object] = {}
     if scoring_rules.pk is not None:
@@ -168,6 +181,19 @@ def save_review_rules(actor: User, scoring_rules: ScoringRules) -> ScoringRules:
         old = dict(ScoringRules.objects.filter(pk=scoring_rules.pk).values(*REVIEW_RULE_FIELDS).get())
     if scoring_rules.panel_size < 3:
         raise TransitionRefused(_("每位考生至少由 3 位专家评审。"))
+    campaign_id = scoring_rules.campaign_id
+    if (
+        old
+        and old.get("decimals") != scoring_rules.decimals
+        and Entry.objects.filter(sheet__campaign_id=campaign_id).exists()
+    ):
+        raise TransitionRefused(_("成绩录入已经开始，不能再修改成绩的小数位数。"))
+    if (
+        old
+        and old.get("publicity_working_days") != scoring_rules.publicity_working_days
+        and Publicity.objects.filter(campaign_id=campaign_id).exists()
+    ):
+        raise TransitionRefused(_("已有盟市发布成绩公示，不能再修改公示期。"))
     scoring_rules.full_clean(exclude=["campaign"])
     if scoring_rules.pk is None:
         scoring_rules.save()

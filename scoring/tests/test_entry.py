@@ -112,3 +112,18 @@ def test_a_room_with_a_score_sheet_cannot_be_deleted(sat, theory_sheet, people):
     with pytest.raises(TransitionRefused, match="成绩登记"):
         setup.delete_room(people["hohhot_co"], sat.rooms[0])
     assert Sheet.objects.filter(pk=theory_sheet.pk).exists()
+
+
+def test_the_association_sets_the_precision_until_entry_begins(sat, theory_sheet, people):
+    from scoring.selectors import rules_of
+    from scoring.services import reviewing
+
+    rules = rules_of(sat.campaign)
+    rules.decimals = 1
+    reviewing.save_review_rules(people["association"], rules)
+    seated = sat.seated(theory_sheet.room, theory_sheet.session)
+    entry.save_entries(people["hohhot_reg"], theory_sheet, Round.FIRST, {seated[2].pk: "80.5"})
+    rules.decimals = 0
+    with pytest.raises(TransitionRefused, match="小数位数"):
+        reviewing.save_review_rules(people["association"], rules)
+    assert rules_of(sat.campaign).decimals == 1
