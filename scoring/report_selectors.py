@@ -107,8 +107,20 @@ def counting_conditions() -> dict[str, Q]:
         "seated": seated,
         "sat": sat,
         "absent": seated & ~sat & some_absence,
-        "passed": Q(status__in=PASSED),
+        "passed": Q(status__in=PASSED) | _passing_in_publicity(),
     }
+
+
+def _passing_in_publicity() -> Q:
+    """Examined (published, not yet final) and passing by the rule of `scoring.rules.result`: every
+    part the level requires a valid score of 60 or more. The 汇总表 is sent with the publicity."""
+
+    def passing(part: str) -> Q:
+        valid = Score.objects.filter(application=OuterRef("pk"), part=part, voided_at__isnull=True)
+        return Q(Exists(valid.filter(mark=Mark.SCORE, value__gte=60)))
+
+    review = Q(level__number__gt=2) | passing(Part.REVIEW)
+    return Q(status=Status.EXAMINED) & passing(Part.THEORY) & passing(Part.SKILL) & review
 
 
 def summary_counts(campaign: Campaign, city: City) -> list[summary.LineCounts]:

@@ -44,7 +44,8 @@ class LineCounts:
     * absent: seated, not sat, and absent (缺考 score, or 缺考 check-in) in at least one written part:
       absent in every written part that has a record. Seated candidates with no record at all are in
       neither `sat` nor `absent` (before the exam, or records not entered).
-    * passed: the result is final and passed (合格, 已发证, 已领证).
+    * passed: the result is final and passed (合格, 已发证, 已领证), or, while the city's results are in
+      publicity (已考试), passing by the pass rule on the published scores (the 汇总表 goes with the 公示).
     """
 
     occupation_code: str

@@ -11,6 +11,7 @@ from applications.models import Application, Status
 from conftest import client_for
 from notifications.models import Message
 from scoring.models import Objection, Publicity, Score
+from scoring.publicity_selectors import results_of
 from scoring.services import publicity as service
 from skillcert.refusals import TransitionRefused
 
@@ -110,3 +111,12 @@ def test_a_disqualification_voids_the_results_with_the_reason(scored, people):
     from scoring.publicity_selectors import result_of
 
     assert result_of(Application.objects.get(pk=first.pk)).label == "成绩作废"
+
+
+def test_the_summary_counts_passes_as_published_while_publicity_runs(scored, people):
+    from scoring.report_selectors import summary_counts
+
+    _open(scored, people)
+    lines = summary_counts(scored.campaign, scored.city)
+    published = [line for line in results_of(scored.campaign, scored.city) if line.result.passed]
+    assert sum(line.passed for line in lines) == len(published) > 0
