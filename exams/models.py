@@ -301,19 +301,21 @@ class Ticket(models.Model):
 
 
 class TicketSerial(models.Model):
-    """The last serial given in a (campaign, city): locked while numbers are given, so they have no gaps."""
+    """The last serial given in a (year, city): the number carries the year and the city, not the
+    campaign, so every campaign of a year in a city draws from one serial. Locked while numbers are
+    given, so they have no gaps and no twins."""
 
-    campaign = models.ForeignKey("catalog.Campaign", models.CASCADE, related_name="+", verbose_name=_("认定批次"))
+    year = models.PositiveSmallIntegerField(_("年度"))
     city = models.ForeignKey("catalog.City", models.PROTECT, related_name="+", verbose_name=_("盟市"))
     last = models.PositiveIntegerField(_("已用流水号"), default=0)
 
     class Meta:
         verbose_name = _("准考证流水号")
         verbose_name_plural = _("准考证流水号")
-        constraints = [models.UniqueConstraint(fields=["campaign", "city"], name="one_serial_per_city")]
+        constraints = [models.UniqueConstraint(fields=["year", "city"], name="one_serial_per_year_and_city")]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id} {self.city_id} {self.last}"
+        return f"{self.year} {self.city_id} {self.last}"
 
 
 class Outcome(models.TextChoices):

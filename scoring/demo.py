@@ -39,9 +39,7 @@ def ensure_results_demo(
 ) -> list[str]:
     """Idempotent; says what it did."""
     exam_day = today - timedelta(days=7)
-    # The year before the exam demo's: 准考证号 serials count per campaign within a year and city, so
-    # two campaigns of one year in one city would give the same numbers.
-    campaign, created = ensure_demo_campaign(today, slug=SLUG, label="演示批次·成绩阶段", year=exam_day.year - 1)
+    campaign, created = ensure_demo_campaign(today, slug=SLUG, label="演示批次·成绩阶段", year=exam_day.year)
     ensure_demo_fees(campaign)
     if not created:
         return [f"成绩阶段演示批次已存在：{campaign.title}"]

@@ -26,9 +26,10 @@ logger = logging.getLogger(__name__)
 
 
 def _lock_serial(campaign: Campaign, city: City) -> TicketSerial:
-    """The city's serial row, locked: numbers are given one transaction at a time (no gaps, no twins)."""
-    TicketSerial.objects.get_or_create(campaign=campaign, city=city)
-    return TicketSerial.objects.select_for_update().get(campaign=campaign, city=city)
+    """The city's serial row of the campaign's year, locked: numbers are given one transaction at a
+    time (no gaps, no twins), whichever campaign of that year gives them."""
+    TicketSerial.objects.get_or_create(year=campaign.year, city=city)
+    return TicketSerial.objects.select_for_update().get(year=campaign.year, city=city)
 
 
 def _seat_order(campaign: Campaign, city: City) -> list[int]:

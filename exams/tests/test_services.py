@@ -3,12 +3,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from applications import lifecycle
 from applications.models import Application, Status
 from audit.models import AuditEvent
 from exams import selectors
-from exams.models import Arrangement, ExamStaff, Room, SeatAssignment, Ticket, TicketSerial
+from exams.models import Arrangement, ExamStaff, Room, SeatAssignment, Site, Ticket, TicketSerial
 from exams.services import arranging, publishing, setup
 from exams.services.common import STALE
 from notifications.models import Message
@@ -317,3 +318,19 @@ def test_a_withdrawal_before_publication_frees_the_seat_for_the_next_run(people,
     assert not SeatAssignment.objects.filter(application=candidates[0]).exists()
     plan = _seat(people, open_campaign, hohhot, version=1)
     assert len(plan.placements) == 29 and candidates[0].pk not in {p.candidate for p in plan.placements}
+
+
+def test_a_second_campaign_of_the_same_year_continues_the_citys_serials(people, open_campaign, hohhot, candidates):
+    from catalog.services import ensure_demo_campaign
+    from exams.tests.fixtures import paid_candidates
+
+    _seat(people, open_campaign, hohhot)
+    publishing.publish(people["hohhot_co"], open_campaign, hohhot)
+    second, _created = ensure_demo_campaign(timezone.localdate(), slug="second", year=open_campaign.year)
+    site = Site.objects.create(campaign=second, city=hohhot, name="第二批考点", address="某路 2 号")
+    Room.objects.create(site=site, number="01", rows=2, columns=5)
+    paid_candidates(second, 3)
+    arranging.apply_seating(people["hohhot_co"], second, hohhot, seed=1, spacing="none", version=None)
+    assert publishing.publish(people["hohhot_co"], second, hohhot) == 3
+    numbers = sorted(Ticket.objects.filter(campaign=second).values_list("number", flat=True))
+    assert numbers == [f"{open_campaign.year}150100{n:05d}" for n in (31, 32, 33)]  # no twin of the first batch
