@@ -17,6 +17,7 @@ from catalog.views import requested_campaign
 from exams.selectors import city_for
 from scoring import publicity_selectors as selectors
 from scoring.models import Objection, Publicity
+from scoring.publicity_forms import ObjectionForm
 from scoring.services import publicity as service
 from skillcert.http import SignedInRequest
 from skillcert.public_cache import public_page as served_from_cache
@@ -49,26 +50,19 @@ def public_page(request: HttpRequest, campaign: str, city: str) -> HttpResponse:
 
 
 def lodge(request: HttpRequest, campaign: str, city: str) -> HttpResponse:
-    """Anyone's objection: the form, errors in place, then the reference to follow it."""
+    """Anyone's objection: the form, errors beside the fields, then the reference to follow it."""
     publicity = _publicity(campaign, city)
-    values = {k: request.POST.get(k, "") for k in ("subject", "text", "contact_name", "contact_phone")}
-    error = ""
-    if request.method == "POST":
+    initial = {"subject": request.GET.get("subject", "")[:20]}
+    form = ObjectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
         try:
-            objection = service.lodge_objection(
-                publicity,
-                subject=values["subject"],
-                text=values["text"],
-                contact_name=values["contact_name"],
-                contact_phone=values["contact_phone"],
-            )
+            objection = service.lodge_objection(publicity, **form.cleaned_data)
         except TransitionRefused as refused:
-            error = str(refused)
+            form.add_error(None, str(refused))
         else:
             return redirect("scoring:objection_status", reference=objection.reference)
-    values["subject"] = values["subject"] or request.GET.get("subject", "")[:20]
-    context = {"publicity": publicity, "values": values, "error": error}
-    return render(request, "scoring/objection_form.html", context, status=400 if error else 200)
+    context = {"publicity": publicity, "form": form}
+    return render(request, "scoring/objection_form.html", context, status=400 if form.errors else 200)
 
 
 def objection_lookup(request: HttpRequest) -> HttpResponse:

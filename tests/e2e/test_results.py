@@ -276,6 +276,13 @@ def test_scores_are_entered_reviewed_published_objected_to_closed_and_seen_on_a_
     visitor.get_by_label("异议对象（准考证号或姓名）").fill(failing)
     visitor.get_by_label("异议的事实和理由").fill("该考生理论考试成绩与其平时水平相差很大，请复查答题卡。")
     visitor.get_by_label("联系人").fill("张先生")
+    visitor.get_by_label(re.compile("^手机号码")).fill("1390000")  # a digit short of a number, as typed in haste
+    visitor.get_by_role("button", name="提交异议").click()
+    expect(visitor.locator(".field-error .error-message")).to_have_text("手机号码应为 11 位数字，以 1 开头")
+    expect(visitor.get_by_label("异议的事实和理由")).to_have_value(
+        "该考生理论考试成绩与其平时水平相差很大，请复查答题卡。"
+    )
+    shot(visitor, "results-objection-form-error")
     visitor.get_by_label(re.compile("^手机号码")).fill("13900000011")
     shot(visitor, "results-objection-form")
     assert_fits_phone(visitor)
