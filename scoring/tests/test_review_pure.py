@@ -1,7 +1,6 @@
 """The pure rules of 综合评审: unit normalisation, conflicts, assignment, aggregation, the sheet."""
 
 import random
-import time
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -107,7 +106,8 @@ def test_assignment_never_uses_a_conflicting_expert_and_gives_exactly_size(exper
     assert plan == assign(list(reversed(candidates)), list(reversed(experts)), size)  # deterministic
 
 
-def test_five_thousand_candidates_and_forty_experts_are_assigned_well_under_two_seconds():
+def test_five_thousand_candidates_and_forty_experts_are_all_planned_without_a_conflict():
+    # Its speed is measured in bench/test_bench_review.py, never here.
     rng = random.Random(4)
     units = [f"呼和浩特市第{n}中学" for n in range(60)]
     experts = [
@@ -115,11 +115,13 @@ def test_five_thousand_candidates_and_forty_experts_are_assigned_well_under_two_
         for pk in range(40)
     ]
     candidates = [CandidateFacts(pk, rng.randrange(10), rng.choice(units), f"h{pk}") for pk in range(5000)]
-    started = time.perf_counter()
     plan = assign(candidates, experts, 3)
-    elapsed = time.perf_counter() - started
     assert len(plan.assignments) + len(plan.unassignable) == 5000
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    by_pk = {expert.id: expert for expert in experts}
+    people = {candidate.id: candidate for candidate in candidates}
+    for candidate_pk, chosen in plan.assignments.items():
+        assert len(set(chosen)) == 3
+        assert all(conflict(by_pk[e], people[candidate_pk]) is None for e in chosen)
 
 
 def test_the_mean_is_rounded_half_up_to_the_campaigns_decimals():
