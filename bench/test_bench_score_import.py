@@ -78,7 +78,9 @@ def _seated_room(campaign, city: City, session: ExamSession) -> Room:
     now = timezone.now()
     Ticket.objects.bulk_create(
         (
-            Ticket(application_id=pk, campaign=campaign, city=city, number=f"{campaign.year}15{n + 1:07d}", issued_at=now)
+            Ticket(
+                application_id=pk, campaign=campaign, city=city, number=f"{campaign.year}15{n + 1:07d}", issued_at=now
+            )
             for n, pk in enumerate(ids)
         ),
         batch_size=5000,
@@ -187,5 +189,7 @@ def test_importing_a_full_sheet(catalog_2023):
     assert changed == again == entries == COUNT - 2  # the two exam-day rows need no entry
     assert traced_peak <= 400 * MB, f"import peaked at {traced_peak / MB:.0f} MB of Python allocations (target 400)"
     if rss_reset:
-        assert rss_peak - rss_before <= 400 * 1024, f"import grew the process by {(rss_peak - rss_before) / 1024:.0f} MB"
+        assert rss_peak - rss_before <= 400 * 1024, (
+            f"import grew the process by {(rss_peak - rss_before) / 1024:.0f} MB"
+        )
     assert cpu_ratio <= 1.5, f"import took {cpu_ratio:.2f}× the openpyxl pass in CPU seconds (target 1.5×)"
