@@ -66,7 +66,7 @@ format: install
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m pytest bench -p no:cacheprovider -s -q
-	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py bench/test_bench_payments.py bench/test_bench_seating.py bench/test_bench_checkin.py -p no:cacheprovider -s -q
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest bench/test_bench_applications.py bench/test_bench_payments.py bench/test_bench_seating.py bench/test_bench_checkin.py bench/test_bench_score_import.py -p no:cacheprovider -s -q
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache node_modules

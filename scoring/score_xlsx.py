@@ -38,14 +38,15 @@ def template(title: str, rows: Iterable[TemplateRow]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     fixed_fill = PatternFill("solid", fgColor="EEEEEE")
+    open_cell, fixed_cell = Protection(locked=False), Protection(locked=True)
     for index, row in enumerate(rows, start=1):
         sheet.append([index, row.number, row.name, row.id_masked, row.fixed or row.value, row.note])
-        line = sheet.max_row
+        line = index + 1  # below the header; not `sheet.max_row`, which scans every cell each time
         for column in (SCORE_COLUMN, NOTE_COLUMN):
-            sheet.cell(line, column).protection = Protection(locked=bool(row.fixed))
+            sheet.cell(line, column).protection = fixed_cell if row.fixed else open_cell
         if row.fixed:
-            for cell in sheet[line]:
-                cell.fill = fixed_fill
+            for column in range(1, len(HEADER) + 1):
+                sheet.cell(line, column).fill = fixed_fill
     for letter, width in zip("ABCDEF", (6, 18, 12, 22, 10, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")

@@ -7,7 +7,7 @@ Exam day fixes a part: a candidate checked in 缺考 cannot get a score, one wit
 has the part void with the incident's note; those lines need no entry (correct the check-in first
 if it was wrong)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,7 @@ from catalog.models import ExamSession
 from exams.models import Room
 from scoring import rules, selectors, states
 from scoring.models import Amendment, Entry, Publicity, Round, Score, Sheet
+from scoring.services import bulk
 from skillcert.refusals import TransitionRefused
 
 
@@ -79,11 +80,27 @@ class _Checked:
     errors: dict[int, str] = field(default_factory=dict)
 
 
+def cell_parser(decimals: int) -> Callable[[object], rules.Cell]:
+    """`rules.parse_cell` at `decimals`, each distinct text parsed once (a sheet of 100,000 rows
+    holds a few hundred texts); raises `rules.CellError` as it does."""
+    parsed: dict[str, rules.Cell] = {}
+
+    def parse(text: object) -> rules.Cell:
+        key = "" if text is None else str(text)
+        cell = parsed.get(key)
+        if cell is None:
+            cell = parsed[key] = rules.parse_cell(key, decimals)
+        return cell
+
+    return parse
+
+
 def _check(sheet: Sheet, typed: Mapping[int, str], notes: Mapping[int, str]) -> _Checked:
-    """Every typed cell parsed against the sheet's candidates and exam day."""
-    decimals = selectors.rules_of(sheet.campaign).decimals
-    people = {a.pk for a, _n in selectors.candidates(sheet.room, sheet.session)}
-    day = selectors.day_outcomes(sheet.session, list(people))
+    """Every typed cell parsed against the sheet's candidates and exam day (ids only: two cheap
+    queries however large the sheet)."""
+    parse = cell_parser(selectors.rules_of(sheet.campaign).decimals)
+    people = selectors.candidate_ids(sheet.room, sheet.session)
+    day = selectors.room_day_outcomes(sheet.room, sheet.session)
     checked = _Checked()
     for pk, text in typed.items():
         if pk not in people:
@@ -94,7 +111,7 @@ def _check(sheet: Sheet, typed: Mapping[int, str], notes: Mapping[int, str]) -> 
         if not str(text).strip():
             continue  # left blank: not entered yet
         try:
-            cell = rules.parse_cell(text, decimals)
+            cell = parse(text)
         except rules.CellError as error:
             checked.errors[pk] = str(error)
             continue
@@ -102,26 +119,32 @@ def _check(sheet: Sheet, typed: Mapping[int, str], notes: Mapping[int, str]) -> 
         if cell.mark == rules.VOID and not note:
             checked.errors[pk] = _("标记违纪须在备注中写明情况")
             continue
-        checked.cells[pk] = rules.Cell(cell.mark, cell.value, note)
+        checked.cells[pk] = rules.Cell(cell.mark, cell.value, note) if note else cell
     return checked
 
 
+ENTRY_COLUMNS = ("sheet_id", "application_id", "round", "mark", "value", "note", "entered_by_id", "entered_at")
+
+
 def _write(actor: User, sheet: Sheet, round_: int, cells: Mapping[int, rules.Cell]) -> int:
-    """Upsert the round's entries; returns how many changed."""
+    """Upsert the round's entries; returns how many changed. New entries go in as plain rows
+    (COPY on PostgreSQL); the changed ones, usually few, are updated through the ORM."""
     now = timezone.now()
-    existing = {e.application_id: e for e in Entry.objects.select_for_update().filter(sheet=sheet, round=round_)}
+    existing = {
+        pk: (entry_pk, (mark, value, note))
+        for entry_pk, pk, mark, value, note in Entry.objects.select_for_update()
+        .filter(sheet=sheet, round=round_)
+        .values_list("pk", "application_id", "mark", "value", "note")
+    }
+    entered_at = bulk.db_value(Entry, "entered_at", now)
     new, changed = [], []
     for pk, cell in cells.items():
-        entry = existing.get(pk)
-        if entry is None:
-            new.append(Entry(sheet=sheet, application_id=pk, round=round_, entered_by=actor, entered_at=now))
-            entry = new[-1]
-        elif selectors.cell_of(entry) == cell:
-            continue
-        else:
-            changed.append(entry)
-        entry.mark, entry.value, entry.note, entry.entered_at = cell.mark, cell.value, cell.note, now
-    Entry.objects.bulk_create(new, batch_size=1000)
+        found = existing.get(pk)
+        if found is None:
+            new.append((sheet.pk, pk, round_, cell.mark, cell.value, cell.note, actor.pk, entered_at))
+        elif found[1] != (cell.mark, cell.value, cell.note):
+            changed.append(Entry(pk=found[0], mark=cell.mark, value=cell.value, note=cell.note, entered_at=now))
+    bulk.insert_rows(Entry, ENTRY_COLUMNS, new)
     Entry.objects.bulk_update(changed, ["mark", "value", "note", "entered_at"], batch_size=1000)
     return len(new) + len(changed)
 

@@ -59,40 +59,43 @@ def template_for(actor: User, sheet: Sheet, round_: int | None) -> bytes:
 
 
 def _parse(sheet: Sheet, data: bytes) -> tuple[dict[int, list], list[Problem]]:
-    """{application id: [typed, note]} for every row, and the problems found."""
-    people = {number: a for a, number in selectors.candidates(sheet.room, sheet.session)}
-    day = selectors.day_outcomes(sheet.session, [a.pk for a in people.values()])
-    decimals = selectors.rules_of(sheet.campaign).decimals
+    """{application id: [typed, note]} for every row, and the problems found. The candidates are
+    plain rows and each distinct typed text is parsed once: a sheet is 100,000 rows at most."""
+    people = {number: (pk, name) for pk, name, number in selectors.candidate_rows(sheet.room, sheet.session)}
+    day = selectors.room_day_outcomes(sheet.room, sheet.session)
+    parse = entry.cell_parser(selectors.rules_of(sheet.campaign).decimals)
+    shown_fixed = {pk: rules.Cell(mark).shown() for pk, (mark, _note) in day.items()}
     rows: dict[int, list] = {}
     seen: dict[str, int] = {}
     problems: list[Problem] = []
     try:
         for row in score_xlsx.read(data, max_rows=XLSX_MAX_ROWS):
-            application = people.get(row.number)
-            if application is None:
+            person = people.get(row.number)
+            if person is None:
                 problems.append(Problem(row.line, "B", f"准考证号“{row.number[:20]}”不在本考场本场次"))
                 continue
             if row.number in seen:
                 problems.append(Problem(row.line, "B", f"准考证号 {row.number} 与第 {seen[row.number]} 行重复"))
                 continue
             seen[row.number] = row.line
-            if row.name != application.full_name:
+            pk, name = person
+            if row.name != name:
                 problems.append(Problem(row.line, "C", f"姓名“{row.name[:20]}”与准考证号 {row.number} 的考生不符"))
                 continue
-            if application.pk in day:
-                fixed = day[application.pk][0]
-                if str(row.score or "").strip() not in ("", rules.Cell(fixed).shown()):
+            if pk in shown_fixed:
+                if str(row.score or "").strip() not in ("", shown_fixed[pk]):
                     problems.append(Problem(row.line, "E", "签到记录为缺考或违纪，不能录入成绩"))
                 continue
+            text = "" if row.score is None else str(row.score).strip()
             try:
-                cell = rules.parse_cell(row.score, decimals)
+                cell = parse(text)
             except rules.CellError as error:
                 problems.append(Problem(row.line, "E", str(error)))
                 continue
             if cell.mark == rules.VOID and not row.note:
                 problems.append(Problem(row.line, "F", "标记违纪须在备注中写明情况"))
                 continue
-            rows[application.pk] = [str(row.score).strip(), row.note[:500]]
+            rows[pk] = [text, row.note[:500]]
     except score_xlsx.HeaderError as error:
         return {}, [Problem(1, "A", str(error))]
     except ValueError as error:  # past the row or column bound
@@ -138,20 +141,23 @@ class Difference:
 
 def differences(preview: ScoreImport) -> list[Difference]:
     """What applying would change in the uploader's round, in ticket order."""
-    current = {e.application_id: e for e in Entry.objects.filter(sheet=preview.sheet, round=preview.round)}
-    decimals = selectors.rules_of(preview.sheet.campaign).decimals
+    current = {
+        pk: rules.Cell(mark, value, note)
+        for pk, mark, value, note in Entry.objects.filter(sheet=preview.sheet, round=preview.round).values_list(
+            "application_id", "mark", "value", "note"
+        )
+    }
+    parse = entry.cell_parser(selectors.rules_of(preview.sheet.campaign).decimals)
     result = []
-    for application, number in selectors.candidates(preview.sheet.room, preview.sheet.session):
-        values = preview.rows.get(str(application.pk))
+    for pk, name, number in selectors.candidate_rows(preview.sheet.room, preview.sheet.session):
+        values = preview.rows.get(str(pk))
         if values is None:
             continue
-        cell = rules.parse_cell(values[0], decimals)
-        old = current.get(application.pk)
-        if old is not None and selectors.cell_of(old).same_as(cell) and old.note == values[1]:
+        cell = parse(values[0])
+        old = current.get(pk)
+        if old is not None and old.same_as(cell) and old.note == values[1]:
             continue
-        result.append(
-            Difference(number, application.full_name, selectors.cell_of(old).shown() if old else "", cell.shown())
-        )
+        result.append(Difference(number, name, old.shown() if old else "", cell.shown()))
     return result
 
 

@@ -37,6 +37,7 @@ from scoring.models import (
     Score,
     ScoringRules,
 )
+from scoring.services import bulk
 from skillcert.fields import lookup_hash
 from skillcert.lib.identity import InvalidIdentity, parse_id_number
 from skillcert.lib.masking import mask_id_number, mask_name
@@ -326,6 +327,10 @@ def panel_inputs(panel: Panel) -> PanelInputs:
     return PanelInputs(candidates, experts)
 
 
+# An unsubmitted review as `assign_panel` writes it, a plain row each.
+REVIEW_COLUMNS = ("panel_id", "application_id", "expert_id", "points", "total", "comment", "submitted_at")
+
+
 @transaction.atomic
 def assign_panel(actor: User, panel: Panel) -> rules.Plan:
     """Give each of the panel's candidates the campaign's panel size of experts (`review.assign`:
@@ -345,7 +350,8 @@ def assign_panel(actor: User, panel: Panel) -> rules.Plan:
     if current == set(pairs) and current:
         return plan
     Review.objects.filter(panel=panel).delete()
-    Review.objects.bulk_create([Review(panel=panel, application_id=c, expert_id=e) for c, e in pairs], batch_size=2000)
+    points, comment = bulk.db_value(Review, "points", {}), ""
+    bulk.insert_rows(Review, REVIEW_COLUMNS, ((panel.pk, c, e, points, None, comment, None) for c, e in pairs))
     after = {
         "candidates": len(plan.assignments),
         "reviews": len(pairs),
