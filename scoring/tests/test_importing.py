@@ -81,3 +81,23 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(sat, sheet, people)
 
     with pytest.raises(UploadRejected, match="Excel"):
         importing.check_import(people["hohhot_reg"], sheet, Round.FIRST, b"%PDF-1.7 not a sheet", "a.xlsx")
+
+
+def test_numbers_typed_as_numbers_read_as_typed(sat, sheet, people):
+    """Excel keeps a retyped ticket number or score as a number (202615…, 80.5): read as typed."""
+    reg = people["hohhot_reg"]
+    from scoring.selectors import rules_of
+
+    rules = rules_of(sat.campaign)
+    rules.decimals = 1
+    rules.save()
+    book = load_workbook(io.BytesIO(importing.template_for(reg, sheet, Round.FIRST)))
+    ws = book.active
+    for line in range(4, ws.max_row + 1):
+        ws.cell(line, 2).value = int(ws.cell(line, 2).value)
+        ws.cell(line, 5).value = 80.5
+    out = io.BytesIO()
+    book.save(out)
+    preview = importing.check_import(reg, sheet, Round.FIRST, out.getvalue(), "numbers.xlsx")
+    assert {values[0] for values in preview.rows.values()} == {"80.5"}
+    assert len(preview.rows) == ws.max_row - 3  # the 缺考 and 违纪 rows stay theirs
