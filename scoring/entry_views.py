@@ -63,18 +63,7 @@ def sheet(request: SignedInRequest, room: int, session: int) -> HttpResponse:
     room_obj, session_obj = selectors.get_room_session_for(request.user, room, session)
     can_enter = has_capability(request.user, "scoring.enter")
     # Readers never make a sheet; the regulator's first visit does (its pk names the xlsx links).
-    found = Sheet.objects.filter(room=room_obj, session=session_obj).first()
-    sheet = found or (
-        entry.ensure_sheet(room_obj, session_obj)
-        if can_enter
-        else Sheet(
-            room=room_obj,
-            session=session_obj,
-            campaign=room_obj.site.campaign,
-            city=room_obj.site.city,
-            part=selectors.part_of(session_obj),
-        )
-    )
+    sheet = entry.ensure_sheet(room_obj, session_obj) if can_enter else selectors.sheet_of(room_obj, session_obj)
     round_ = None
     if can_enter:
         asked = request.GET.get("round") or request.POST.get("round")
@@ -94,6 +83,7 @@ def sheet(request: SignedInRequest, room: int, session: int) -> HttpResponse:
             messages.success(request, _("已保存 %(n)d 条成绩。") % {"n": changed})
             return redirect(_sheet_url(sheet, round_))
     lines = selectors.lines(room_obj, session_obj, sheet, round_)
+    mismatches = selectors.mismatches(sheet) if sheet.pk and not sheet.is_confirmed else []
     rows = [
         {
             "line": line,
@@ -107,10 +97,10 @@ def sheet(request: SignedInRequest, room: int, session: int) -> HttpResponse:
         "rows": rows,
         "round": round_,
         "round_label": Round(round_).label if round_ else "",
-        "can_enter": can_enter and sheet.state == sheet.State.OPEN,
-        "can_amend": can_enter and sheet.state == sheet.State.CONFIRMED,
-        "readiness": entry.readiness(sheet) if sheet.pk else None,
-        "mismatches": selectors.mismatches(sheet) if sheet.pk and sheet.state == sheet.State.OPEN else [],
+        "can_enter": can_enter and not sheet.is_confirmed,
+        "can_amend": can_enter and sheet.is_confirmed,
+        "readiness": entry.readiness(sheet, mismatches) if sheet.pk else None,
+        "mismatches": mismatches,
         "owners": {r: selectors.round_owner(sheet, r) for r in (Round.FIRST, Round.SECOND)},
         "error_count": len(errors),
         "rules": selectors.rules_of(sheet.campaign),

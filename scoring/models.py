@@ -113,6 +113,11 @@ class Sheet(models.Model):
     def __str__(self) -> str:
         return f"{self.room} {self.get_part_display()}"
 
+    @property
+    def is_confirmed(self) -> bool:
+        """The scores are final (确认)."""
+        return self.state == self.State.CONFIRMED
+
 
 class Round(models.IntegerChoices):
     """录入 and 复核 are two independent entries by two different staff; 裁定 resolves a mismatch."""
@@ -230,6 +235,11 @@ class Amendment(models.Model):
     def __str__(self) -> str:
         return f"{self.score_id} {self.get_state_display()}"
 
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the association's decision."""
+        return self.state == self.State.PENDING
+
 
 class ScoreImport(models.Model):
     """An uploaded xlsx of one sheet and round: checked, previewed with its differences, then applied."""
@@ -258,6 +268,11 @@ class ScoreImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def is_preview(self) -> bool:
+        """Checked, not yet applied or discarded."""
+        return self.state == self.State.PREVIEW
 
 
 # --- 综合评审: the city's expert pool, panels, assignments and score sheets -----------------------
@@ -341,6 +356,11 @@ class Panel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_open(self) -> bool:
+        """Still reviewing: the chair has not closed it."""
+        return self.state == self.State.OPEN
+
 
 class Review(models.Model):
     """One expert's review of one candidate on a panel: the weighted sheet, hidden until submitted."""
@@ -402,6 +422,11 @@ class Publicity(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign} {self.city}"
 
+    @property
+    def is_open(self) -> bool:
+        """On the public page and taking objections (until its last day)."""
+        return self.state == self.State.OPEN
+
 
 def objection_reference() -> str:
     return secrets.token_hex(6).upper()
@@ -444,6 +469,11 @@ class Objection(LookupHashesMixin, models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_answered(self) -> bool:
+        """The regulator recorded the outcome (the objector is told)."""
+        return self.state == self.State.ANSWERED
 
 
 # --- 汇总表 scans and the archive of answer sheets ------------------------------------------------

@@ -45,6 +45,15 @@ def get_sheet_for(user: AnyUser, pk: int) -> Sheet:
     return get_object_or_404(scope_by_city(sheets, user), pk=pk)
 
 
+def sheet_of(room: Room, session: ExamSession) -> Sheet:
+    """The room's sheet of the session, or an unsaved one with nothing entered (for readers)."""
+    found = Sheet.objects.filter(room=room, session=session).first()
+    site = room.site
+    return found or Sheet(
+        room=room, session=session, campaign_id=site.campaign_id, city_id=site.city_id, part=part_of(session)
+    )
+
+
 def part_of(session: ExamSession) -> str:
     return Part.THEORY if session.kind == ExamSession.Kind.THEORY else Part.SKILL
 

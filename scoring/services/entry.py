@@ -46,20 +46,26 @@ def ensure_sheet(room: Room, session: ExamSession) -> Sheet:
     return sheet
 
 
-def _require_marker(actor: User, sheet: Sheet) -> None:
+def require_marker(actor: User, sheet: Sheet) -> None:
     require(actor, "scoring.enter")
     if not (actor.role == Role.REGULATOR and same_city(actor, sheet.city_id)):
         raise PermissionDenied("not the regulator of this sheet's city")
 
 
-def _locked(sheet: Sheet) -> Sheet:
-    locked = Sheet.objects.select_for_update().select_related("room__site", "session", "campaign").get(pk=sheet.pk)
-    if locked.state == Sheet.State.CONFIRMED:
+def _lock(sheet: Sheet) -> Sheet:
+    """The sheet locked: the first row of the lock order (then its entries)."""
+    return Sheet.objects.select_for_update().select_related("room__site", "session", "campaign").get(pk=sheet.pk)
+
+
+def locked_open(sheet: Sheet) -> Sheet:
+    """The sheet locked; a confirmed one refuses (its scores are final)."""
+    locked = _lock(sheet)
+    if locked.is_confirmed:
         raise TransitionRefused(_("该成绩登记表已确认，成绩已生效；如需更正，请提交成绩更正申请。"))
     return locked
 
 
-def _require_round(actor: User, sheet: Sheet, round_: int) -> None:
+def require_round(actor: User, sheet: Sheet, round_: int) -> None:
     """Each round of a sheet is one person's, and 复核 is never the person who did 录入."""
     if round_ not in (Round.FIRST, Round.SECOND):
         raise TransitionRefused(_("录入轮次不正确。"))
@@ -155,9 +161,9 @@ def save_entries(
 ) -> int:
     """Save one round's typed cells of a sheet ({application id: "85" | "缺考" | "违纪"}): all or
     nothing (EntryErrors names every wrong row). Returns how many entries changed."""
-    _require_marker(actor, sheet)
-    sheet = _locked(sheet)
-    _require_round(actor, sheet, round_)
+    require_marker(actor, sheet)
+    sheet = locked_open(sheet)
+    require_round(actor, sheet, round_)
     checked = _check(sheet, typed, notes or {})
     if checked.errors:
         raise EntryErrors(checked.errors)
@@ -176,8 +182,8 @@ def save_entries(
 @transaction.atomic
 def resolve(actor: User, sheet: Sheet, application_id: int, text: str, note: str = "") -> rules.Cell:
     """The decision (裁定) on a mismatch, after looking at the answer sheet."""
-    _require_marker(actor, sheet)
-    sheet = _locked(sheet)
+    require_marker(actor, sheet)
+    sheet = locked_open(sheet)
     mismatch = next((m for m in selectors.mismatches(sheet) if m.application.pk == application_id), None)
     if mismatch is None:
         raise TransitionRefused(_("该考生两次录入一致，无需裁定。"))
@@ -208,14 +214,15 @@ class Readiness:
         return not (self.missing_first or self.missing_second or self.undecided)
 
 
-def readiness(sheet: Sheet) -> Readiness:
-    """What still keeps a sheet from being confirmed."""
+def readiness(sheet: Sheet, mismatches: list[selectors.MismatchLine] | None = None) -> Readiness:
+    """What still keeps a sheet from being confirmed (`mismatches` when the caller has them already)."""
     lines = selectors.lines(sheet.room, sheet.session, sheet, None)
     needed = {line.application.pk for line in lines if not line.day}
     by_round: dict[int, set[int]] = {r: set() for r in Round.values}
     for pk, round_ in Entry.objects.filter(sheet=sheet).values_list("application_id", "round"):
         by_round[round_].add(pk)
-    undecided = [m for m in selectors.mismatches(sheet) if m.decision is None]
+    found = selectors.mismatches(sheet) if mismatches is None else mismatches
+    undecided = [m for m in found if m.decision is None]
     return Readiness(len(needed - by_round[Round.FIRST]), len(needed - by_round[Round.SECOND]), len(undecided))
 
 
@@ -223,11 +230,10 @@ def readiness(sheet: Sheet) -> Readiness:
 def confirm(actor: User, sheet: Sheet) -> int:
     """确认: both rounds complete and every mismatch decided → the sheet's scores are final.
     Confirming twice is quiet (0). Returns how many scores were made final."""
-    _require_marker(actor, sheet)
-    current = Sheet.objects.select_for_update().get(pk=sheet.pk)
-    if current.state == Sheet.State.CONFIRMED:
+    require_marker(actor, sheet)
+    sheet = _lock(sheet)
+    if sheet.is_confirmed:
         return 0
-    sheet = _locked(sheet)
     state = readiness(sheet)
     if not state.ready:
         raise TransitionRefused(

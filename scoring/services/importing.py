@@ -40,7 +40,7 @@ class ImportRefused(TransitionRefused):
 
 def template_for(actor: User, sheet: Sheet, round_: int | None) -> bytes:
     """The template (names and masked ID numbers; audited), with the actor's round filled in."""
-    entry._require_marker(actor, sheet)
+    entry.require_marker(actor, sheet)
     lines = selectors.lines(sheet.room, sheet.session, sheet, round_)
     rows = [
         score_xlsx.TemplateRow(
@@ -108,9 +108,9 @@ def _parse(sheet: Sheet, data: bytes) -> tuple[dict[int, list], list[Problem]]:
 @transaction.atomic
 def check_import(actor: User, sheet: Sheet, round_: int, data: bytes, file_name: str) -> ScoreImport:
     """Check an uploaded sheet; a good one is stored as a preview (nothing entered yet)."""
-    entry._require_marker(actor, sheet)
-    sheet = entry._locked(sheet)
-    entry._require_round(actor, sheet, round_)
+    entry.require_marker(actor, sheet)
+    sheet = entry.locked_open(sheet)
+    entry.require_round(actor, sheet, round_)
     check_xlsx_container(data)
     rows, problems = _parse(sheet, data)
     if problems:

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.permissions import require, same_city
 from applications import lifecycle
-from applications.models import Application
+from applications.models import Application, Status
 from audit.services import record
 from catalog.holidays import holiday_data
 from catalog.models import Campaign, City
+from exams.models import Ticket
 from notifications.services import Notice, notify_many
 from scoring import publicity_selectors, selectors, states
 from scoring.models import Objection, Publicity
@@ -45,7 +46,15 @@ def _tell(applications: list[Application], kind: str) -> None:
     notify_many(
         kind,
         [
-            Notice(a.applicant, {"application": a, "url": reverse("applications:detail", args=[a.pk])}, a)
+            Notice(
+                a.applicant,
+                {
+                    "application": a,
+                    "passed": a.status == Status.PASSED,
+                    "url": reverse("applications:detail", args=[a.pk]),
+                },
+                a,
+            )
             for a in applications
         ],
     )
@@ -78,7 +87,9 @@ def open_publicity(actor: User, campaign: Campaign, city: City, *, today: date |
     publicity = Publicity.objects.create(
         campaign=campaign, city=city, opens_on=today, closes_on=closes_on, opened_by=actor, opened_at=timezone.now()
     )
-    people = list(publicity_selectors.candidates_of(campaign, city).select_related("applicant", "campaign"))
+    people = list(
+        publicity_selectors.candidates_of(campaign, city).select_related("applicant", "campaign", "occupation", "level")
+    )
     moved = lifecycle.examine_many(actor, [a.pk for a in people])
     record(
         "scoring.publicity.opened",
@@ -124,12 +135,12 @@ def lodge_objection(
         errors.append(_("请填写有效的手机号码，以便告知调查结果"))
     if errors:
         raise TransitionRefused("；".join(errors) + "。")
-    numbers = {
-        line.number: line.application for line in publicity_selectors.results_of(publicity.campaign, publicity.city)
-    }
+    ticket = Ticket.objects.filter(
+        number=subject.strip(), campaign_id=publicity.campaign_id, city_id=publicity.city_id, voided_at__isnull=True
+    ).first()  # the subject is a ticket number, or a name the regulator reads
     objection = Objection.objects.create(
         publicity=publicity,
-        application=numbers.get(subject.strip()),
+        application_id=ticket.application_id if ticket else None,
         subject=subject.strip()[:100],
         text=text.strip()[:2000],
         contact_name=contact_name.strip()[:50],
@@ -194,7 +205,7 @@ def close_publicity(actor: User, publicity: Publicity, *, today: date | None = N
     lines = [
         line
         for line in publicity_selectors.results_of(publicity.campaign, publicity.city)
-        if line.application.status == "examined"
+        if line.application.status == Status.EXAMINED
     ]
     lifecycle.conclude_many(actor, {line.application.pk: line.result.passed for line in lines})
     states.close_publicity(publicity, actor=actor)
@@ -206,9 +217,12 @@ def close_publicity(actor: User, publicity: Publicity, *, today: date | None = N
         city=publicity.city,
         after={"candidates": len(lines), "passed": passed},
     )
-    people = [line.application for line in lines]
-    for application in people:
-        application.refresh_from_db(fields=["status"])
+    # One read of them as they now are (passed or failed), with what the message names.
+    people = list(
+        Application.objects.filter(pk__in=[line.application.pk for line in lines]).select_related(
+            "applicant", "campaign", "occupation", "level"
+        )
+    )
     _tell(people, "scoring.results_final")
     public_data_changed()
     return publicity

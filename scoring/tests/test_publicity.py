@@ -86,6 +86,9 @@ def test_an_objection_is_lodged_answered_and_told_and_blocks_closing_until_then(
     absent = scored.seated(scored.rooms[0], scored.theory)[0]  # absent in both sessions
     assert statuses[absent.pk] == Status.FAILED and statuses[first.pk] == Status.PASSED
     assert Message.objects.filter(kind="scoring.results_final").count() == len(statuses)
+    told = Message.objects.get(kind="scoring.results_final", recipient=first.applicant)
+    assert "合格" in told.body and "证书制发后将另行通知领取" in told.body
+    assert "证书" not in Message.objects.get(kind="scoring.results_final", recipient=absent.applicant).body
 
 
 def test_the_public_page_masks_names_and_ids_and_the_applicant_sees_their_scores(scored, people, client):
