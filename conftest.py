@@ -13,6 +13,7 @@ pytest_plugins = [
     "paysim.tests.fixtures",
     "exams.tests.fixtures",
     "scoring.tests.fixtures",
+    "certificates.tests.fixtures",
 ]
 
 PASSWORD = "Correct-horse-42"  # noqa: S105

@@ -17,6 +17,10 @@ KINDS = [
     ActionKind("applications.examined", _("成绩已公示"), shown_to_applicant=True),
     ActionKind("applications.concluded", _("公示结束，认定结果已确定"), shown_to_applicant=True),
     ActionKind("applications.disqualified", _("取消资格"), shown_to_applicant=True),
+    ActionKind("applications.certified", _("证书已制发"), shown_to_applicant=True),
+    ActionKind("applications.delivered", _("已领取证书"), shown_to_applicant=True),
+    ActionKind("applications.certificate_revoked", _("证书已撤销"), shown_to_applicant=True),
+    ActionKind("applications.certificate_reissued", _("证书已补发"), shown_to_applicant=True),
     # Who read the files is in the audit trail, not in the 办理记录.
     ActionKind("applications.document_downloaded", _("下载申报材料")),
 ]

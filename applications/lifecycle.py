@@ -55,6 +55,10 @@ class Transition(StrEnum):
     CONCLUDE = "conclude"
     WITHDRAW_AFTER_APPROVAL = "withdraw_after_approval"
     DISQUALIFY = "disqualify"
+    CERTIFY = "certify"
+    DELIVER = "deliver"
+    REVOKE_CERTIFICATE = "revoke_certificate"
+    REISSUE_CERTIFICATE = "reissue_certificate"
 
 
 class Receiver(Protocol):
@@ -648,4 +652,121 @@ def _leave(actor: User, application: Application, transition: Transition, reason
         after={"status": status, "reason": reason.strip()},
     )
     _after(transition, application, actor, before, reason=reason.strip())
+    return application
+
+
+# --- Certificates: issued (passed → certified), handed out (→ delivered), revoked, re-issued ------
+
+HOLDS_CERTIFICATE = {Status.CERTIFIED, Status.DELIVERED}
+
+
+def _require_association(actor: User, doing: str) -> None:
+    if not actor.is_association:
+        raise PermissionDenied(f"only the association {doing}")  # before the state: 403, not a message
+
+
+@transaction.atomic
+def certify_many(actor: User, ids: Sequence[int], *, issued_on: date, batch: Any = None) -> list[Application]:
+    """passed → certified for a batch the association issues (七: 就促会统一制发). Rows already
+    certified are skipped; any other state refuses the whole batch. The certificates' receiver
+    numbers and signs one certificate per moved application (context: issued_on, batch)."""
+    _require_association(actor, "issues certificates")
+    locked = _locked_many(list(ids))
+    for application in locked:
+        if application.status not in (Status.PASSED, *HOLDS_CERTIFICATE):
+            raise _refuse_state(application, _("发证"))
+    moving = [application for application in locked if application.status == Status.PASSED]
+    _move_many(moving, Status.CERTIFIED)
+    record_many(
+        "applications.certified",
+        [(a, {"status": Status.PASSED}, {"status": Status.CERTIFIED}) for a in moving],
+        actor=actor,
+    )
+    contexts = [{"issued_on": issued_on, "batch": batch} for _a in moving]
+    _after_many(Transition.CERTIFY, moving, actor, Status.PASSED, contexts)
+    return moving
+
+
+def may_hand_out(user: AnyUser, application: Application) -> bool:
+    """七: the co-organizer of the holder's city tells the holder or the unit and hands it out; the
+    association may record it too."""
+    return is_responsible_staff(user, application)
+
+
+@transaction.atomic
+def deliver(actor: User, application: Application, **handout: Any) -> Application:
+    """certified → delivered when the certificate is collected (by the holder, ID checked, or by the
+    unit). The certificates' receiver records the hand-out from `handout`."""
+    application = _locked(application)
+    if not may_hand_out(actor, application):
+        raise PermissionDenied("not staff responsible for this application")
+    if application.status != Status.CERTIFIED:
+        raise _refuse_state(application, _("登记领证"))
+    application.status = Status.DELIVERED
+    application.version += 1
+    application.save()
+    record(
+        "applications.delivered",
+        actor=actor,
+        obj=application,
+        before={"status": Status.CERTIFIED},
+        after={"status": Status.DELIVERED, "way": str(handout.get("way", ""))},
+    )
+    _after(Transition.DELIVER, application, actor, Status.CERTIFIED, **handout)
+    return application
+
+
+def _require_reason(reason: str, message: str) -> str:
+    if not reason.strip():
+        raise TransitionRefused(message)
+    return reason.strip()[:500]
+
+
+@transaction.atomic
+def revoke_certificate(actor: User, application: Application, *, reason: str) -> Application:
+    """certified/delivered → disqualified (九.二: 取消证书 for fraud), by the association with a reason.
+    The certificates' receiver marks the valid certificate revoked, with the day and the reason."""
+    application = _locked(application)
+    _require_association(actor, "revokes certificates")
+    if application.status == Status.DISQUALIFIED:
+        return application
+    if application.status not in HOLDS_CERTIFICATE:
+        raise _refuse_state(application, _("撤销证书"))
+    reason = _require_reason(reason, _("请填写撤销证书的原因。"))
+    before = application.status
+    application.status = Status.DISQUALIFIED
+    application.version += 1
+    application.save()
+    record(
+        "applications.certificate_revoked",
+        actor=actor,
+        obj=application,
+        before={"status": before},
+        after={"status": Status.DISQUALIFIED, "reason": reason},
+    )
+    _after(Transition.REVOKE_CERTIFICATE, application, actor, before, reason=reason)
+    return application
+
+
+@transaction.atomic
+def reissue_certificate(actor: User, application: Application, *, reason: str, issued_on: date) -> Application:
+    """certified/delivered → certified: a new certificate with a new number for a lost or corrected
+    one (the old one is marked replaced by the certificates' receiver); it is handed out again."""
+    application = _locked(application)
+    _require_association(actor, "re-issues certificates")
+    if application.status not in HOLDS_CERTIFICATE:
+        raise _refuse_state(application, _("补发证书"))
+    reason = _require_reason(reason, _("请填写补发或更正的原因。"))
+    before = application.status
+    application.status = Status.CERTIFIED
+    application.version += 1
+    application.save()
+    record(
+        "applications.certificate_reissued",
+        actor=actor,
+        obj=application,
+        before={"status": before},
+        after={"status": Status.CERTIFIED, "reason": reason},
+    )
+    _after(Transition.REISSUE_CERTIFICATE, application, actor, before, reason=reason, issued_on=issued_on)
     return application

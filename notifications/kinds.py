@@ -25,6 +25,10 @@ KINDS = {
     "exams.handbook_due_today": _("考务手册今天截止提交"),
     "scoring.results_published": _("成绩已公示"),
     "scoring.results_final": _("认定结果已确定"),
+    "certificates.issued": _("证书已制发"),
+    "certificates.arrived": _("证书已到，可以领取"),
+    "certificates.revoked": _("证书已撤销"),
+    "certificates.reissued": _("证书已补发"),
 }
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "payments",
     "exams",
     "scoring",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -388,3 +389,23 @@ SIGNING_ISSUER = env_str("SIGNING_ISSUER", SITE_URL)
 # How long browsers and proxies may keep the JWK set (seconds); a rotation shows after at most this.
 SIGNING_JWKS_MAX_AGE = env_int("SIGNING_JWKS_MAX_AGE", 3600, minimum=0)
 # --- end signing keys -------------------------------------------------------------------
+
+# --- certificates (docs/operations.md, "Certificates") ----------------------------------
+# The evaluation body's codes in the national 证书编号 (人社鉴发〔2019〕2号): S a social
+# evaluation organisation (Y an employer), 0000 when filed with the province, the province
+# (内蒙古 15) and the 6-digit code the province assigned to the body.
+CERTIFICATE_BODY_KIND = env_str("CERTIFICATE_BODY_KIND", "S")
+CERTIFICATE_BODY_FILING = env_str("CERTIFICATE_BODY_FILING", "0000")
+CERTIFICATE_BODY_PROVINCE = env_str("CERTIFICATE_BODY_PROVINCE", "15")
+CERTIFICATE_BODY_CODE = env_str("CERTIFICATE_BODY_CODE", "150001")
+CERTIFICATE_ISSUER = env_str("CERTIFICATE_ISSUER", "内蒙古职业培训与就业促进会")
+# Printed under the QR (人社鉴发〔2021〕1号: the query addresses); this site's page comes first.
+CERTIFICATE_QUERY_ADDRESSES = (
+    "技能人才评价证书全国联网查询 http://zscx.osta.org.cn/",
+    "内蒙古“四位一体”就业服务云平台 https://nmgswyt3.12333k.cn/",
+)
+# Misses of the public verification (page and API) one address may make in the window before it
+# is answered 429 with Retry-After.
+CERTIFICATE_VERIFY_MISSES = env_int("CERTIFICATE_VERIFY_MISSES", 10, minimum=1)
+CERTIFICATE_VERIFY_WINDOW = env_int("CERTIFICATE_VERIFY_WINDOW", 600, minimum=1)
+# --- end certificates -------------------------------------------------------------------

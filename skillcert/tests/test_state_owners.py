@@ -16,6 +16,7 @@ OWNERS = {
         "notifications/tasks.py",  # Delivery
         "exams/states.py",  # Arrangement
         "scoring/states.py",  # Sheet, Amendment, ScoreImport, Panel, Publicity, Objection
+        "certificates/states.py",  # Certificate
         "paysim/services.py",  # the WeChat Pay simulator's own records
     },
 }
