@@ -24,5 +24,9 @@ def roles(request):
             "scoring_rules": has_capability(user, "scoring.rules"),
             "scoring_reports": has_capability(user, "scoring.reports"),
             "scoring_archive": has_capability(user, "scoring.reports"),
+            "certificates": has_capability(user, "certificates.view"),
+            "certificates_issue": has_capability(user, "certificates.issue"),
+            "certificates_handout": has_capability(user, "certificates.handout"),
+            "certificates_print": has_capability(user, "certificates.print"),
         }
     }

@@ -68,6 +68,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # 汇总表, 人员名册 and the materials zip (names, masked or full ID numbers): each download audited.
     "scoring.reports": frozenset({Role.ASSOCIATION, Role.REGULATOR}),
     "scoring.archive": frozenset({Role.REGULATOR}),
+    # Certificates (七): the association issues, prints, revokes and re-issues them and exports
+    # the national data; the co-organizer tells the holders and records the hand-out; the
+    # regulator reads its city's register.
+    "certificates.view": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER, Role.REGULATOR}),
+    "certificates.issue": frozenset({Role.ASSOCIATION}),
+    "certificates.handout": frozenset({Role.ASSOCIATION, Role.CO_ORGANIZER}),
+    # Batch prints and the national export carry full ID numbers: each one audited.
+    "certificates.print": frozenset({Role.ASSOCIATION}),
 }
 
 # What a refused user is told (a 403 page in Chinese); capabilities without a line get the generic page.
@@ -79,6 +87,9 @@ REFUSALS: dict[str, Promise] = {
     "scoring.enter": _("成绩由所在盟市人社监管部门录入；您可以查看成绩。"),
     "scoring.approve_amendment": _("已确认的成绩只能由就促会批准更正。"),
     "scoring.review": _("只有评审专家可以填写综合评审评分表。"),
+    "certificates.issue": _("证书由就促会统一制发、撤销和补发；您可以查看本盟市的证书。"),
+    "certificates.handout": _("证书由所在盟市的协办单位登记发放。"),
+    "certificates.print": _("批量打印的证书和全国联网数据印有完整的身份证号，只有就促会可以下载。"),
 }
 
 

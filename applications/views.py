@@ -34,6 +34,7 @@ from applications.requirements import MIN_CHARACTERS, required_slots
 from applications.uploads import UploadRejected
 from catalog import selectors as catalog_selectors
 from catalog.models import Level
+from certificates.selectors import holder_certificates
 from exams import selectors as exam_selectors
 from review import selectors as review_selectors
 from scoring.publicity_selectors import published_result
@@ -363,6 +364,7 @@ def detail(request, pk: int):
         "review_note": review_selectors.note_for_applicant(application),
         "exam": exam_selectors.exam_info_for(application, timezone.localdate()),
         "result": published_result(application),
+        "certificates": holder_certificates(application),
     }
     return render(request, "applications/detail.html", context)
 

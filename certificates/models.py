@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certificates.record import LEVEL_NAMES
 from skillcert.fields import EncryptedTextField, LookupHashesMixin, LookupHashField
 from skillcert.lib.identity import normalise_id_number
 
@@ -91,6 +92,8 @@ class Certificate(LookupHashesMixin, models.Model):
     )
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("发证人"))
     created_at = models.DateTimeField(_("制发时间"), auto_now_add=True)
+    # When the co-organizer told the holder that the paper certificate has arrived (told once).
+    arrival_told_at = models.DateTimeField(_("到证通知时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -113,6 +116,10 @@ class Certificate(LookupHashesMixin, models.Model):
     @property
     def is_valid(self) -> bool:
         return self.state == self.State.VALID
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(self.level, "")
 
     @property
     def is_revoked(self) -> bool:
@@ -152,3 +159,22 @@ class Handout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate.number} {self.collector} {self.collected_on}"
+
+
+class PrintCalibration(models.Model):
+    """How far the association's printer shifts the variable fields on pre-printed stock (measured
+    on the calibration sheet); one row, used by every variable-fields print."""
+
+    offset_x_mm = models.DecimalField(_("水平偏移（毫米，向右为正）"), max_digits=4, decimal_places=1, default=0)
+    offset_y_mm = models.DecimalField(_("垂直偏移（毫米，向上为正）"), max_digits=4, decimal_places=1, default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("设置人")
+    )
+    updated_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("套打校准")
+        verbose_name_plural = _("套打校准")
+
+    def __str__(self) -> str:
+        return f"{self.offset_x_mm} / {self.offset_y_mm} mm"

@@ -110,6 +110,8 @@ def issue(
         campaign=campaign, city=city, occupation=occupation, issued_on=issued_on, issued_by=actor
     )
     moved = lifecycle.certify_many(actor, ids, issued_on=issued_on, batch=batch)
+    if not moved:  # someone else issued them while this one waited for the rows
+        raise TransitionRefused(_("这些人员刚刚已由他人发证。"))
     batch.count = len(moved)
     batch.save(update_fields=["count"])
     record(

@@ -1,0 +1,78 @@
+"""Forms of the certificates' staff pages: what was typed is kept and each mistake shown beside it."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Occupation
+from certificates.models import Handout, PrintCalibration
+
+
+class IssueForm(forms.Form):
+    occupation = forms.ModelChoiceField(
+        Occupation.objects.none(), required=False, label=_("职业（不选则为全部）"), empty_label=_("全部职业")
+    )
+    issued_on = forms.DateField(label=_("发证日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, occupations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if occupations is not None:
+            self.fields["occupation"].queryset = occupations
+        self.fields["issued_on"].initial = timezone.localdate()
+
+    def clean_issued_on(self):
+        issued_on = self.cleaned_data["issued_on"]
+        if issued_on > timezone.localdate():
+            raise forms.ValidationError(_("发证日期不能晚于今天。"))
+        return issued_on
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写原因。")},
+    )
+
+
+class HandoutForm(forms.Form):
+    way = forms.ChoiceField(label=_("领取方式"), choices=Handout.Way.choices, widget=forms.RadioSelect)
+    id_checked = forms.BooleanField(label=_("已核验本人身份证件"), required=False)
+    unit = forms.CharField(label=_("代领单位"), max_length=100, required=False)
+    collector = forms.CharField(label=_("领取人姓名"), max_length=50, required=False)
+    collected_on = forms.DateField(label=_("领取日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collected_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        way = data.get("way")
+        if way == Handout.Way.HOLDER and not data.get("id_checked"):
+            self.add_error("id_checked", _("本人领取须核验身份证件，请核验后勾选。"))
+        if way == Handout.Way.UNIT:
+            if not (data.get("unit") or "").strip():
+                self.add_error("unit", _("请填写代领单位。"))
+            if not (data.get("collector") or "").strip():
+                self.add_error("collector", _("请填写领取人姓名。"))
+        collected_on = data.get("collected_on")
+        if collected_on and collected_on > timezone.localdate():
+            self.add_error("collected_on", _("领取日期不能晚于今天。"))
+        return data
+
+
+class CalibrationForm(forms.ModelForm):
+    class Meta:
+        model = PrintCalibration
+        fields = ["offset_x_mm", "offset_y_mm"]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("offset_x_mm", "offset_y_mm"):
+            value = data.get(name)
+            if value is not None and abs(value) > 20:
+                self.add_error(name, _("偏移应在 −20 到 20 毫米之间；偏差更大请先检查纸张放置。"))
+        return data

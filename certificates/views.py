@@ -1,0 +1,364 @@
+"""Certificates' staff pages and the holder's downloads: thin views over selectors and services."""
+
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.permissions import AnyUser, has_capability, require, same_city
+from audit.services import record
+from catalog.models import City, Occupation
+from catalog.views import requested_campaign
+from certificates import export, printing
+from certificates import selectors as read
+from certificates.forms import CalibrationForm, HandoutForm, IssueForm, ReasonForm
+from certificates.models import Certificate
+from certificates.services import handout, issuing, revocation
+from skillcert.exports import XLSX_CONTENT_TYPE
+from skillcert.refusals import TransitionRefused
+
+PDF = "application/pdf"
+
+
+def _user(user: AnyUser) -> User:
+    assert isinstance(user, User)  # login_required
+    return user
+
+
+def _attachment(content: bytes, content_type: str, name: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _occupations(campaign, city):
+    ids = issuing.issuable(campaign, city).values("occupation")
+    return Occupation.objects.filter(pk__in=ids).order_by("code")
+
+
+# --- the association's desk: issue per city -------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The association sees every city and issues; city staff see their city's register."""
+    campaign = requested_campaign(request)
+    city = read.city_for(request.user, request.GET.get("city"))
+    if city is not None and not _user(request.user).is_association:
+        return redirect(reverse("certificates:register") + f"?campaign={campaign.slug}")
+    cities = [city] if city is not None else City.objects.order_by("position")
+    lines = read.overview(campaign, cities)
+    forms = {line.city.pk: IssueForm(occupations=_occupations(campaign, line.city)) for line in lines if line.passed}
+    context = {
+        "campaign": campaign,
+        "lines": [(line, forms.get(line.city.pk)) for line in lines],
+        "batches": read.batches(request.user, campaign)[:50],
+    }
+    return render(request, "certificates/home.html", context)
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest) -> HttpResponse:
+    require(request.user, "certificates.issue")
+    campaign = requested_campaign(request)
+    city = get_object_or_404(City, code=request.POST.get("city", ""))
+    form = IssueForm(request.POST, occupations=_occupations(campaign, city))
+    back = reverse("certificates:home") + f"?campaign={campaign.slug}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, f"{city.name}：{' '.join(errors)}")
+        return redirect(back)
+    try:
+        batch = issuing.issue(
+            _user(request.user),
+            campaign,
+            city,
+            occupation=form.cleaned_data["occupation"],
+            issued_on=form.cleaned_data["issued_on"],
+        )
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(back)
+    messages.success(request, _("已为%(city)s制发 %(count)d 本证书。") % {"city": city.name, "count": batch.count})
+    return redirect(back)
+
+
+# --- the register and one certificate ---------------------------------------------------------
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    campaign = requested_campaign(request)
+    city = read.city_for(request.user, request.GET.get("city"))
+    rows = read.register(
+        request.user,
+        campaign,
+        city,
+        state=request.GET.get("state", ""),
+        query=request.GET.get("q", ""),
+        handout=request.GET.get("handout", ""),
+    )
+    context = {
+        "campaign": campaign,
+        "city": city,
+        "rows": rows[:500],
+        "total": rows.count(),
+        "states": Certificate.State.choices,
+        "filters": request.GET,
+    }
+    return render(request, "certificates/register.html", context)
+
+
+def _detail_context(request: HttpRequest, certificate: Certificate, **forms) -> dict:
+    user = request.user
+    may_hand_out = has_capability(user, "certificates.handout") and same_city(user, certificate.city_id)
+    return {
+        "certificate": certificate,
+        "campaign": certificate.campaign,
+        "record": issuing.record_of(certificate),
+        "may_issue": has_capability(user, "certificates.issue"),
+        "may_hand_out": may_hand_out and certificate.is_valid and not hasattr(certificate, "handout"),
+        "may_print": has_capability(user, "certificates.print"),
+        "revoke_form": forms.get("revoke_form") or ReasonForm(prefix="revoke"),
+        "reissue_form": forms.get("reissue_form") or ReasonForm(prefix="reissue"),
+        "handout_form": forms.get("handout_form") or HandoutForm(),
+        "successor": Certificate.objects.filter(replaces=certificate).first(),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = read.get_certificate_for(request.user, number)
+    return render(request, "certificates/detail.html", _detail_context(request, certificate))
+
+
+def _refused_on_page(request, certificate, refusal, **forms) -> HttpResponse:
+    messages.error(request, str(refusal))
+    return render(request, "certificates/detail.html", _detail_context(request, certificate, **forms), status=400)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = read.get_certificate_for(request.user, number)
+    require(request.user, "certificates.issue")
+    form = ReasonForm(request.POST, prefix="revoke")
+    if not form.is_valid():
+        return render(
+            request, "certificates/detail.html", _detail_context(request, certificate, revoke_form=form), status=400
+        )
+    try:
+        revocation.revoke(_user(request.user), certificate, reason=form.cleaned_data["reason"])
+    except TransitionRefused as refusal:
+        return _refused_on_page(request, certificate, refusal, revoke_form=form)
+    messages.success(request, _("证书 %(number)s 已撤销。") % {"number": certificate.number})
+    return redirect("certificates:detail", number=certificate.number)
+
+
+@login_required
+@require_POST
+def reissue(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = read.get_certificate_for(request.user, number)
+    require(request.user, "certificates.issue")
+    form = ReasonForm(request.POST, prefix="reissue")
+    if not form.is_valid():
+        context = _detail_context(request, certificate, reissue_form=form)
+        return render(request, "certificates/detail.html", context, status=400)
+    try:
+        new = revocation.reissue(_user(request.user), certificate, reason=form.cleaned_data["reason"])
+    except TransitionRefused as refusal:
+        return _refused_on_page(request, certificate, refusal, reissue_form=form)
+    messages.success(request, _("已补发新证书 %(number)s，原证书作废。") % {"number": new.number})
+    return redirect("certificates:detail", number=new.number)
+
+
+@login_required
+@require_POST
+def hand_out(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = read.get_certificate_for(request.user, number)
+    require(request.user, "certificates.handout")
+    if not same_city(request.user, certificate.city_id):
+        raise PermissionDenied("another city's certificate")
+    form = HandoutForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "certificates/detail.html", _detail_context(request, certificate, handout_form=form), status=400
+        )
+    data = form.cleaned_data
+    try:
+        handout.hand_out(
+            _user(request.user),
+            certificate,
+            way=data["way"],
+            collector=data["collector"],
+            unit=data["unit"],
+            id_checked=data["id_checked"],
+            collected_on=data["collected_on"],
+            note=data["note"],
+        )
+    except TransitionRefused as refusal:
+        return _refused_on_page(request, certificate, refusal, handout_form=form)
+    messages.success(request, _("已登记 %(name)s 的证书领取。") % {"name": certificate.name})
+    return redirect(
+        reverse("certificates:handouts") + f"?campaign={certificate.campaign.slug}&city={certificate.city.code}"
+    )
+
+
+# --- hand-out desk (七) ----------------------------------------------------------------------
+
+
+@login_required
+def handouts(request: HttpRequest) -> HttpResponse:
+    campaign = requested_campaign(request)
+    city = read.city_for(request.user, request.GET.get("city"))
+    if city is None:
+        return redirect(reverse("certificates:home") + f"?campaign={campaign.slug}")
+    valid = read.register(request.user, campaign, city, state=Certificate.State.VALID)
+    groups = read.by_unit(valid)
+    waiting = [c for c in valid if not hasattr(c, "handout")]
+    context = {
+        "campaign": campaign,
+        "city": city,
+        "groups": groups,
+        "waiting": waiting,
+        "untold": sum(1 for c in waiting if c.arrival_told_at is None),
+        "may_hand_out": has_capability(request.user, "certificates.handout"),
+    }
+    return render(request, "certificates/handouts.html", context)
+
+
+@login_required
+@require_POST
+def tell_arrival(request: HttpRequest) -> HttpResponse:
+    campaign = requested_campaign(request)
+    city = read.city_for(request.user, request.POST.get("city"))
+    if city is None:
+        raise Http404("no city")
+    require(request.user, "certificates.handout")
+    told = handout.tell_arrival(_user(request.user), campaign, city)
+    messages.success(request, _("已通知 %(count)d 位持证人领取证书。") % {"count": told})
+    return redirect(reverse("certificates:handouts") + f"?campaign={campaign.slug}&city={city.code}")
+
+
+# --- printing and export (full ID numbers: the association, audited) --------------------------
+
+
+def _batch_for_print(request: HttpRequest, pk: int):
+    require(request.user, "certificates.print")
+    return read.get_batch_for(request.user, pk)
+
+
+@login_required
+def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A batch's certificates in one PDF for printing: full pages, or the variable fields only
+    (?stock=preprinted) shifted by the calibration."""
+    from certificates import certificate_pdf
+
+    batch = _batch_for_print(request, pk)
+    preprinted = request.GET.get("stock") == "preprinted"
+    certificates = read.batch_certificates(batch).filter(state=Certificate.State.VALID)
+    out = io.BytesIO()
+    items = printing.printed_many(certificates)
+    if preprinted:
+        calibration = read.calibration()
+        offsets = certificate_pdf.Calibration(float(calibration.offset_x_mm), float(calibration.offset_y_mm))
+        pages = certificate_pdf.render_variable_fields_batch(items, offsets, out)
+    else:
+        pages = certificate_pdf.render_certificates(items, out)
+    record(
+        "certificates.batch_printed",
+        actor=request.user,
+        obj=batch,
+        after={"pages": pages, "stock": "preprinted" if preprinted else "blank"},
+    )
+    name = f"证书-{batch.city.name}-{batch.issued_on:%Y%m%d}-{batch.pk}{'-套打' if preprinted else ''}.pdf"
+    return _attachment(out.getvalue(), PDF, name)
+
+
+@login_required
+def batch_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    batch = _batch_for_print(request, pk)
+    certificates = read.batch_certificates(batch)
+    content, count = export.as_csv(certificates) if fmt == "csv" else export.as_xlsx(certificates)
+    record("certificates.exported", actor=request.user, obj=batch, after={"format": fmt, "rows": count})
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_CONTENT_TYPE
+    return _attachment(content, content_type, f"全国联网证书数据-{batch.city.name}-{batch.pk}.{fmt}")
+
+
+@login_required
+def calibration(request: HttpRequest) -> HttpResponse:
+    require(request.user, "certificates.print")
+    current = read.calibration()
+    form = CalibrationForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.updated_by = _user(request.user)
+        saved.save()
+        messages.success(request, _("套打偏移已保存。"))
+        return redirect("certificates:calibration")
+    return render(
+        request, "certificates/calibration.html", {"form": form, "current": current}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def calibration_sheet(request: HttpRequest) -> HttpResponse:
+    from certificates import certificate_pdf
+
+    require(request.user, "certificates.print")
+    current = read.calibration()
+    sheet = certificate_pdf.calibration_sheet(
+        certificate_pdf.Calibration(float(current.offset_x_mm), float(current.offset_y_mm))
+    )
+    return _attachment(sheet, PDF, "套打校准页.pdf", inline=True)
+
+
+# --- the holder's own downloads ----------------------------------------------------------------
+
+
+def _own(request: HttpRequest, number: str) -> Certificate:
+    """The holder's own certificate (any state: a revoked one downloads marked as such); staff get
+    a single PDF only with certificates.print."""
+    certificate = Certificate.objects.select_related("application", "city", "campaign").filter(number=number).first()
+    if certificate is None:
+        raise Http404("no such certificate")
+    if certificate.application.applicant_id == request.user.pk:
+        return certificate
+    if has_capability(request.user, "certificates.print"):
+        return certificate
+    raise Http404("not yours")
+
+
+@login_required
+def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+    from certificates import certificate_pdf
+
+    certificate = _own(request, number)
+    if not certificate.is_valid:
+        raise Http404("not in force")
+    content = certificate_pdf.render_certificate(printing.printed(certificate))
+    record("certificates.pdf_downloaded", actor=request.user, obj=certificate, after={"number": certificate.number})
+    return _attachment(content, PDF, f"职业技能等级证书-{certificate.number}.pdf")
+
+
+@login_required
+def credential_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The W3C Verifiable Credential 2.0 (application/vc+jwt) for a digital wallet."""
+    from certificates import credentials
+
+    certificate = _own(request, number)
+    if not certificate.is_valid:
+        raise Http404("not in force")
+    token = credentials.verifiable_credential(certificate)
+    return _attachment(token.encode(), "application/vc+jwt", f"职业技能等级证书-{certificate.number}.jwt")
