@@ -295,6 +295,19 @@ REPORTS_OF_CITY = Who(
     elsewhere={"co": 403, "reg": 404, "expert": 403, "inv": 403},
 )
 
+ISSUER_POST = {**every(403), "anon": 302, "association": 302}
+PRINTER = Who(owner=403, stranger=403, co=403, reg=403, expert=403, inv=403, elsewhere=403, association=200)
+CERTIFICATE_ELSEWHERE = {"co": 404, "reg": 404, "expert": 403, "inv": 403}
+CERTIFICATE_READ = Who(owner=403, stranger=403, co=200, reg=200, expert=403, inv=403, elsewhere=CERTIFICATE_ELSEWHERE)
+CERTIFICATE_ISSUER = replace(CERTIFICATE_READ, co=403, reg=403, association=400)
+# The holder's own downloads; the association may print any; nobody else learns it exists.
+HOLDER = Who(owner=200, stranger=404, co=404, reg=404, expert=404, inv=404, elsewhere=404, association=200)
+
+
+def CERTIFICATE(o: Obj) -> dict[str, Any]:
+    return {"number": o.certificate.number}
+
+
 EXPECT: dict[str, Row] = {
     # --- public pages --------------------------------------------------------------------
     "catalog:home": Row(PUBLIC),
@@ -534,6 +547,33 @@ EXPECT: dict[str, Row] = {
         replace(REPORTS_OF_CITY, reg=302, association=403), lambda o: {"pk": o.archive_pack.pk}, method="POST"
     ),
     "scoring:archive_retention": Row(REPORTS, query="campaign=demo"),
+    # --- certificates: the association issues, prints, revokes; the city hands out ----------
+    "certificates:home": Row(
+        {**REVIEWERS, "hohhot_co": 302, "baotou_co": 302, "hohhot_reg": 302}, query="campaign=demo"
+    ),
+    # No issue date: the form's message, back to the desk (nothing issued).
+    "certificates:issue": Row(ISSUER_POST, method="POST", data={"campaign": "demo", "city": "hohhot"}),
+    "certificates:register": Row(REVIEWERS, query="campaign=demo"),
+    # The association without ?city= is sent to every city's desk.
+    "certificates:handouts": Row({**REVIEWERS, "association": 302}, query="campaign=demo"),
+    "certificates:tell_arrival": Row(
+        {**every(403), "anon": 302, "hohhot_co": 302, "baotou_co": 302, "association": 302},
+        method="POST",
+        data={"campaign": "demo", "city": "hohhot"},
+    ),
+    "certificates:calibration": Row(ASSOCIATION),
+    "certificates:calibration_sheet": Row(ASSOCIATION),
+    "certificates:batch_pdf": Row(PRINTER, lambda o: {"pk": o.certificate_batch.pk}),
+    "certificates:batch_export": Row(PRINTER, lambda o: {"pk": o.certificate_batch.pk, "fmt": "csv"}),
+    "certificates:detail": Row(CERTIFICATE_READ, CERTIFICATE),
+    # Empty forms: the permitted see them again with the errors (400); nothing changes.
+    "certificates:revoke": Row(CERTIFICATE_ISSUER, CERTIFICATE, method="POST"),
+    "certificates:reissue": Row(CERTIFICATE_ISSUER, CERTIFICATE, method="POST"),
+    "certificates:hand_out": Row(replace(CERTIFICATE_ISSUER, co=400), CERTIFICATE, method="POST"),
+    "certificates:pdf": Row(HOLDER, CERTIFICATE),
+    "certificates:credential": Row(HOLDER, CERTIFICATE),
+    "api:list_batches": Row(every(401), query="campaign=demo"),
+    "api:export_batch": Row(every(401), lambda o: {"batch_id": o.certificate_batch.pk}),
     # --- the API -------------------------------------------------------------------------
     "api:openapi-json": Row(PUBLIC),
     "api:openapi-view": Row(PUBLIC),
@@ -769,6 +809,7 @@ def _build_world() -> dict[str, Any]:
     _exam_world(users, campaign, objects)
     _review_world(users, campaign, objects)
     _scoring_reports_world(users, campaign, objects)
+    _certificates_world(users, campaign, objects)
     objects["applicant_person"] = Obj(owner="applicant", city=None, values={"person": users["applicant"]})
     objects["other_person"] = Obj(owner="other_applicant", city=None, values={"person": users["other_applicant"]})
     objects["colleague"] = Obj(owner="hohhot_expert", city="hohhot", values={"person": users["hohhot_expert"]})
@@ -979,6 +1020,22 @@ def _scoring_reports_world(users, campaign, objects: dict[str, Obj]) -> None:
             retain_until=timezone.localdate() + timedelta(days=3 * 365),
         )
         obj.values.update(summary_scan=scan, archive_pack=pack)
+
+
+def _certificates_world(users, campaign, objects: dict[str, Obj]) -> None:
+    """A batch and a certificate of each applicant's application (setup writes them directly)."""
+    from certificates.models import IssueBatch
+    from certificates.services.issuing import create_certificates
+
+    today = timezone.localdate()
+    for name in ("mine", "theirs"):
+        obj = objects[name]
+        application = obj.application
+        batch = IssueBatch.objects.create(
+            campaign=campaign, city=application.city, issued_on=today, issued_by=users["association"], count=1
+        )
+        (certificate,) = create_certificates([application], actor=users["association"], issued_on=today, batch=batch)
+        obj.values.update(certificate=certificate, certificate_batch=batch)
 
 
 # --- the requests -------------------------------------------------------------------------
