@@ -72,7 +72,14 @@ def ensure_results_demo(
 
 
 def _seated(
-    today: date, campaign: Campaign, city: City, *, applicant: User, co: User, association: User
+    today: date,
+    campaign: Campaign,
+    city: City,
+    *,
+    applicant: User,
+    co: User,
+    association: User,
+    receipt_prefix: str = "DEMO-RESULTS",
 ) -> Application:
     """The demo applicant and the generated others submitted, approved, paid, seated and ticketed."""
     with transaction.atomic():
@@ -89,15 +96,16 @@ def _seated(
     windows = demo_windows(today)
     campaign = move_campaign_windows(campaign, days=-((windows["payment_opens"] - today).days + 1))
     with transaction.atomic():
-        pay_offline(association, approved, today, receipt_prefix="DEMO-RESULTS")
+        pay_offline(association, approved, today, receipt_prefix=receipt_prefix)
         _site(co, campaign, city, None)
         arranging.apply_seating(co, campaign, city, seed=2024, spacing="none", version=None)
         publishing.publish(co, campaign, city)
     return mine
 
 
-def _exam_day(campaign: Campaign, city: City) -> None:
-    """Exam day as check-in left it: in each session one candidate absent, in theory one incident."""
+def _exam_day(campaign: Campaign, city: City, *, present: frozenset[int] = frozenset()) -> None:
+    """Exam day as check-in left it: in each session one candidate absent, in theory one incident
+    (never one of `present`)."""
     now = timezone.now()
     seats = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city).order_by(
         "session__starts_at", "room__position", "row", "column"
@@ -106,6 +114,17 @@ def _exam_day(campaign: Campaign, city: City) -> None:
     seen: set[int] = set()
     for seat in seats.select_related("session"):
         outcome, note = Outcome.PRESENT, ""
+        if seat.application_id in present:
+            rows.append(
+                CheckIn(
+                    application_id=seat.application_id,
+                    session_id=seat.session_id,
+                    room_id=seat.room_id,
+                    outcome=outcome,
+                    recorded_at=now,
+                )
+            )
+            continue
         if seat.session_id not in seen:
             outcome = Outcome.ABSENT
         elif len(seen) == 1 and len(rows) == 1 and seat.session.kind == "theory":
@@ -124,8 +143,11 @@ def _exam_day(campaign: Campaign, city: City) -> None:
     CheckIn.objects.bulk_create(rows)
 
 
-def _entered(campaign: Campaign, city: City, first: User, second: User) -> None:
-    """Every sheet entered by two people alike but one cell, which the first decides; all confirmed."""
+def _entered(
+    campaign: Campaign, city: City, first: User, second: User, *, passing: frozenset[int] = frozenset()
+) -> None:
+    """Every sheet entered by two people alike but one cell, which the first decides; all confirmed.
+    Candidates in `passing` score at least 60 in every part."""
     sheets = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
     slipped = False
     for index, (room_id, session_id) in enumerate(sorted(set(sheets.values_list("room", "session")))):
@@ -134,7 +156,7 @@ def _entered(campaign: Campaign, city: City, first: User, second: User) -> None:
         sheet = entry.ensure_sheet(room, session)
         people = [a for a, _number in selectors.candidates(room, session)]
         fixed = selectors.day_outcomes(session, [a.pk for a in people])  # 缺考 and 违纪 need no entry
-        typed = {a.pk: str(52 + (a.pk * 7 + index * 3) % 45) for a in people if a.pk not in fixed}
+        typed = {a.pk: str(_typed(a.pk, index, a.pk in passing)) for a in people if a.pk not in fixed}
         entry.save_entries(first, sheet, Round.FIRST, typed)
         if typed and not slipped:  # one mismatch in the city, decided by the first entrant
             slip = max(typed)
@@ -144,6 +166,11 @@ def _entered(campaign: Campaign, city: City, first: User, second: User) -> None:
         else:
             entry.save_entries(second, sheet, Round.SECOND, typed)
         entry.confirm(first, sheet)
+
+
+def _typed(pk: int, index: int, passing: bool) -> int:
+    value = 52 + (pk * 7 + index * 3) % 45
+    return max(value, 60 + value % 30) if passing else value
 
 
 def _panel(campaign: Campaign, city: City, regulator: User, association: User, accounts: list[User]) -> Panel:
@@ -157,7 +184,9 @@ def _panel(campaign: Campaign, city: City, regulator: User, association: User, a
     experts = [
         reviewing.save_expert(
             regulator,
-            Expert(city=city, name=account.full_name, work_unit=unit, title="高级技师"),
+            # An earlier demo campaign's expert record of the account is the same person in the pool.
+            Expert.objects.filter(user=account).first()
+            or Expert(city=city, name=account.full_name, work_unit=unit, title="高级技师"),
             specialties=occupations,
             account=account,
         )

@@ -7,6 +7,7 @@ from accounts.models import Role, User
 from applications.demo import ensure_demo_applications
 from catalog.fees import ensure_demo_fees
 from catalog.services import ensure_demo_campaign
+from certificates.demo import ensure_certificates_demo
 from exams.demo import ensure_exam_demo
 from payments.demo import ensure_payment_demo
 from scoring.demo import ensure_results_demo
@@ -54,6 +55,15 @@ class Command(BaseCommand):
             for line in ensure_results_demo(
                 timezone.localdate(),
                 applicant=applicants[1],
+                co=staff["hohhot-co"],
+                association=staff["association"],
+                regulators=[staff["hohhot-reg"], staff["hohhot-reg2"]],
+                experts=[staff["hohhot-expert"], staff["hohhot-expert2"], staff["hohhot-expert3"]],
+            ):
+                self.stdout.write(f"  {line}")
+            for line in ensure_certificates_demo(
+                timezone.localdate(),
+                applicant=applicants[0],
                 co=staff["hohhot-co"],
                 association=staff["association"],
                 regulators=[staff["hohhot-reg"], staff["hohhot-reg2"]],
