@@ -1,6 +1,10 @@
 """Forms of the certificates' staff pages: what was typed is kept and each mistake shown beside it."""
 
+from datetime import date
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,14 +18,16 @@ class IssueForm(forms.Form):
     )
     issued_on = forms.DateField(label=_("发证日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, occupations=None, **kwargs):
+    def __init__(self, *args: Any, occupations: QuerySet[Occupation] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["occupation"]
+        assert isinstance(field, forms.ModelChoiceField)
         if occupations is not None:
-            self.fields["occupation"].queryset = occupations
+            field.queryset = occupations
         self.fields["issued_on"].initial = timezone.localdate()
 
-    def clean_issued_on(self):
-        issued_on = self.cleaned_data["issued_on"]
+    def clean_issued_on(self) -> date:
+        issued_on: date = self.cleaned_data["issued_on"]
         if issued_on > timezone.localdate():
             raise forms.ValidationError(_("发证日期不能晚于今天。"))
         return issued_on
@@ -44,12 +50,12 @@ class HandoutForm(forms.Form):
     collected_on = forms.DateField(label=_("领取日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["collected_on"].initial = timezone.localdate()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         way = data.get("way")
         if way == Handout.Way.HOLDER and not data.get("id_checked"):
             self.add_error("id_checked", _("本人领取须核验身份证件，请核验后勾选。"))
@@ -69,8 +75,8 @@ class CalibrationForm(forms.ModelForm):
         model = PrintCalibration
         fields = ["offset_x_mm", "offset_y_mm"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         for name in ("offset_x_mm", "offset_y_mm"):
             value = data.get(name)
             if value is not None and abs(value) > 20:

@@ -22,7 +22,7 @@ def query_addresses() -> tuple[str, ...]:
 def _photos(application_ids: list[int]) -> dict[int, str]:
     """The stored photo file of each application, in one query."""
     rows = ApplicationDocument.objects.filter(application__in=application_ids, slot=DocumentSlot.PHOTO).order_by("pk")
-    return {document.application_id: document.file.name for document in rows}
+    return {document.application_id: document.file.name or "" for document in rows}
 
 
 def _read(name: str | None) -> bytes | None:

@@ -48,8 +48,8 @@ def overview(campaign: Campaign, cities: Iterable[City]) -> list[CityLine]:
         .annotate(n=Count("pk"))
         .values_list("city", "n")
     )
-    counts = {
-        row["city"]: row
+    counts: dict[int, dict[str, int]] = {
+        row["city"]: dict(row)
         for row in Certificate.objects.filter(campaign=campaign)
         .values("city")
         .annotate(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from accounts.models import User
 from accounts.permissions import has_capability
 from audit.services import record
 from catalog import selectors as catalog
@@ -39,18 +40,18 @@ class BatchOut(Schema):
 
     @staticmethod
     def resolve_occupation_code(batch: IssueBatch) -> str | None:
-        return batch.occupation.code if batch.occupation_id else None
+        return batch.occupation.code if batch.occupation is not None else None
 
 
-def _require_print(request: HttpRequest):
-    user = request.auth.user  # type: ignore[attr-defined]
+def _require_print(request: HttpRequest) -> User:
+    user: User = request.auth.user  # type: ignore[attr-defined]
     if not has_capability(user, "certificates.print"):
         raise HttpError(403, "该令牌的账号不能导出证书数据（含完整身份证号），只有就促会可以。")
     return user
 
 
 @router.get("/certificates/batches", response=list[BatchOut], summary="Issued certificate batches of a campaign")
-def list_batches(request: HttpRequest, response: HttpResponse, campaign: str):
+def list_batches(request: HttpRequest, response: HttpResponse, campaign: str) -> list[IssueBatch]:
     """The batches the association issued in a campaign (by year or slug), newest first."""
     user = _require_print(request)
     found = catalog.campaign_by_key(campaign)
@@ -73,7 +74,7 @@ def list_batches(request: HttpRequest, response: HttpResponse, campaign: str):
         }
     },
 )
-def export_batch(request: HttpRequest, batch_id: int, format: Literal["csv", "xlsx"] = "csv"):
+def export_batch(request: HttpRequest, batch_id: int, format: Literal["csv", "xlsx"] = "csv") -> HttpResponse:
     """Every certificate of the batch with its state (valid, revoked, replaced), one row each, in
     the columns of the staff page's export. Audited as certificates.exported."""
     user = _require_print(request)

@@ -1,11 +1,14 @@
 """Certificates' staff pages and the holder's downloads: thin views over selectors and services."""
 
 import io
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +18,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.permissions import AnyUser, has_capability, require, same_city
 from audit.services import record
-from catalog.models import City, Occupation
+from catalog.models import Campaign, City, Occupation
 from catalog.views import requested_campaign
 from certificates import export, printing
 from certificates import selectors as read
 from certificates.forms import CalibrationForm, HandoutForm, IssueForm, ReasonForm
-from certificates.models import Certificate
+from certificates.models import Certificate, IssueBatch
 from certificates.services import handout, issuing, revocation
 from skillcert.exports import XLSX_CONTENT_TYPE
 from skillcert.refusals import TransitionRefused
@@ -41,7 +44,7 @@ def _attachment(content: bytes, content_type: str, name: str, *, inline: bool = 
     return response
 
 
-def _occupations(campaign, city):
+def _occupations(campaign: Campaign, city: City) -> QuerySet[Occupation]:
     ids = issuing.issuable(campaign, city).values("occupation")
     return Occupation.objects.filter(pk__in=ids).order_by("code")
 
@@ -77,7 +80,7 @@ def issue(request: HttpRequest) -> HttpResponse:
     back = reverse("certificates:home") + f"?campaign={campaign.slug}"
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, f"{city.name}：{' '.join(errors)}")
+            messages.error(request, f"{city.name}：{' '.join(str(error) for error in errors)}")
         return redirect(back)
     try:
         batch = issuing.issue(
@@ -120,7 +123,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/register.html", context)
 
 
-def _detail_context(request: HttpRequest, certificate: Certificate, **forms) -> dict:
+def _detail_context(request: HttpRequest, certificate: Certificate, **forms: Form) -> dict[str, Any]:
     user = request.user
     may_hand_out = has_capability(user, "certificates.handout") and same_city(user, certificate.city_id)
     return {
@@ -143,7 +146,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "certificates/detail.html", _detail_context(request, certificate))
 
 
-def _refused_on_page(request, certificate, refusal, **forms) -> HttpResponse:
+def _refused_on_page(
+    request: HttpRequest, certificate: Certificate, refusal: TransitionRefused, **forms: Form
+) -> HttpResponse:
     messages.error(request, str(refusal))
     return render(request, "certificates/detail.html", _detail_context(request, certificate, **forms), status=400)
 
@@ -254,7 +259,7 @@ def tell_arrival(request: HttpRequest) -> HttpResponse:
 # --- printing and export (full ID numbers: the association, audited) --------------------------
 
 
-def _batch_for_print(request: HttpRequest, pk: int):
+def _batch_for_print(request: HttpRequest, pk: int) -> IssueBatch:
     require(request.user, "certificates.print")
     return read.get_batch_for(request.user, pk)
 
