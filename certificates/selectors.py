@@ -49,7 +49,7 @@ def overview(campaign: Campaign, cities: Iterable[City]) -> list[CityLine]:
         .values_list("city", "n")
     )
     counts: dict[int, dict[str, int]] = {
-        row["city"]: dict(row)
+        row["city"]: {"valid": row["valid"], "delivered": row["delivered"], "revoked": row["revoked"]}
         for row in Certificate.objects.filter(campaign=campaign)
         .values("city")
         .annotate(
