@@ -28,9 +28,10 @@ Measuring a printer's offset (`calibration_sheet`):
 2. The rulers along the top and left edges are drawn at their nominal place: the tick labelled 100 on the top
    ruler should be 100 mm from the sheet's left edge, the tick labelled 100 on the left ruler 100 mm from the
    top edge. Measure both with a steel ruler from the paper's edges.
-3. offset_x_mm = 100 − the measured distance of the top ruler's 100; offset_y_mm = 100 − the measured
-   distance of the left ruler's 100 (a printer that prints 1.5 mm too far right needs offset_x_mm = −1.5;
-   positive y moves the print down the sheet).
+3. offset_x_mm = 100 − the measured distance of the top ruler's 100 (positive moves the print right);
+   offset_y_mm = the measured distance of the left ruler's 100 − 100 (positive moves the print up, as the
+   staff's calibration form says). A printer that prints 1.5 mm too far right and 1 mm too low needs
+   offset_x_mm = −1.5 and offset_y_mm = +1.
 4. Print the sheet again with that calibration: each crosshair now lands on its nominal place (printed beside
    it, in mm from the top-left corner), and on a sheet of the stock it sits at the start of the field's line.
    Keep the calibration with the printer; it is bounded to ±20 mm.
@@ -83,7 +84,7 @@ GUIDE_INK = (0.6, 0.6, 0.6)
 
 @dataclass(frozen=True)
 class Calibration:
-    """How far the printer's output must be moved on the sheet, in mm: x to the right, y down the sheet."""
+    """How far the printer's output must be moved on the sheet, in mm: x to the right, y up the sheet."""
 
     offset_x_mm: float = 0.0
     offset_y_mm: float = 0.0
@@ -100,7 +101,7 @@ class Calibration:
 
     @property
     def dy(self) -> float:
-        return -self.offset_y_mm * MM  # down the sheet is down in ReportLab's coordinates
+        return self.offset_y_mm * MM  # up the sheet is up in ReportLab's coordinates too
 
 
 NO_SHIFT = Calibration()
@@ -420,7 +421,7 @@ CROSS = 4.0  # mm: half a crosshair's arm
 CALIBRATION_STEPS = (
     "套打校准：用打印证书的打印机和纸盒，以「实际大小」（不缩放）在普通 A4 纸上打印本页。",
     "1. 用钢尺从纸的左边缘量到上方标尺「100」刻度，记为 X 毫米；从纸的上边缘量到左侧标尺「100」刻度，记为 Y 毫米。",
-    "2. 横向偏移 = 100 − X，纵向偏移 = 100 − Y（向右、向下为正，单位毫米，不超过 ±20）。",
+    "2. 水平偏移 = 100 − X（向右为正），垂直偏移 = Y − 100（向上为正）；单位毫米，不超过 ±20。",
     "3. 填入偏移后再打印本页核对：每个十字应落在旁边标注的位置；放在证书底纸上时，十字对准各栏的起点。",
 )
 
@@ -473,7 +474,7 @@ def _draw_calibration(canvas: Canvas, faces: tuple[str, ...], calibration: Calib
     _outline(canvas, mm_box(*PHOTO, calibration), "照片 25×35 mm", faces)
     x, y, side = QR
     _outline(canvas, mm_box(x, y, side, side, calibration), f"二维码 {side:g}×{side:g} mm", faces)
-    shift = f"当前偏移：横向 {calibration.offset_x_mm:+.1f} mm，纵向 {calibration.offset_y_mm:+.1f} mm"
+    shift = f"当前偏移：水平 {calibration.offset_x_mm:+.1f} mm，垂直 {calibration.offset_y_mm:+.1f} mm"
     area = mm_box(LEFT, 262.0, RIGHT - LEFT, 24.0)
     lines = (*CALIBRATION_STEPS, shift)
     pitch = area.h / len(lines)

@@ -322,7 +322,7 @@ def test_the_values_move_by_the_calibration_offset():
     moved = placed(render_variable_fields(PRINTED, Calibration(offset_x_mm=5, offset_y_mm=-3)))
     for value in VALUES:
         dx, dy = moved[value][0] - still[value][0], moved[value][1] - still[value][1]
-        assert dx == pytest.approx(5 * MM, abs=0.01) and dy == pytest.approx(3 * MM, abs=0.01), value  # up: y grows
+        assert dx == pytest.approx(5 * MM, abs=0.01) and dy == pytest.approx(-3 * MM, abs=0.01), value  # 3 mm down
 
 
 def test_the_qr_code_and_photo_move_with_the_calibration():
@@ -335,7 +335,8 @@ def test_the_qr_code_and_photo_move_with_the_calibration():
         dark_box(render_variable_fields(printed)),
         dark_box(render_variable_fields(printed, Calibration(10, 10))),
     )
-    assert [b - a for a, b in zip(still, moved, strict=True)] == pytest.approx([10 * MM] * 4, abs=1.5)
+    # 10 mm right and 10 mm up: the image's rows count downwards
+    assert [b - a for a, b in zip(still, moved, strict=True)] == pytest.approx([10 * MM, -10 * MM] * 2, abs=1.5)
 
 
 @pytest.mark.parametrize(
@@ -353,7 +354,7 @@ def test_a_calibration_at_the_bounds_is_accepted():
 def test_the_calibration_sheet_marks_each_field_with_its_place_and_moves_with_the_offset():
     still, moved = calibration_sheet(), calibration_sheet(Calibration(offset_x_mm=1.5, offset_y_mm=-2))
     text = flat(page_texts(moved)[0])
-    assert "当前偏移：横向+1.5mm，纵向-2.0mm" in text
+    assert "当前偏移：水平+1.5mm，垂直-2.0mm" in text
     for slot in SLOTS:
         assert flat(f"{slot.label}（{slot.x:g}, {slot.y + slot.h / 2:g} mm）") in text, slot.label
     a, b = placed(still), placed(moved)
