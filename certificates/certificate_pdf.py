@@ -43,6 +43,7 @@ grows with the batch size, not with the number of batches.
 """
 
 import io
+import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ from skillcert.pdf.fonts import (
     warn_missing,
 )
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_BODY_TEXT = "经评价，该同志已达到本职业（工种）相应技能等级要求，特发此证。"
 NATIONAL_QUERY_ADDRESSES = (
     "技能人才评价证书全国联网查询 http://zscx.osta.org.cn/",
@@ -71,6 +74,7 @@ NATIONAL_QUERY_ADDRESSES = (
 MAX_OFFSET_MM = 20.0
 
 QR_ERROR = "m"
+MIN_MODULE_MM = 0.5  # what a phone camera reads on paper
 QR_BORDER = 4
 QR_MASK = 1  # the signed record is random-looking: every mask scores about the same, a fixed one saves the scoring
 PHOTO_PLACEHOLDER = "照片"
@@ -371,9 +375,12 @@ def _photo(
     canvas.drawImage(image, inner.x + (inner.w - w) / 2, inner.y + (inner.h - h) / 2, w, h)
 
 
-def _qr(canvas: Canvas, data: str, calibration: Calibration) -> float:
+def _qr(canvas: Canvas, data: str, calibration: Calibration) -> None:
     x, y, side = QR
-    return qr_box(canvas, mm_box(x, y, side, side, calibration), data, error=QR_ERROR, border=QR_BORDER, mask=QR_MASK)
+    box = mm_box(x, y, side, side, calibration)
+    module = qr_box(canvas, box, data, error=QR_ERROR, border=QR_BORDER, mask=QR_MASK)
+    if module < MIN_MODULE_MM * MM:
+        logger.warning("a %d-character QR code prints %.2f mm modules: phones may not read it", len(data), module / MM)
 
 
 def _addresses(canvas: Canvas, addresses: tuple[str, ...], faces: tuple[str, ...]) -> None:

@@ -242,6 +242,14 @@ def test_the_qr_modules_of_a_700_character_url_are_big_enough_for_a_phone_on_pap
     assert module_mm >= 0.5
 
 
+def test_a_qr_code_too_long_for_readable_modules_is_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="certificates.certificate_pdf"):
+        render_certificate(replace(PRINTED, qr=signed_url(700)))
+        assert not caplog.records
+        render_certificate(replace(PRINTED, qr=signed_url(1200)))
+    assert "phones may not read it" in caplog.text
+
+
 # --- faces --------------------------------------------------------------------------------------------------------
 
 
