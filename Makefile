@@ -20,7 +20,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The certificate's serif face, converted to TrueType outlines once per font version (skillcert/pdf/serif.py).
 install: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python -m skillcert.pdf.serif
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input -v0

@@ -4,7 +4,10 @@ Every Chinese glyph is drawn with WenQuanYi Micro Hei (文泉驿微米黑, TrueT
 GPLv3 with the font-embedding exception), shipped by the PyPI package `paperang-p2-fonts-cjk`, and
 embedded in each PDF as a subset: documents print the same in any viewer, with no Asian font pack.
 Nothing is downloaded at run time; `cjk_font_path()` says what to install when the package is missing.
-(No 仿宋-style face is available from the installed packages; the one face serves every document.)
+
+The certificate prints in a second face, Noto Serif SC (a Song serif, `skillcert.pdf.serif`: no free 仿宋
+face is to be had), with WenQuanYi for any character it lacks: `register_serif`, `certificate_faces`, and the
+per-character `runs` / `runs_width` measure and split text over an ordered tuple of faces.
 """
 
 import logging
@@ -74,17 +77,87 @@ def text_width(text: str, size: float) -> float:
     return sum(em(char) for char in text) * size
 
 
-def missing_glyphs(texts: Iterable[str]) -> set[str]:
-    """Characters of `texts` the font has no glyph for (they would print as empty boxes)."""
+def _glyphs(face: str) -> dict[int, int]:
+    """The character map of a registered TrueType face."""
+    font = pdfmetrics.getFont(face)
+    assert isinstance(font, TTFont)  # only TrueType faces are registered here
+    return font.face.charToGlyph
+
+
+def missing_glyphs(texts: Iterable[str], faces: tuple[str, ...] = (FONT_NAME,)) -> set[str]:
+    """Characters of `texts` no face of `faces` has a glyph for (they would print as empty boxes)."""
     register_font()
-    font = pdfmetrics.getFont(FONT_NAME)
-    assert isinstance(font, TTFont)  # register_font() registered a TrueType font under this name
-    face = font.face
-    return {char for text in texts for char in text if char > " " and ord(char) not in face.charToGlyph}
+    maps = [_glyphs(face) for face in faces]
+    return {char for text in texts for char in text if char > " " and not any(ord(char) in glyphs for glyphs in maps)}
 
 
-def warn_missing(texts: Iterable[str]) -> None:
+def warn_missing(texts: Iterable[str], faces: tuple[str, ...] = (FONT_NAME,)) -> None:
     """Log the characters of `texts` that will print as empty boxes."""
-    missing = missing_glyphs(texts)
+    missing = missing_glyphs(texts, faces)
     if missing:
         logger.warning("the font has no glyph for %s: printed as empty boxes", "".join(sorted(missing)))
+
+
+# --- the certificate's serif face, with WenQuanYi for what it lacks -------------------------------------------
+
+SERIF_NAME = "NotoSerifSC"
+# Vertical metrics of Noto Serif SC, in em (OS/2 typo ascender 0.88, descender 0.12).
+SERIF_ASCENT = 0.88
+
+
+def register_serif() -> str | None:
+    """Register the converted Noto Serif SC once per process; its name, or None (logged once) when
+    `make install` has not built it."""
+    with _font_lock:
+        if SERIF_NAME in pdfmetrics.getRegisteredFontNames():
+            return SERIF_NAME
+        from skillcert.pdf import serif  # not at import: `python -m skillcert.pdf.serif` loads this package first
+
+        path = serif.built_path()
+        if path is None:
+            _warn_no_serif()
+            return None
+        pdfmetrics.registerFont(TTFont(SERIF_NAME, str(path)))
+    return SERIF_NAME
+
+
+@cache
+def _warn_no_serif() -> None:
+    logger.warning("the certificate font is not built (make install): certificates print in WenQuanYi Micro Hei")
+
+
+def certificate_faces() -> tuple[str, ...]:
+    """The faces a certificate prints in, first choice first: the serif and WenQuanYi, or WenQuanYi alone."""
+    register_font()
+    serif_face = register_serif()
+    return (serif_face, FONT_NAME) if serif_face else (FONT_NAME,)
+
+
+@cache
+def face_of(char: str, faces: tuple[str, ...]) -> str:
+    """The first face of `faces` that has `char` (the first face when none has: it prints a box)."""
+    code = ord(char)
+    return next((face for face in faces if code in _glyphs(face)), faces[0])
+
+
+@cache
+def face_em(char: str, faces: tuple[str, ...]) -> float:
+    """Advance width of `char` at size 1, in the face that prints it."""
+    return pdfmetrics.stringWidth(char, face_of(char, faces), 1.0)
+
+
+def runs_width(text: str, size: float, faces: tuple[str, ...]) -> float:
+    """Width of `text` on one line at `size` points, each character in the face that prints it."""
+    return sum(face_em(char, faces) for char in text) * size
+
+
+def runs(text: str, faces: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`text` cut into (face, text) runs, each character in the first face that has it."""
+    out: list[tuple[str, str]] = []
+    for char in text:
+        face = face_of(char, faces)
+        if out and out[-1][0] == face:
+            out[-1] = (face, out[-1][1] + char)
+        else:
+            out.append((face, char))
+    return out
