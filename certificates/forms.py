@@ -74,11 +74,12 @@ class CalibrationForm(forms.ModelForm):
     class Meta:
         model = PrintCalibration
         fields = ["offset_x_mm", "offset_y_mm"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in ("offset_x_mm", "offset_y_mm"):
-            value = data.get(name)
-            if value is not None and abs(value) > 20:
-                self.add_error(name, _("偏移应在 −20 到 20 毫米之间；偏差更大请先检查纸张放置。"))
-        return data
+        error_messages = {
+            name: {
+                "min_value": _("偏移应在 −20 到 20 毫米之间；偏差更大请先检查纸张放置。"),
+                "max_value": _("偏移应在 −20 到 20 毫米之间；偏差更大请先检查纸张放置。"),
+                "max_digits": _("偏移应在 −20 到 20 毫米之间；偏差更大请先检查纸张放置。"),
+                "invalid": _("请输入毫米数，例如 1.5 或 -2。"),
+            }
+            for name in ("offset_x_mm", "offset_y_mm")
+        }

@@ -2,6 +2,7 @@
 counters, the hand-out (七) and issue batches. States move only through `certificates.states`."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -161,12 +162,20 @@ class Handout(models.Model):
         return f"{self.certificate.number} {self.collector} {self.collected_on}"
 
 
+# The calibration's bounds (certificates.certificate_pdf.Calibration refuses more).
+OFFSET_BOUNDS = [MinValueValidator(-20), MaxValueValidator(20)]
+
+
 class PrintCalibration(models.Model):
     """How far the association's printer shifts the variable fields on pre-printed stock (measured
     on the calibration sheet); one row, used by every variable-fields print."""
 
-    offset_x_mm = models.DecimalField(_("水平偏移（毫米，向右为正）"), max_digits=4, decimal_places=1, default=0)
-    offset_y_mm = models.DecimalField(_("垂直偏移（毫米，向上为正）"), max_digits=4, decimal_places=1, default=0)
+    offset_x_mm = models.DecimalField(
+        _("水平偏移（毫米，向右为正）"), max_digits=3, decimal_places=1, default=0, validators=OFFSET_BOUNDS
+    )
+    offset_y_mm = models.DecimalField(
+        _("垂直偏移（毫米，向上为正）"), max_digits=3, decimal_places=1, default=0, validators=OFFSET_BOUNDS
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("设置人")
     )

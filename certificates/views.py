@@ -20,7 +20,7 @@ from accounts.permissions import AnyUser, has_capability, require, same_city
 from audit.services import record
 from catalog.models import Campaign, City, Occupation
 from catalog.views import requested_campaign
-from certificates import export, printing
+from certificates import certificate_pdf, export, printing
 from certificates import selectors as read
 from certificates.forms import CalibrationForm, HandoutForm, IssueForm, ReasonForm
 from certificates.models import Certificate, IssueBatch
@@ -268,8 +268,6 @@ def _batch_for_print(request: HttpRequest, pk: int) -> IssueBatch:
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A batch's certificates in one PDF for printing: full pages, or the variable fields only
     (?stock=preprinted) shifted by the calibration."""
-    from certificates import certificate_pdf
-
     batch = _batch_for_print(request, pk)
     preprinted = request.GET.get("stock") == "preprinted"
     certificates = read.batch_certificates(batch).filter(state=Certificate.State.VALID)
@@ -319,8 +317,6 @@ def calibration(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calibration_sheet(request: HttpRequest) -> HttpResponse:
-    from certificates import certificate_pdf
-
     require(request.user, "certificates.print")
     current = read.calibration()
     sheet = certificate_pdf.calibration_sheet(
@@ -347,8 +343,6 @@ def _own(request: HttpRequest, number: str) -> Certificate:
 
 @login_required
 def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
-    from certificates import certificate_pdf
-
     certificate = _own(request, number)
     if not certificate.is_valid:
         raise Http404("not in force")
