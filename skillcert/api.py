@@ -45,5 +45,6 @@ staff_token = StaffToken()
 
 api.add_router("/", catalog_router)
 api.add_router("/", "applications.api.router")
+api.add_router("/", "certificates.api.router")
 api.add_router("/staff/", "applications.staff_api.router", auth=staff_token)
 api.add_router("/staff/", "accounts.api.router", auth=staff_token)
