@@ -19,6 +19,8 @@ from skillcert.lib.identity import InvalidIdentity, parse_id_number
 router = Router(tags=["certificates"])
 
 JWT_CONTENT_TYPE = "application/jwt"
+# A JSON answer loads nothing and is framed by nobody (also spares building the site's page policy).
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 REVOCATIONS_MAX_AGE = 300  # seconds a verifier or proxy may keep the list
 
 
@@ -51,7 +53,10 @@ def _json(status: int, body: dict[str, Any], **headers: str) -> HttpResponse:
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")), "application/json; charset=utf-8", status=status
     )
+    response["Content-Length"] = str(len(response.content))  # one write, not chunks (CommonMiddleware is not run)
     response["Cache-Control"] = "no-store"  # the answers carry a name and a masked ID number
+    response["Content-Security-Policy"] = API_POLICY
+    response["X-Frame-Options"] = "DENY"
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
@@ -73,6 +78,32 @@ def _refusal(number: str, id_number: str, name: str) -> str | None:
     return None
 
 
+def verify_answer(request: HttpRequest) -> HttpResponse:
+    """The whole answer to GET /api/v1/certificates/verify: 400 for a query that cannot match, 429
+    for a throttled address, 404 for every miss (counted), 200 with the register's answer.
+    `certificates.middleware.VerifyApiMiddleware` calls it before the rest of the stack; the
+    operation below (the contract in the OpenAPI) calls it too."""
+    query = request.GET
+    number, id_number, name = query.get("number", ""), query.get("id_number", ""), query.get("name", "")
+    refused = _refusal(number, id_number, name)
+    if refused:
+        return _json(400, {"detail": refused})
+    address = client_ip(request)
+    wait = throttle.retry_after(verification.SCOPE, address)
+    if wait is not None:
+        return _json(
+            429, {"detail": f"查询未命中次数过多，请 {math.ceil(wait / 60)} 分钟后再试。"}, Retry_After=str(wait)
+        )
+    if number.strip():
+        answer = verification.by_number(number, name)
+    else:
+        answer = next(iter(verification.by_id_number(id_number, name)), None)
+    if answer is None:
+        throttle.record_miss(verification.SCOPE, address)
+        return _json(404, {"detail": verification.MISS})
+    return _json(200, answer.as_json())
+
+
 @router.get(
     "/certificates/verify",
     response={200: VerificationOut, 400: MessageOut, 404: MessageOut, 429: MessageOut},
@@ -85,23 +116,9 @@ def verify_certificate(request: HttpRequest, number: str = "", id_number: str = 
     Give `number` + `name`, or `id_number` + `name` (the holder's certificate in force, else the
     newest). The name is compared without spaces and middle dots. Every miss (unknown number, wrong
     name, unknown ID number) is the same 404; after `CERTIFICATE_VERIFY_MISSES` misses within
-    `CERTIFICATE_VERIFY_WINDOW` seconds an address is answered 429 with `Retry-After` (seconds)."""
-    refused = _refusal(number, id_number, name)
-    if refused:
-        return _json(400, {"detail": refused})
-    address = client_ip(request)
-    wait = throttle.retry_after(verification.SCOPE, address)
-    if wait is not None:
-        message = f"查询未命中次数过多，请 {math.ceil(wait / 60)} 分钟后再试。"
-        return _json(429, {"detail": message}, Retry_After=str(wait))
-    if number.strip():
-        answer = verification.by_number(number, name)
-    else:
-        answer = next(iter(verification.by_id_number(id_number, name)), None)
-    if answer is None:
-        throttle.record_miss(verification.SCOPE, address)
-        return _json(404, {"detail": verification.MISS})
-    return _json(200, answer.as_json())
+    `CERTIFICATE_VERIFY_WINDOW` seconds an address is answered 429 with `Retry-After` (seconds).
+    Answers are `Cache-Control: no-store`."""
+    return verify_answer(request)
 
 
 def revocation_list() -> str:

@@ -18,10 +18,13 @@ Each scope names the settings of its limit and window, read at every call:
 import ipaddress
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from skillcert.models import ThrottleMiss
 
@@ -71,21 +74,38 @@ def address_key(address: str | None) -> str:
     return str(ip)
 
 
+def _recent_statement() -> str:
+    """The newest misses of a scope and address since a time: the hit path's only read, written out
+    once from the model's names (the ORM spends ~0.2 ms compiling it, the statement runs in ~15 µs)."""
+    quote, meta = connection.ops.quote_name, ThrottleMiss._meta
+    at = quote("at")
+    return (
+        f"SELECT {at} FROM {quote(meta.db_table)} "  # noqa: S608  names from the model; values are parameters
+        f"WHERE {quote('scope')} = %s AND {quote('address')} = %s AND {at} > %s ORDER BY {at} DESC LIMIT %s"
+    )
+
+
+def _moment(value: Any) -> datetime:
+    """A DateTimeField as read (SQLite answers text in UTC)."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
 def retry_after(scope: str, address: str | None, *, now: datetime | None = None) -> int | None:
     """Seconds until `address` may try again (at least 1), or None when it is not throttled.
 
     One indexed read of at most `limit` rows; nothing is written."""
     limit, window = _scope(scope).limits()
     now = now or timezone.now()
-    recent = list(
-        ThrottleMiss.objects.filter(scope=scope, address=address_key(address), at__gt=now - timedelta(seconds=window))
-        .order_by("-at")
-        .values_list("at", flat=True)[:limit]
-    )
+    since = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=window))
+    with connection.cursor() as cursor:
+        cursor.execute(_recent_statement(), [scope, address_key(address), since, limit])
+        recent = [row[0] for row in cursor.fetchall()]
     if len(recent) < limit:
         return None
     # Free again once fewer than `limit` misses are left in the window: when the limit-th newest leaves.
-    frees_at = recent[-1] + timedelta(seconds=window)
+    frees_at = _moment(recent[-1]) + timedelta(seconds=window)
     return max(1, math.ceil((frees_at - now).total_seconds()))
 
 
