@@ -15,7 +15,7 @@ from skillcert.storage import private_storage
 
 def query_addresses() -> tuple[str, ...]:
     """This site's verification page first, then the national and the provincial query."""
-    here = f"本平台证书查询 {settings.SITE_URL.rstrip('/')}{reverse('certificates_public:verify')}"
+    here = f"本平台证书查询 {settings.SITE_URL.rstrip('/')}{reverse('verify:form')}"
     return (here, *settings.CERTIFICATE_QUERY_ADDRESSES)
 
 

@@ -45,6 +45,7 @@ staff_token = StaffToken()
 
 api.add_router("/", catalog_router)
 api.add_router("/", "applications.api.router")
+api.add_router("/", "certificates.api.router")
 api.add_router("/staff/", "applications.staff_api.router", auth=staff_token)
 api.add_router("/staff/", "accounts.api.router", auth=staff_token)
 api.add_router("/staff/", "certificates.staff_api.router", auth=staff_token)

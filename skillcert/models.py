@@ -1,4 +1,5 @@
-"""Project-level tables: the schedule of periodic jobs (`skillcert.periodic`)."""
+"""Project-level tables: the schedule of periodic jobs (`skillcert.periodic`) and the misses of
+throttled lookups (`skillcert.throttle`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,3 +18,24 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ThrottleMiss(models.Model):
+    """One miss of a throttled lookup (e.g. a certificate verification that found nothing) from one
+    address; `skillcert.throttle` counts them in its window and prunes the older ones. A table, not
+    memory, so every worker counts the same misses."""
+
+    scope = models.CharField(_("范围"), max_length=50)
+    address = models.CharField(_("来源地址"), max_length=64)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("查询未命中记录")
+        verbose_name_plural = _("查询未命中记录")
+        indexes = [
+            models.Index(fields=["scope", "address", "at"], name="throttle_scope_address_at"),
+            models.Index(fields=["scope", "at"], name="throttle_scope_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The certificate verification API's answers, before sessions and CSRF (certificates/middleware.py).
+    "certificates.middleware.VerifyApiMiddleware",
     # Anonymous reads this worker already rendered, before sessions, locale and CSRF (skillcert/public_cache.py).
     "skillcert.public_cache.PublicReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -52,6 +52,8 @@ ALGORITHM = "EdDSA"
 # accepted as another).
 TICKET = "ticket+jwt"
 CERTIFICATE = "certificate+jwt"
+REVOCATION_LIST = "revocation-list+jwt"
+CREDENTIAL = "vc+jwt"  # W3C VC 2.0 secured with JOSE (its `cty` is "vc")
 
 ACTIVE_FILE = "active"
 RETIRED_DIR = "retired"
@@ -314,17 +316,23 @@ def _payload(claims: dict[str, Any]) -> bytes:
     return json.dumps(claims, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode()
 
 
-def sign(claims: dict[str, Any], *, typ: str) -> str:
-    """`claims` as a compact JWS signed with the active key, header {"alg": "EdDSA", "kid", "typ"}.
+def sign(claims: dict[str, Any], *, typ: str, cty: str | None = None, jwt_claims: bool = True) -> str:
+    """`claims` as a compact JWS signed with the active key, header {"alg": "EdDSA", "kid", "typ"}
+    (and `cty` when given).
 
-    Adds `iss` (settings.SIGNING_ISSUER, this site) and `iat` (now, seconds) when the claims lack them.
+    Adds `iss` (settings.SIGNING_ISSUER, this site) and `iat` (now, seconds) when the claims lack them;
+    `jwt_claims=False` signs them as they are (a W3C credential is its own payload).
     """
     if not typ:
         raise ValueError("a signed document names its type")
     keys = _signing_keys()
-    body = {"iss": settings.SIGNING_ISSUER, **claims} if "iss" not in claims else dict(claims)
-    body.setdefault("iat", int(time.time()))
+    body = dict(claims)
+    if jwt_claims:
+        body = {"iss": settings.SIGNING_ISSUER, **claims} if "iss" not in claims else body
+        body.setdefault("iat", int(time.time()))
     header = {"alg": ALGORITHM, "kid": keys.active, "typ": typ}
+    if cty:
+        header["cty"] = cty
     return jws.serialize_compact(header, _payload(body), keys.signer, registry=_REGISTRY)
 
 

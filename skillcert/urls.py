@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("exams.urls")),
     path("", include("scoring.urls")),
     path("", include("certificates.urls")),
+    path("", include("certificates.public_urls")),
     path("staff/catalog/import/", catalog_views.import_catalog_view, name="catalog_import"),
     path("staff/", include("catalog.staff_urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -510,6 +510,10 @@ EXPECT: dict[str, Row] = {
     "scoring:publicity_open": Row(REGULATOR_POST, method="POST", data=DEMO),  # already open: back to the desk
     "scoring:publicity_close": Row(PUBLICITY_POST, lambda o: {"pk": o.publicity.pk}, method="POST"),
     "scoring:objection_answer": Row(PUBLICITY_POST, lambda o: {"pk": o.objection.pk}, method="POST"),
+    # --- certificates: public verification (no login; a token that is not ours is a 400) ----
+    "verify:form": Row(PUBLIC),
+    "verify:scan": Row(every(400), lambda o: {"token": "not.a.token"}, objects=("none",)),
+    "verify:status_list": Row(PUBLIC, lambda o: {"list_number": 0}, objects=("none",)),
     # --- 综合评审: the regulator's pool and panels, the association's criteria, the experts --------
     "scoring:experts": Row(REGULATOR),
     "scoring:expert": Row(REVIEW_DESK, EXPERT),
@@ -583,6 +587,8 @@ EXPECT: dict[str, Row] = {
     "api:list_campaigns": Row(PUBLIC),
     "api:get_campaign": Row(PUBLIC, lambda o: {"key": "2023"}, objects=("none",)),
     "api:check_eligibility": Row(every(400), method="POST"),  # no body
+    "api:verify_certificate": Row(every(400)),  # no query: nothing looked up, no miss counted
+    "api:certificate_revocations": Row(PUBLIC),
     # Staff endpoints take a Bearer token only: a session, even with its CSRF token, is not enough.
     "api:list_staff_applications": Row(every(401), query="campaign=demo"),
     "api:revoke_current_token": Row(every(401), method="POST"),
