@@ -20,7 +20,7 @@ from accounts.permissions import AnyUser, has_capability, require, same_city
 from audit.services import record
 from catalog.models import Campaign, City, Occupation
 from catalog.views import requested_campaign
-from certificates import certificate_pdf, export, printing
+from certificates import certificate_pdf, credentials, export, printing
 from certificates import selectors as read
 from certificates.forms import CalibrationForm, HandoutForm, IssueForm, ReasonForm
 from certificates.models import Certificate, IssueBatch
@@ -354,8 +354,6 @@ def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def credential_view(request: HttpRequest, number: str) -> HttpResponse:
     """The W3C Verifiable Credential 2.0 (application/vc+jwt) for a digital wallet."""
-    from certificates import credentials
-
     certificate = _own(request, number)
     if not certificate.is_valid:
         raise Http404("not in force")

@@ -3,6 +3,7 @@ certificate on a phone; a visitor on a phone verifies it by number and name and 
 read from the PDF; the association revokes it and the visitor sees 已撤销 with the reason; the
 co-organizer records another holder's collection by the unit."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 from exams.tests.test_ticket_pdf import decoded_qr
 
 from .test_public_pages import assert_fits_phone, log_in
+from .test_results import phones  # noqa: F401  a fixture: one phone per person
 
 REASON = "经核查，学历证书系伪造，依通知九.二取消证书。"
 
@@ -61,7 +63,7 @@ def test_issue_download_verify_revoke_and_hand_out(desk, phones, city, shot):
     shot(mine, "certificate-holder-phone")
     with mine.expect_download() as download:
         mine.get_by_role("link", name="下载电子证书（PDF）").click()
-    pdf = open(download.value.path(), "rb").read()
+    pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
 
     # A visitor checks it by number and name, then by the QR read off the PDF.
@@ -72,8 +74,8 @@ def test_issue_download_verify_revoke_and_hand_out(desk, phones, city, shot):
     expect(visitor.get_by_role("status")).to_contain_text("有效")
     expect(visitor.get_by_text(certificate.id_number_masked)).to_be_visible()
     assert holder.id_number not in visitor.content()
-    assert_fits_phone(visitor)
     shot(visitor, "certificate-verified-phone")
+    assert_fits_phone(visitor)
     link = urlsplit(decoded_qr(pdf))
     visitor.goto(link.path)
     expect(visitor.get_by_text("二维码签名有效")).to_be_visible()
