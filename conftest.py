@@ -35,9 +35,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_public_cache():
     """Every test starts with no cached public reads: rolled-back rows must not be served."""
-    from skillcert import public_cache
+    from skillcert import public_cache, throttle
 
     public_cache.forget_everything()
+    throttle.forget()
 
 
 @pytest.fixture(autouse=True)

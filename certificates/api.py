@@ -1,19 +1,23 @@
 """Public certificate endpoints of /api/v1/: verification (by number or ID number, with the name) and
 the signed revocation list for offline verifiers. No login; answers with personal data are never
-stored by a cache; misses are throttled per address (`certificates.verification.SCOPE`)."""
+stored by a shared or browser cache (each worker keeps the hits it answered, for the current
+data version, in memory); misses are throttled per address (`certificates.verification.SCOPE`)."""
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from audit.middleware import client_ip
 from certificates import verification
 from certificates.models import Certificate
-from skillcert import signing, throttle
+from skillcert import public_cache, signing, throttle
 from skillcert.lib.identity import InvalidIdentity, parse_id_number
 
 router = Router(tags=["certificates"])
@@ -50,9 +54,12 @@ class MessageOut(Schema):
 
 
 def _json(status: int, body: dict[str, Any], **headers: str) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")), "application/json; charset=utf-8", status=status
-    )
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json_bytes(status, content, **headers)
+
+
+def _json_bytes(status: int, content: bytes, **headers: str) -> HttpResponse:
+    response = HttpResponse(content, "application/json; charset=utf-8", status=status)
     response["Content-Length"] = str(len(response.content))  # one write, not chunks (CommonMiddleware is not run)
     response["Cache-Control"] = "no-store"  # the answers carry a name and a masked ID number
     response["Content-Security-Policy"] = API_POLICY
@@ -78,22 +85,55 @@ def _refusal(number: str, id_number: str, name: str) -> str | None:
     return None
 
 
+# Hits already answered by this process, by query string, for the current version of the public data
+# (skillcert.public_cache.data_version: one stat). Every change of a certificate's state renews that
+# version (certificates/states.py), so a revocation is answered at once by every worker. Misses are
+# never held: each one is looked up and counted. CERTIFICATE_VERIFY_HELD_ANSWERS bounds them.
+_held: OrderedDict[str, bytes] = OrderedDict()
+_held_version = ""
+_held_lock = threading.Lock()
+
+
+def _held_answer(version: str, query: str) -> bytes | None:
+    global _held_version
+    with _held_lock:
+        if version != _held_version:
+            _held.clear()
+            _held_version = version
+            return None
+        body = _held.get(query)
+        if body is not None:
+            _held.move_to_end(query)
+        return body
+
+
+def _hold(version: str, query: str, body: bytes) -> None:
+    with _held_lock:
+        if version == _held_version:
+            _held[query] = body
+            while len(_held) > settings.CERTIFICATE_VERIFY_HELD_ANSWERS:
+                _held.popitem(last=False)
+
+
 def verify_answer(request: HttpRequest) -> HttpResponse:
     """The whole answer to GET /api/v1/certificates/verify: 400 for a query that cannot match, 429
     for a throttled address, 404 for every miss (counted), 200 with the register's answer.
     `certificates.middleware.VerifyApiMiddleware` calls it before the rest of the stack; the
     operation below (the contract in the OpenAPI) calls it too."""
+    version, raw = public_cache.data_version(), request.META.get("QUERY_STRING", "")
+    address = client_ip(request)
+    held = _held_answer(version, raw)
+    if held is not None:
+        wait = throttle.retry_after(verification.SCOPE, address)
+        return _throttled(wait) if wait is not None else _json_bytes(200, held)
     query = request.GET
     number, id_number, name = query.get("number", ""), query.get("id_number", ""), query.get("name", "")
     refused = _refusal(number, id_number, name)
     if refused:
         return _json(400, {"detail": refused})
-    address = client_ip(request)
     wait = throttle.retry_after(verification.SCOPE, address)
     if wait is not None:
-        return _json(
-            429, {"detail": f"查询未命中次数过多，请 {math.ceil(wait / 60)} 分钟后再试。"}, Retry_After=str(wait)
-        )
+        return _throttled(wait)
     if number.strip():
         answer = verification.by_number(number, name)
     else:
@@ -101,7 +141,13 @@ def verify_answer(request: HttpRequest) -> HttpResponse:
     if answer is None:
         throttle.record_miss(verification.SCOPE, address)
         return _json(404, {"detail": verification.MISS})
-    return _json(200, answer.as_json())
+    response = _json(200, answer.as_json())
+    _hold(version, raw, response.content)
+    return response
+
+
+def _throttled(wait: int) -> HttpResponse:
+    return _json(429, {"detail": f"查询未命中次数过多，请 {math.ceil(wait / 60)} 分钟后再试。"}, Retry_After=str(wait))
 
 
 @router.get(

@@ -28,10 +28,8 @@ is served. API answers carry an ETag and answer a matching If-None-Match with 30
 """
 
 import hashlib
-import os
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +46,8 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone, translation
 from django.utils.csp import CSP, build_policy
+
+from skillcert.lib.stamps import renew, stamp_of
 
 CACHE_ALIAS = "public"
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
@@ -72,20 +72,8 @@ def _version_path() -> Path:
     return Path(settings.PUBLIC_VERSION_FILE)
 
 
-def _stamp(path: str | Path) -> tuple[int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (info.st_ino, info.st_mtime_ns, info.st_size)
-
-
-def _write_version(path: Path) -> None:
-    # A new file replaces the old one at once: readers see the old version or the new one.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    spare = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    spare.write_text(uuid.uuid4().hex)
-    os.replace(spare, path)
+_stamp = stamp_of
+_write_version = renew  # readers see the old version or the new one, never half a file
 
 
 def data_version() -> str:

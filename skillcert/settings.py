@@ -131,6 +131,8 @@ CACHES = {
 }
 # The version of the public data: one small file every web worker checks with a stat.
 PUBLIC_VERSION_FILE = Path(env_str("PUBLIC_VERSION_FILE", str(STATE_DIR / "cache" / "public-version")))
+# Renewed by every throttled miss (skillcert/throttle.py): workers re-read the misses when it changes.
+THROTTLE_STAMP_FILE = Path(env_str("THROTTLE_STAMP_FILE", str(STATE_DIR / "cache" / "throttle-stamp")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -410,4 +412,6 @@ CERTIFICATE_QUERY_ADDRESSES = (
 # is answered 429 with Retry-After.
 CERTIFICATE_VERIFY_MISSES = env_int("CERTIFICATE_VERIFY_MISSES", 10, minimum=1)
 CERTIFICATE_VERIFY_WINDOW = env_int("CERTIFICATE_VERIFY_WINDOW", 600, minimum=1)
+# Verification hits each worker keeps in memory for the current public data version (0: none).
+CERTIFICATE_VERIFY_HELD_ANSWERS = env_int("CERTIFICATE_VERIFY_HELD_ANSWERS", 2048, minimum=0)
 # --- end certificates -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path  # noqa: E402
 
 # The public data's version file: per test process (conftest renews it for every test).
 PUBLIC_VERSION_FILE = Path(tempfile.mkdtemp(prefix="skillcert-test-public-")) / "version"
+THROTTLE_STAMP_FILE = PUBLIC_VERSION_FILE.with_name("throttle-stamp")
 
 # Uploaded files of the test run go to a throwaway folder, never into var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="skillcert-test-media-"))

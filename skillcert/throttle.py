@@ -9,6 +9,12 @@ The misses are rows of `ThrottleMiss` so every gunicorn worker (and host) counts
 each recorded miss prunes its scope's rows older than the window. Two workers may both let the
 limit-th miss through at once: the limit is exact to within the number of concurrent requests.
 
+A hit costs no query when nothing was missed anywhere since this process last read an address:
+each recorded miss renews a stamp file (`THROTTLE_STAMP_FILE`, in the folder every worker shares,
+like the public data version), and a process remembers, per address, that it found it under the
+limit at a stamp. An address under the limit stays under it until some miss is recorded (misses
+only leave the window), so while the stamp is unchanged the memory is exact. One `stat` a hit.
+
 Each scope names the settings of its limit and window, read at every call:
 
     SCOPE = throttle.declare("certificates.verify", misses="CERTIFICATE_VERIFY_MISSES",
@@ -17,18 +23,23 @@ Each scope names the settings of its limit and window, read at every call:
 
 import ipaddress
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from skillcert.lib.stamps import Stamp, renew, stamp_of
 from skillcert.models import ThrottleMiss
 
 ADDRESS_LENGTH = 64
+REMEMBERED = 4096  # addresses a process remembers as under the limit (least recently used go first)
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ def _scope(name: str) -> Scope:
         raise LookupError(f"throttle scope {name!r} is not declared") from None
 
 
+@lru_cache(maxsize=REMEMBERED)
 def address_key(address: str | None) -> str:
     """What is counted for an address: an IPv6 client is its /64 (one subscriber's share of the
     network: hopping within it is free), an IPv4-mapped one its IPv4 address; no address is ""."""
@@ -92,17 +104,58 @@ def _moment(value: Any) -> datetime:
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
+# (scope, address key, limit) -> the stamp at which the address was found under the limit.
+_under_limit: OrderedDict[tuple[str, str, int], Stamp] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def _stamp_path() -> str:
+    return str(settings.THROTTLE_STAMP_FILE)
+
+
+def _remembered(key: tuple[str, str, int], stamp: Stamp) -> bool:
+    with _memory_lock:
+        if stamp is not None and _under_limit.get(key) == stamp:
+            _under_limit.move_to_end(key)
+            return True
+    return False
+
+
+def _remember(key: tuple[str, str, int], stamp: Stamp) -> None:
+    with _memory_lock:
+        _under_limit[key] = stamp
+        _under_limit.move_to_end(key)
+        while len(_under_limit) > REMEMBERED:
+            _under_limit.popitem(last=False)
+
+
+def forget() -> None:
+    """Tests: nothing remembered (rolled-back misses must not linger)."""
+    with _memory_lock:
+        _under_limit.clear()
+
+
 def retry_after(scope: str, address: str | None, *, now: datetime | None = None) -> int | None:
     """Seconds until `address` may try again (at least 1), or None when it is not throttled.
 
-    One indexed read of at most `limit` rows; nothing is written."""
+    No query when no miss was recorded anywhere since this process found the address under the
+    limit; else one indexed read of at most `limit` rows. Nothing is written."""
     limit, window = _scope(scope).limits()
+    key = (scope, address_key(address), limit)
+    stamp = stamp_of(_stamp_path())
+    if stamp is None:  # the first look on a new machine: a stamp to remember against
+        renew(_stamp_path())
+        stamp = stamp_of(_stamp_path())
+    if now is None and _remembered(key, stamp):
+        return None
     now = now or timezone.now()
     since = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=window))
     with connection.cursor() as cursor:
-        cursor.execute(_recent_statement(), [scope, address_key(address), since, limit])
+        cursor.execute(_recent_statement(), [scope, key[1], since, limit])
         recent = [row[0] for row in cursor.fetchall()]
     if len(recent) < limit:
+        if stamp is not None:
+            _remember(key, stamp)
         return None
     # Free again once fewer than `limit` misses are left in the window: when the limit-th newest leaves.
     frees_at = _moment(recent[-1]) + timedelta(seconds=window)
@@ -115,3 +168,6 @@ def record_miss(scope: str, address: str | None, *, now: datetime | None = None)
     now = now or timezone.now()
     ThrottleMiss.objects.filter(scope=scope, at__lte=now - timedelta(seconds=window)).delete()
     ThrottleMiss.objects.create(scope=scope, address=address_key(address), at=now)
+    # Every process reads the table again at its next look: now, and once more when this commits.
+    renew(_stamp_path())
+    transaction.on_commit(lambda: renew(_stamp_path()))

@@ -239,3 +239,23 @@ def test_the_openapi_documents_both_endpoints(db, client):
     )
     members = schema["components"]["schemas"]["VerificationOut"]["properties"]
     assert list(members) == ["status", "certificate", "revoked_on", "revocation_reason", "credential"]
+
+
+def test_a_hit_answered_before_is_dropped_when_the_certificate_is_revoked(issued, client, people):
+    certificate = _first()
+    assert _get(client, number=certificate.number, name=certificate.name).json()["status"] == "valid"
+    with CaptureQueriesContext(connection) as queries:  # held by this worker: no query at all
+        assert _get(client, number=certificate.number, name=certificate.name).json()["status"] == "valid"
+    assert len(queries) == 0
+    lifecycle.revoke_certificate(people["association"], certificate.application, reason="证书系伪造")
+    body = _get(client, number=certificate.number, name=certificate.name).json()
+    assert body["status"] == "revoked" and body["revocation_reason"] == "证书系伪造"
+
+
+def test_a_held_hit_is_refused_to_a_throttled_address(issued, client, settings):
+    settings.CERTIFICATE_VERIFY_MISSES = 2
+    certificate = _first()
+    assert _get(client, "10.9.9.9", number=certificate.number, name=certificate.name).status_code == 200
+    for guess in ("张一", "张二"):
+        assert _get(client, "10.9.9.9", number=certificate.number, name=guess).status_code == 404
+    assert _get(client, "10.9.9.9", number=certificate.number, name=certificate.name).status_code == 429

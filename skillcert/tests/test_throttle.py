@@ -68,3 +68,25 @@ def test_the_limit_and_window_are_read_from_the_settings_at_each_call(settings):
 def test_an_undeclared_scope_is_a_mistake():
     with pytest.raises(LookupError):
         throttle.retry_after("tests.nobody", "10.0.0.1")
+
+
+def test_an_address_under_the_limit_is_not_read_again_until_a_miss_is_recorded_anywhere(
+    django_assert_num_queries, settings
+):
+    assert throttle.retry_after(SCOPE, "10.0.0.9") is None  # read once: under the limit
+    with django_assert_num_queries(0):
+        assert throttle.retry_after(SCOPE, "10.0.0.9") is None  # remembered: one stat, no query
+    # Another worker's misses: rows it wrote and the stamp it renewed.
+    now = timezone.now()
+    ThrottleMiss.objects.bulk_create(ThrottleMiss(scope=SCOPE, address="10.0.0.9", at=now) for _ in range(3))
+    from skillcert.lib.stamps import renew
+
+    renew(settings.THROTTLE_STAMP_FILE)
+    assert throttle.retry_after(SCOPE, "10.0.0.9")  # the stamp moved: read again, throttled
+
+
+def test_a_miss_recorded_here_is_seen_at_the_next_look(django_assert_num_queries):
+    assert throttle.retry_after(SCOPE, "10.0.0.8") is None
+    for _ in range(3):
+        throttle.record_miss(SCOPE, "10.0.0.8")
+    assert throttle.retry_after(SCOPE, "10.0.0.8")
