@@ -118,3 +118,25 @@ def sms_code(settings, tmp_path) -> Callable[[], str]:
         return codes[-1]
 
     return last_code
+
+
+@pytest.fixture
+def phones(browser, live_server, django_db_serialized_rollback) -> Iterator[Callable[[], "Page"]]:
+    """phones(): a page in a fresh phone-sized context (as the `phone` fixture), one per person."""
+    contexts = []
+
+    def open_page() -> "Page":
+        context = browser.new_context(
+            viewport={"width": PHONE_WIDTH, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+            base_url=live_server.url,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

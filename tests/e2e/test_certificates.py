@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 from exams.tests.test_ticket_pdf import decoded_qr
 
 from .test_public_pages import assert_fits_phone, log_in
-from .test_results import phones  # noqa: F401  a fixture: one phone per person
 
 REASON = "经核查，学历证书系伪造，依通知九.二取消证书。"
 

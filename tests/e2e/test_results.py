@@ -5,7 +5,6 @@ publishes, an anonymous visitor on a phone objects and follows the answer by its
 period over, the regulator closes the publicity; the candidate sees 认定成绩 on a phone."""
 
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +12,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from .conftest import PHONE_WIDTH
 from .test_exam_day import accept_dialogs
 from .test_public_pages import assert_fits_phone, log_in, main_nav
 
@@ -102,28 +100,6 @@ def story(sat, people, second_regulator) -> Story:
     first[failing.pk], first[technician.pk] = "55", "82"
     second = {**first, technician.pk: "28"}  # 复核 typed the digits the other way round
     return Story(campaign, room, theory, present, absent, incident, technician, failing, first, second)
-
-
-@pytest.fixture
-def phones(browser, live_server, django_db_serialized_rollback) -> Iterator[Callable[[], Page]]:
-    """phones(): a page in a fresh phone-sized context (as the `phone` fixture), one per person."""
-    contexts = []
-
-    def open_page() -> Page:
-        context = browser.new_context(
-            viewport={"width": PHONE_WIDTH, "height": 844},
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-            base_url=live_server.url,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def status_message(page: Page):
