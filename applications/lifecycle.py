@@ -733,19 +733,7 @@ def revoke_certificate(actor: User, application: Application, *, reason: str) ->
     if application.status not in HOLDS_CERTIFICATE:
         raise _refuse_state(application, _("撤销证书"))
     reason = _require_reason(reason, _("请填写撤销证书的原因。"))
-    before = application.status
-    application.status = Status.DISQUALIFIED
-    application.version += 1
-    application.save()
-    record(
-        "applications.certificate_revoked",
-        actor=actor,
-        obj=application,
-        before={"status": before},
-        after={"status": Status.DISQUALIFIED, "reason": reason},
-    )
-    _after(Transition.REVOKE_CERTIFICATE, application, actor, before, reason=reason)
-    return application
+    return _move_held(actor, application, Transition.REVOKE_CERTIFICATE, reason=reason)
 
 
 @transaction.atomic
@@ -757,16 +745,24 @@ def reissue_certificate(actor: User, application: Application, *, reason: str, i
     if application.status not in HOLDS_CERTIFICATE:
         raise _refuse_state(application, _("补发证书"))
     reason = _require_reason(reason, _("请填写补发或更正的原因。"))
+    return _move_held(actor, application, Transition.REISSUE_CERTIFICATE, reason=reason, issued_on=issued_on)
+
+
+# Where a checked change of a held certificate ends, and the audit action that records it.
+HELD_MOVES = {
+    Transition.REVOKE_CERTIFICATE: (Status.DISQUALIFIED, "applications.certificate_revoked"),
+    Transition.REISSUE_CERTIFICATE: (Status.CERTIFIED, "applications.certificate_reissued"),
+}
+
+
+def _move_held(actor: User, application: Application, transition: Transition, **context: Any) -> Application:
+    """The end of a checked revocation or re-issue: the new state, its audited reason, the receivers."""
+    status, action = HELD_MOVES[transition]
     before = application.status
-    application.status = Status.CERTIFIED
+    application.status = status
     application.version += 1
     application.save()
-    record(
-        "applications.certificate_reissued",
-        actor=actor,
-        obj=application,
-        before={"status": before},
-        after={"status": Status.CERTIFIED, "reason": reason},
-    )
-    _after(Transition.REISSUE_CERTIFICATE, application, actor, before, reason=reason, issued_on=issued_on)
+    after = {"status": status, "reason": context["reason"]}
+    record(action, actor=actor, obj=application, before={"status": before}, after=after)
+    _after(transition, application, actor, before, **context)
     return application

@@ -153,39 +153,38 @@ def _refused_on_page(
     return render(request, "certificates/detail.html", _detail_context(request, certificate, **forms), status=400)
 
 
+def _decide(request: HttpRequest, number: str, prefix: str) -> HttpResponse:
+    """Revoke or re-issue (the association, with a reason): the form again with its error, or the
+    certificate the decision leaves in force (the new one of a re-issue)."""
+    certificate = read.get_certificate_for(request.user, number)
+    require(request.user, "certificates.issue")
+    form = ReasonForm(request.POST, prefix=prefix)
+    forms = {f"{prefix}_form": form}
+    if not form.is_valid():
+        return render(request, "certificates/detail.html", _detail_context(request, certificate, **forms), status=400)
+    actor, reason = _user(request.user), form.cleaned_data["reason"]
+    try:
+        if prefix == "revoke":
+            shown = revocation.revoke(actor, certificate, reason=reason)
+            messages.success(request, _("证书 %(number)s 已撤销。") % {"number": shown.number})
+        else:
+            shown = revocation.reissue(actor, certificate, reason=reason)
+            messages.success(request, _("已补发新证书 %(number)s，原证书作废。") % {"number": shown.number})
+    except TransitionRefused as refusal:
+        return _refused_on_page(request, certificate, refusal, **forms)
+    return redirect("certificates:detail", number=shown.number)
+
+
 @login_required
 @require_POST
 def revoke(request: HttpRequest, number: str) -> HttpResponse:
-    certificate = read.get_certificate_for(request.user, number)
-    require(request.user, "certificates.issue")
-    form = ReasonForm(request.POST, prefix="revoke")
-    if not form.is_valid():
-        return render(
-            request, "certificates/detail.html", _detail_context(request, certificate, revoke_form=form), status=400
-        )
-    try:
-        revocation.revoke(_user(request.user), certificate, reason=form.cleaned_data["reason"])
-    except TransitionRefused as refusal:
-        return _refused_on_page(request, certificate, refusal, revoke_form=form)
-    messages.success(request, _("证书 %(number)s 已撤销。") % {"number": certificate.number})
-    return redirect("certificates:detail", number=certificate.number)
+    return _decide(request, number, "revoke")
 
 
 @login_required
 @require_POST
 def reissue(request: HttpRequest, number: str) -> HttpResponse:
-    certificate = read.get_certificate_for(request.user, number)
-    require(request.user, "certificates.issue")
-    form = ReasonForm(request.POST, prefix="reissue")
-    if not form.is_valid():
-        context = _detail_context(request, certificate, reissue_form=form)
-        return render(request, "certificates/detail.html", context, status=400)
-    try:
-        new = revocation.reissue(_user(request.user), certificate, reason=form.cleaned_data["reason"])
-    except TransitionRefused as refusal:
-        return _refused_on_page(request, certificate, refusal, reissue_form=form)
-    messages.success(request, _("已补发新证书 %(number)s，原证书作废。") % {"number": new.number})
-    return redirect("certificates:detail", number=new.number)
+    return _decide(request, number, "reissue")
 
 
 @login_required

@@ -107,39 +107,29 @@ def _exam_day(campaign: Campaign, city: City, *, present: frozenset[int] = froze
     """Exam day as check-in left it: in each session one candidate absent, in theory one incident
     (never one of `present`)."""
     now = timezone.now()
-    seats = SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city).order_by(
-        "session__starts_at", "room__position", "row", "column"
+    seats = list(
+        SeatAssignment.objects.filter(room__site__campaign=campaign, room__site__city=city)
+        .order_by("session__starts_at", "room__position", "row", "column")
+        .select_related("session")
     )
-    rows: list[CheckIn] = []
-    seen: set[int] = set()
-    for seat in seats.select_related("session"):
-        outcome, note = Outcome.PRESENT, ""
-        if seat.application_id in present:
-            rows.append(
-                CheckIn(
-                    application_id=seat.application_id,
-                    session_id=seat.session_id,
-                    room_id=seat.room_id,
-                    outcome=outcome,
-                    recorded_at=now,
-                )
-            )
-            continue
-        if seat.session_id not in seen:
-            outcome = Outcome.ABSENT
-        elif len(seen) == 1 and len(rows) == 1 and seat.session.kind == "theory":
-            outcome, note = Outcome.INCIDENT, "开考后将手机带入考场，已按规定处理"
-        seen.add(seat.session_id)
-        rows.append(
-            CheckIn(
-                application_id=seat.application_id,
-                session_id=seat.session_id,
-                room_id=seat.room_id,
-                outcome=outcome,
-                note=note,
-                recorded_at=now,
-            )
+    marked: dict[int, tuple[str, str]] = {}  # seat pk → (outcome, note)
+    for session_id in dict.fromkeys(seat.session_id for seat in seats):
+        others = [s for s in seats if s.session_id == session_id and s.application_id not in present]
+        if others:
+            marked[others[0].pk] = (Outcome.ABSENT, "")
+        if len(others) > 1 and others[1].session.kind == "theory":
+            marked[others[1].pk] = (Outcome.INCIDENT, "开考后将手机带入考场，已按规定处理")
+    rows = [
+        CheckIn(
+            application_id=seat.application_id,
+            session_id=seat.session_id,
+            room_id=seat.room_id,
+            outcome=marked.get(seat.pk, (Outcome.PRESENT, ""))[0],
+            note=marked.get(seat.pk, (Outcome.PRESENT, ""))[1],
+            recorded_at=now,
         )
+        for seat in seats
+    ]
     CheckIn.objects.bulk_create(rows)
 
 

@@ -1,15 +1,13 @@
 """Numbers under concurrency, on PostgreSQL's row locks: no twins, no gaps."""
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from certificates.models import Certificate
 from certificates.numbering import parse_certificate_number
 from certificates.services import issuing
 from certificates.services.numbers import take_numbers
-from skillcert.refusals import TransitionRefused
+from skillcert.tests.races import race
 
 pytestmark = pytest.mark.postgres
 
@@ -18,28 +16,6 @@ pytestmark = pytest.mark.postgres
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks (make test runs this file on PostgreSQL too)")
-
-
-def _race(*actions) -> list[str]:
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = [""] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = f"done: {action()}"
-        except TransitionRefused as refusal:
-            outcomes[index] = f"refused: {refusal}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -55,7 +31,7 @@ def test_eight_issuers_taking_numbers_at_once_get_one_run_without_gaps(postgres_
 
         return action
 
-    _race(*(take(count) for count in (1, 2, 3, 5, 8, 13, 21, 34)))
+    race(*(take(count) for count in (1, 2, 3, 5, 8, 13, 21, 34)))
     numbers = [number for run in taken for number in run]
     serials = sorted(parse_certificate_number(number).serial for number in numbers)
     assert serials == list(range(1, 88))  # 1 + 2 + … + 34 = 87, each once
@@ -70,7 +46,7 @@ def test_two_staff_issuing_one_city_at_once_issue_each_candidate_once(postgres_o
     from conftest import PASSWORD
 
     colleague = User.objects.create_user("association-2", PASSWORD, role=Role.ASSOCIATION, full_name="同事")
-    outcomes = _race(
+    outcomes = race(
         lambda: issuing.issue(people["association"], concluded.campaign, concluded.city).count,
         lambda: issuing.issue(colleague, concluded.campaign, concluded.city).count,
     )

@@ -1,14 +1,12 @@
 """Two staff seating or publishing one city at the same moment, on PostgreSQL's row locks."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from exams.models import Arrangement, SeatAssignment, Ticket, TicketSerial
 from exams.services import arranging, publishing
 from exams.services.common import STALE
-from skillcert.refusals import TransitionRefused
+from skillcert.tests.races import race
 
 pytestmark = pytest.mark.postgres
 
@@ -29,29 +27,6 @@ def colleague(people):
     )
 
 
-def _race(*actions) -> list[str]:
-    """Run the actions at once (a barrier releases them together); each outcome as text."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = [""] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = f"done: {action()}"
-        except TransitionRefused as refusal:
-            outcomes[index] = f"refused: {refusal}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_applying_at_once_end_with_one_plan(
     postgres_only, people, colleague, open_campaign, hohhot, candidates
@@ -61,7 +36,7 @@ def test_two_staff_applying_at_once_end_with_one_plan(
             arranging.apply_seating(user, open_campaign, hohhot, seed=seed, spacing="none", version=0).placements
         )
 
-    outcomes = _race(apply(people["hohhot_co"], 1), apply(colleague, 2))
+    outcomes = race(apply(people["hohhot_co"], 1), apply(colleague, 2))
     assert sorted(o.split(":")[0] for o in outcomes) == ["done", "refused"]
     assert any(STALE in o for o in outcomes)
     arrangement = Arrangement.objects.get()
@@ -73,7 +48,7 @@ def test_two_staff_applying_at_once_end_with_one_plan(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publishing_at_once_gives_each_number_once(postgres_only, people, colleague, open_campaign, hohhot, candidates):
     arranging.apply_seating(people["hohhot_co"], open_campaign, hohhot, seed=1, spacing="none", version=0)
-    outcomes = _race(
+    outcomes = race(
         lambda: publishing.publish(people["hohhot_co"], open_campaign, hohhot),
         lambda: publishing.publish(colleague, open_campaign, hohhot),
     )
@@ -92,7 +67,7 @@ def test_latecomers_seated_at_once_get_gap_free_numbers(
     arranging.apply_seating(people["hohhot_co"], open_campaign, hohhot, seed=1, spacing="none", version=0)
     publishing.publish(people["hohhot_co"], open_campaign, hohhot)
     paid_candidates(open_campaign, 6)
-    outcomes = _race(
+    outcomes = race(
         lambda: publishing.seat_latecomers(people["hohhot_co"], open_campaign, hohhot),
         lambda: publishing.seat_latecomers(colleague, open_campaign, hohhot),
     )
@@ -123,7 +98,7 @@ def test_a_room_deleted_while_the_city_is_seated_waits_and_is_refused(
         time.sleep(0.3)
         return setup.delete_room(colleague, room)
 
-    outcomes = _race(
+    outcomes = race(
         lambda: len(
             arranging.apply_seating(
                 people["hohhot_co"], open_campaign, hohhot, seed=1, spacing="none", version=0

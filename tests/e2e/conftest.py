@@ -55,14 +55,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone(browser, live_server, django_db_serialized_rollback) -> Iterator:
-    """A page in a fresh phone-sized context (390x844, touch, zh-CN) whose relative URLs go to the live server.
-
-    live_server makes every test transactional: tables are emptied after each test,
-    including rows that migrations add (the five levels). Serialized rollback puts
-    them back before the next test, so `catalog_2023` and `people` work as usual.
-    """
+def phone_context(browser, live_server):
+    """A fresh phone-sized browser context (390x844, touch, zh-CN) on the live server."""
     context = browser.new_context(
         viewport={"width": PHONE_WIDTH, "height": 844},
         is_mobile=True,
@@ -71,6 +65,18 @@ def phone(browser, live_server, django_db_serialized_rollback) -> Iterator:
         base_url=live_server.url,
     )
     context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(browser, live_server, django_db_serialized_rollback) -> Iterator:
+    """A page in a fresh phone-sized context (390x844, touch, zh-CN) whose relative URLs go to the live server.
+
+    live_server makes every test transactional: tables are emptied after each test,
+    including rows that migrations add (the five levels). Serialized rollback puts
+    them back before the next test, so `catalog_2023` and `people` work as usual.
+    """
+    context = phone_context(browser, live_server)
     page = context.new_page()
     yield page
     context.close()
@@ -126,14 +132,7 @@ def phones(browser, live_server, django_db_serialized_rollback) -> Iterator[Call
     contexts = []
 
     def open_page() -> "Page":
-        context = browser.new_context(
-            viewport={"width": PHONE_WIDTH, "height": 844},
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-            base_url=live_server.url,
-        )
-        context.set_default_timeout(10_000)
+        context = phone_context(browser, live_server)
         contexts.append(context)
         return context.new_page()
 
