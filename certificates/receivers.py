@@ -74,7 +74,11 @@ def revoke(
     notify(
         application.applicant,
         "certificates.revoked",
-        context={"certificate": certificate, "url": reverse("applications:detail", args=[application.pk])},
+        context={
+            "application": application,
+            "certificate": certificate,
+            "url": reverse("applications:detail", args=[application.pk]),
+        },
         obj=application,
     )
 

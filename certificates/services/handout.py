@@ -71,7 +71,8 @@ def tell_arrival(actor: User, campaign: Campaign, city: City) -> int:
         Certificate.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, city=city, state=Certificate.State.VALID, handout__isnull=True)
         .filter(arrival_told_at__isnull=True)
-        .select_related("application__applicant", "city")
+        .select_related("application__applicant", "application__campaign", "application__occupation")
+        .select_related("application__level", "application__city")
     )
     now = timezone.now()
     Certificate.objects.filter(pk__in=[c.pk for c in waiting]).update(arrival_told_at=now)
@@ -80,7 +81,11 @@ def tell_arrival(actor: User, campaign: Campaign, city: City) -> int:
         [
             Notice(
                 c.application.applicant,
-                {"certificate": c, "url": reverse("applications:detail", args=[c.application_id])},
+                {
+                    "application": c.application,
+                    "certificate": c,
+                    "url": reverse("applications:detail", args=[c.application_id]),
+                },
                 c.application,
             )
             for c in waiting

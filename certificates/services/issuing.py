@@ -24,7 +24,7 @@ from applications.models import Application, Status
 from audit.services import record
 from catalog.models import Campaign, City, Occupation
 from certificates.models import Certificate, IssueBatch
-from certificates.record import NO_WORK_TYPE, Record, level_name
+from certificates.record import NO_WORK_TYPE, Record
 from certificates.services.numbers import take_numbers
 from notifications.services import Notice, notify_many
 from scoring.models import Objection, Publicity
@@ -141,7 +141,7 @@ def create_certificates(
     replacing = replacing or {}
     people = list(
         Application.objects.filter(pk__in=[a.pk for a in applications]).select_related(
-            "occupation", "level", "city", "applicant"
+            "occupation", "level", "city", "applicant", "campaign"
         )
     )
     people.sort(key=_order)
@@ -198,8 +198,8 @@ def _tell(certificates: list[Certificate], kind: str) -> None:
             Notice(
                 c.application.applicant,
                 {
+                    "application": c.application,
                     "certificate": c,
-                    "level_name": level_name(c.level),
                     "url": reverse("applications:detail", args=[c.application_id]),
                 },
                 c.application,

@@ -56,11 +56,29 @@ function label(outcome) {
   return outcome ? words[outcome] : words.unmarked;
 }
 
+/* Online means the server answered the last request: navigator.onLine alone stays true on a
+   network that goes nowhere (a dead Wi-Fi, a captive portal, some browsers' offline modes). */
+let reachable = true;
+function online() {
+  return navigator.onLine && reachable;
+}
+
+async function reach(url, options) {
+  try {
+    const response = await fetch(url, options);
+    reachable = true;
+    return response;
+  } catch (error) {
+    reachable = false;
+    throw error;
+  }
+}
+
 async function showPending() {
   const queued = (await all("queue")).filter((scan) => scan.post === post);
   $("pending").textContent = String(queued.length);
-  $("net").textContent = navigator.onLine ? words.online : words.offline;
-  $("net").className = navigator.onLine ? "tag tag-ok" : "tag tag-missing";
+  $("net").textContent = online() ? words.online : words.offline;
+  $("net").className = online() ? "tag tag-ok" : "tag tag-missing";
   return queued;
 }
 
@@ -213,7 +231,7 @@ async function sync() {
   if (syncing || !queued.length || !navigator.onLine) return;
   syncing = true;
   try {
-    const response = await fetch(root.dataset.sync, {
+    const response = await reach(root.dataset.sync, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
@@ -249,7 +267,7 @@ async function sync() {
 async function loadManifest() {
   state.marks = (await get("marks", post)) || {};
   try {
-    const response = await fetch(root.dataset.manifest, { credentials: "same-origin" });
+    const response = await reach(root.dataset.manifest, { credentials: "same-origin" });
     if (!response.ok) throw new Error(String(response.status));
     state.manifest = await response.json();
     await put("manifests", state.manifest, post);
@@ -260,6 +278,7 @@ async function loadManifest() {
   }
   root.dataset.ready = state.manifest ? "true" : "false";
   drawRoster();
+  await showPending();
 }
 
 /* --- the camera: frames decoded by zxing-wasm (served from here, WebAssembly included) --- */
