@@ -17,6 +17,7 @@ from certificates.numbering import normalise_number
 from certificates.services.issuing import Readiness, readiness
 
 READS = "certificates.view"
+PRINT_PART = 500  # certificates per printed PDF of a batch
 
 
 def city_for(user: AnyUser, code: str | None) -> City | None:
@@ -105,6 +106,12 @@ def get_certificate_for(user: AnyUser, number: str) -> Certificate:
     if certificate is None:
         raise Http404("no such certificate")
     return certificate
+
+
+def print_parts(batch: IssueBatch) -> range:
+    """The parts (1, 2, …) a batch's valid certificates print in."""
+    count = Certificate.objects.filter(batch=batch, state=Certificate.State.VALID).count()
+    return range(1, max(1, -(-count // PRINT_PART)) + 1)
 
 
 @dataclass

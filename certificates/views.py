@@ -65,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "campaign": campaign,
         "lines": [(line, forms.get(line.city.pk)) for line in lines],
-        "batches": read.batches(request.user, campaign)[:50],
+        "batches": [(batch, read.print_parts(batch)) for batch in read.batches(request.user, campaign)[:50]],
     }
     return render(request, "certificates/home.html", context)
 
@@ -265,11 +265,16 @@ def _batch_for_print(request: HttpRequest, pk: int) -> IssueBatch:
 
 @login_required
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A batch's certificates in one PDF for printing: full pages, or the variable fields only
-    (?stock=preprinted) shifted by the calibration."""
+    """A batch's certificates in PDFs of at most PRINT_PART for printing (?part=1, 2, …): full pages,
+    or the variable fields only (?stock=preprinted) shifted by the calibration. ReportLab keeps a
+    document's pages until it is saved, so a part bounds the memory (about 140 MB for 500)."""
     batch = _batch_for_print(request, pk)
     preprinted = request.GET.get("stock") == "preprinted"
-    certificates = read.batch_certificates(batch).filter(state=Certificate.State.VALID)
+    part = _part(request.GET.get("part"))
+    valid = read.batch_certificates(batch).filter(state=Certificate.State.VALID)
+    certificates = valid[(part - 1) * read.PRINT_PART : part * read.PRINT_PART]
+    if part > 1 and not certificates:
+        raise Http404("no such part")
     out = io.BytesIO()
     items = printing.printed_many(certificates)
     if preprinted:
@@ -282,10 +287,18 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates.batch_printed",
         actor=request.user,
         obj=batch,
-        after={"pages": pages, "stock": "preprinted" if preprinted else "blank"},
+        after={"pages": pages, "part": part, "stock": "preprinted" if preprinted else "blank"},
     )
-    name = f"证书-{batch.city.name}-{batch.issued_on:%Y%m%d}-{batch.pk}{'-套打' if preprinted else ''}.pdf"
+    stock = "-套打" if preprinted else ""
+    name = f"证书-{batch.city.name}-{batch.issued_on:%Y%m%d}-{batch.pk}-第{part}册{stock}.pdf"
     return _attachment(out.getvalue(), PDF, name)
+
+
+def _part(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        raise Http404("no such part") from None
 
 
 @login_required

@@ -1,5 +1,7 @@
 """The certificates' staff pages and the holder's section, as their users use them."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -110,3 +112,25 @@ def test_the_holder_sees_the_certificate_on_their_application(issued):
     client = client_for(certificate.application.applicant)
     html = client.get(reverse("applications:detail", args=[certificate.application_id])).content.decode()
     assert certificate.number in html and "下载电子证书" in html and "下载可验证凭证" in html
+
+
+def test_a_batch_prints_in_parts_and_each_print_is_audited(issued, people, monkeypatch):
+    from pypdf import PdfReader
+
+    from certificates import selectors
+
+    monkeypatch.setattr(selectors, "PRINT_PART", 10)
+    client = client_for(people["association"])
+    url = reverse("certificates:batch_pdf", args=[issued.pk])
+    pages = []
+    for part in (1, 2, 3):
+        answer = client.get(url, {"part": part})
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+        pages.append(len(PdfReader(io.BytesIO(answer.content)).pages))
+    assert pages == [10, 10, issued.count - 20]
+    assert client.get(url, {"part": 4}).status_code == 404
+    preprinted = client.get(url, {"part": 1, "stock": "preprinted"})
+    assert len(PdfReader(io.BytesIO(preprinted.content)).pages) == 10
+    assert AuditEvent.objects.filter(action="certificates.batch_printed").count() == 4
+    desk = client.get(_desk(issued.campaign)).content.decode()
+    assert "第3册" in desk
