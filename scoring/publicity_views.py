@@ -2,6 +2,8 @@
 rendered for anonymous visitors), lodging an objection and following it by its reference; the
 regulator's desk (open, answer objections, close)."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_capability, require
+from audit.middleware import client_ip
 from catalog.models import City
 from catalog.views import requested_campaign
 from exams.selectors import city_for
@@ -19,6 +22,7 @@ from scoring import publicity_selectors as selectors
 from scoring.models import Objection, Publicity
 from scoring.publicity_forms import ObjectionForm
 from scoring.services import publicity as service
+from skillcert import throttle
 from skillcert.http import SignedInRequest
 from skillcert.public_cache import public_page as served_from_cache
 from skillcert.refusals import TransitionRefused
@@ -49,17 +53,37 @@ def public_page(request: HttpRequest, campaign: str, city: str) -> HttpResponse:
     return render(request, "scoring/publicity.html", context)
 
 
+# Objections are free text from anyone: an address may lodge OBJECTIONS_PER_ADDRESS of them in
+# OBJECTIONS_WINDOW seconds; guessing references is throttled by its misses.
+LODGED = throttle.declare("scoring.objections", misses="OBJECTIONS_PER_ADDRESS", window="OBJECTIONS_WINDOW")
+LOOKED_UP = throttle.declare(
+    "scoring.objection_lookup", misses="OBJECTION_LOOKUP_MISSES", window="OBJECTION_LOOKUP_WINDOW"
+)
+
+
+def _too_often(request: HttpRequest, wait: int, message: str) -> HttpResponse:
+    context = {"minutes": math.ceil(wait / 60), "message": message}
+    response = render(request, "scoring/too_often.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def lodge(request: HttpRequest, campaign: str, city: str) -> HttpResponse:
     """Anyone's objection: the form, errors beside the fields, then the reference to follow it."""
     publicity = _publicity(campaign, city)
     initial = {"subject": request.GET.get("subject", "")[:20]}
     form = ObjectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        address = client_ip(request)
+        wait = throttle.retry_after(LODGED, address)
+        if wait is not None:
+            return _too_often(request, wait, _("从您的网络地址提交的异议过多。"))
         try:
             objection = service.lodge_objection(publicity, **form.cleaned_data)
         except TransitionRefused as refused:
             form.add_error(None, str(refused))
         else:
+            throttle.record_miss(LODGED, address)  # counted as a use: each lodged objection
             return redirect("scoring:objection_status", reference=objection.reference)
     context = {"publicity": publicity, "form": form}
     return render(request, "scoring/objection_form.html", context, status=400 if form.errors else 200)
@@ -68,8 +92,15 @@ def lodge(request: HttpRequest, campaign: str, city: str) -> HttpResponse:
 def objection_lookup(request: HttpRequest) -> HttpResponse:
     """Type the reference to follow an objection (an unknown one says so, in place)."""
     reference = request.GET.get("reference", "").strip().upper()[:12]
+    address = client_ip(request)
+    if reference:
+        wait = throttle.retry_after(LOOKED_UP, address)
+        if wait is not None:
+            return _too_often(request, wait, _("从您的网络地址查询受理编号时，未查到的次数过多。"))
     if reference and Objection.objects.filter(reference=reference).exists():
         return redirect("scoring:objection_status", reference=reference)
+    if reference:
+        throttle.record_miss(LOOKED_UP, address)
     context = {"reference": reference, "unknown": bool(reference)}
     return render(request, "scoring/objection_lookup.html", context, status=404 if reference else 200)
 

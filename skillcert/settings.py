@@ -415,3 +415,10 @@ CERTIFICATE_VERIFY_WINDOW = env_int("CERTIFICATE_VERIFY_WINDOW", 600, minimum=1)
 # Verification hits each worker keeps in memory for the current public data version (0: none).
 CERTIFICATE_VERIFY_HELD_ANSWERS = env_int("CERTIFICATE_VERIFY_HELD_ANSWERS", 2048, minimum=0)
 # --- end certificates -------------------------------------------------------------------
+
+# Public objections (异议, scoring): objections one address may lodge, and unknown 受理编号 it may
+# look up, in the window before it is answered 429 with Retry-After.
+OBJECTIONS_PER_ADDRESS = env_int("OBJECTIONS_PER_ADDRESS", 5, minimum=1)
+OBJECTIONS_WINDOW = env_int("OBJECTIONS_WINDOW", 3600, minimum=1)
+OBJECTION_LOOKUP_MISSES = env_int("OBJECTION_LOOKUP_MISSES", 10, minimum=1)
+OBJECTION_LOOKUP_WINDOW = env_int("OBJECTION_LOOKUP_WINDOW", 600, minimum=1)

@@ -123,3 +123,33 @@ def test_the_summary_counts_passes_as_published_while_publicity_runs(scored, peo
     lines = summary_counts(scored.campaign, scored.city)
     published = [line for line in results_of(scored.campaign, scored.city) if line.result.passed]
     assert sum(line.passed for line in lines) == len(published) > 0
+
+
+@pytest.mark.django_db
+def test_an_address_lodging_objections_too_often_waits_and_reference_guessing_is_throttled(
+    scored, people, client, settings
+):
+    settings.OBJECTIONS_PER_ADDRESS = 2
+    settings.OBJECTION_LOOKUP_MISSES = 3
+    publicity = _open(scored, people)
+    first = scored.seated(scored.rooms[1], scored.theory)[0]
+    url = reverse("scoring:objection_new", kwargs={"campaign": scored.campaign.slug, "city": "hohhot"})
+    data = {
+        "subject": first.ticket.number,
+        "text": "成绩与本人估分差距很大，请复查。",
+        "contact_name": "张三",
+        "contact_phone": "13900000011",
+    }
+    for _ in range(2):
+        assert client.post(url, data, REMOTE_ADDR="10.1.1.1").status_code == 302
+    refused = client.post(url, data, REMOTE_ADDR="10.1.1.1")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "提交的异议过多" in refused.content.decode()
+    assert Objection.objects.filter(publicity=publicity).count() == 2  # nothing stored for the refused one
+    assert client.post(url, data, REMOTE_ADDR="10.2.2.2").status_code == 302  # another address
+    lookup = reverse("scoring:objection_lookup")
+    for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
+        assert client.get(lookup, {"reference": guess}, REMOTE_ADDR="10.3.3.3").status_code == 404
+    known = Objection.objects.first().reference
+    assert client.get(lookup, {"reference": known}, REMOTE_ADDR="10.3.3.3").status_code == 429
+    assert client.get(lookup, {"reference": known}, REMOTE_ADDR="10.4.4.4").status_code == 302
