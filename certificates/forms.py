@@ -83,3 +83,29 @@ class CalibrationForm(forms.ModelForm):
             }
             for name in ("offset_x_mm", "offset_y_mm")
         }
+
+
+class UnitHandoutForm(forms.Form):
+    """A unit collecting several certificates: the chosen numbers, the unit, who collected, when."""
+
+    numbers = forms.MultipleChoiceField(
+        label=_("证书"), widget=forms.CheckboxSelectMultiple, error_messages={"required": _("请选择要代领的证书。")}
+    )
+    unit = forms.CharField(label=_("代领单位"), max_length=100, error_messages={"required": _("请填写代领单位。")})
+    collector = forms.CharField(
+        label=_("领取人姓名"), max_length=50, error_messages={"required": _("请填写领取人姓名。")}
+    )
+    collected_on = forms.DateField(label=_("领取日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, numbers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["numbers"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(number, number) for number in numbers]
+        self.fields["collected_on"].initial = timezone.localdate()
+
+    def clean_collected_on(self) -> date:
+        collected_on: date = self.cleaned_data["collected_on"]
+        if collected_on > timezone.localdate():
+            raise forms.ValidationError(_("领取日期不能晚于今天。"))
+        return collected_on

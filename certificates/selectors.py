@@ -1,5 +1,6 @@
 """Reads of certificates for staff and holders, scoped by city (accounts.permissions)."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -122,6 +123,14 @@ class UnitGroup:
     @property
     def collected(self) -> int:
         return sum(1 for c in self.certificates if hasattr(c, "handout"))
+
+    def __len__(self) -> int:
+        return len(self.certificates)
+
+    @property
+    def key(self) -> str:
+        """A stable name for the unit's form (the unit's name may hold any character)."""
+        return hashlib.blake2b(self.unit.encode(), digest_size=6).hexdigest()
 
 
 def by_unit(rows: Iterable[Certificate]) -> list[UnitGroup]:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/certificates/register/", views.register, name="register"),
     path("staff/certificates/handouts/", views.handouts, name="handouts"),
     path("staff/certificates/handouts/tell/", views.tell_arrival, name="tell_arrival"),
+    path("staff/certificates/handouts/unit/", views.unit_handout, name="unit_handout"),
     path("staff/certificates/calibration/", views.calibration, name="calibration"),
     path("staff/certificates/calibration.pdf", views.calibration_sheet, name="calibration_sheet"),
     path("staff/certificates/batches/<int:pk>/certificates.pdf", views.batch_pdf, name="batch_pdf"),

@@ -22,7 +22,7 @@ from catalog.models import Campaign, City, Occupation
 from catalog.views import requested_campaign
 from certificates import certificate_pdf, credentials, export, printing
 from certificates import selectors as read
-from certificates.forms import CalibrationForm, HandoutForm, IssueForm, ReasonForm
+from certificates.forms import CalibrationForm, HandoutForm, IssueForm, ReasonForm, UnitHandoutForm
 from certificates.models import Certificate, IssueBatch
 from certificates.services import handout, issuing, revocation
 from skillcert.exports import XLSX_CONTENT_TYPE
@@ -228,18 +228,69 @@ def handouts(request: HttpRequest) -> HttpResponse:
     city = read.city_for(request.user, request.GET.get("city"))
     if city is None:
         return redirect(reverse("certificates:home") + f"?campaign={campaign.slug}")
+    return _handout_desk(request, campaign, city)
+
+
+def _unit_form(group: read.UnitGroup, data: Any = None) -> UnitHandoutForm:
+    waiting = [c.number for c in group.certificates if not hasattr(c, "handout")]
+    initial = {"numbers": waiting, "unit": group.unit}
+    return UnitHandoutForm(data, numbers=waiting, initial=initial, prefix=f"unit-{group.key}")
+
+
+def _handout_desk(
+    request: HttpRequest, campaign: Campaign, city: City, posted: tuple[str, UnitHandoutForm] | None = None
+) -> HttpResponse:
     valid = read.register(request.user, campaign, city, state=Certificate.State.VALID)
     groups = read.by_unit(valid)
     waiting = [c for c in valid if not hasattr(c, "handout")]
+    may_hand_out = has_capability(request.user, "certificates.handout")
+    forms = {group.key: _unit_form(group) for group in groups if may_hand_out and group.collected < len(group)}
+    if posted is not None:
+        forms[posted[0]] = posted[1]
     context = {
         "campaign": campaign,
         "city": city,
-        "groups": groups,
+        "groups": [(group, forms.get(group.key)) for group in groups],
         "waiting": waiting,
         "untold": sum(1 for c in waiting if c.arrival_told_at is None),
-        "may_hand_out": has_capability(request.user, "certificates.handout"),
+        "may_hand_out": may_hand_out,
     }
-    return render(request, "certificates/handouts.html", context)
+    return render(request, "certificates/handouts.html", context, status=400 if posted else 200)
+
+
+@login_required
+@require_POST
+def unit_handout(request: HttpRequest) -> HttpResponse:
+    """A unit collects the chosen certificates of its staff at once; the desk again with the errors
+    beside that unit's fields, or the desk with the collection recorded."""
+    campaign = requested_campaign(request)
+    city = read.city_for(request.user, request.POST.get("city"))
+    if city is None:
+        raise Http404("no city")
+    require(request.user, "certificates.handout")
+    valid = read.register(request.user, campaign, city, state=Certificate.State.VALID)
+    group = next((g for g in read.by_unit(valid) if g.key == request.POST.get("group")), None)
+    if group is None:
+        raise Http404("no such unit")
+    form = _unit_form(group, request.POST)
+    if not form.is_valid():
+        return _handout_desk(request, campaign, city, posted=(group.key, form))
+    chosen = [c for c in group.certificates if c.number in set(form.cleaned_data["numbers"])]
+    try:
+        count = handout.hand_out_to_unit(
+            _user(request.user),
+            chosen,
+            unit=form.cleaned_data["unit"],
+            collector=form.cleaned_data["collector"],
+            collected_on=form.cleaned_data["collected_on"],
+        )
+    except TransitionRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _handout_desk(request, campaign, city, posted=(group.key, form))
+    messages.success(
+        request, _("已登记 %(unit)s 代领 %(count)d 本证书。") % {"unit": form.cleaned_data["unit"], "count": count}
+    )
+    return redirect(reverse("certificates:handouts") + f"?campaign={campaign.slug}&city={city.code}")
 
 
 @login_required

@@ -1,6 +1,7 @@
 """七: the co-organizer tells holders (or their units) that certificates have arrived and records
 each collection: by the holder (ID checked) or by the unit (unit and collector), date and staff."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -59,6 +60,33 @@ def hand_out(
     )
     certificate.refresh_from_db()
     return certificate
+
+
+@transaction.atomic
+def hand_out_to_unit(
+    actor: User,
+    certificates: Sequence[Certificate],
+    *,
+    unit: str,
+    collector: str,
+    collected_on: date | None = None,
+    note: str = "",
+) -> int:
+    """A unit collects several of its staff's certificates at once (七: 通知考生单位领取): each
+    recorded as `hand_out` records it, all or none. Returns how many were handed out."""
+    if not certificates:
+        raise TransitionRefused(_("请选择要由单位代领的证书。"))
+    for certificate in certificates:
+        hand_out(
+            actor,
+            certificate,
+            way=Handout.Way.UNIT,
+            unit=unit,
+            collector=collector,
+            collected_on=collected_on,
+            note=note,
+        )
+    return len(certificates)
 
 
 @transaction.atomic

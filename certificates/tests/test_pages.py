@@ -134,3 +134,36 @@ def test_a_batch_prints_in_parts_and_each_print_is_audited(issued, people, monke
     assert AuditEvent.objects.filter(action="certificates.batch_printed").count() == 4
     desk = client.get(_desk(issued.campaign)).content.decode()
     assert "第3册" in desk
+
+
+def test_a_unit_collects_the_chosen_certificates_of_its_staff_at_once(issued, people):
+    from certificates import selectors
+
+    client = client_for(people["hohhot_co"])
+    groups = selectors.by_unit(Certificate.objects.filter(batch=issued).select_related("city"))
+    group = max(groups, key=len)
+    chosen = [c.number for c in group.certificates][:2]
+    base = {"campaign": issued.campaign.slug, "city": "hohhot", "group": group.key}
+    prefix = f"unit-{group.key}"
+    answer = client.post(
+        reverse("certificates:unit_handout"),
+        {**base, f"{prefix}-numbers": chosen, f"{prefix}-unit": "某某局", f"{prefix}-collected_on": _today()},
+    )
+    assert answer.status_code == 400 and "请填写领取人姓名" in answer.content.decode()
+    assert not Handout.objects.exists()
+    answer = client.post(
+        reverse("certificates:unit_handout"),
+        {
+            **base,
+            f"{prefix}-numbers": chosen,
+            f"{prefix}-unit": "某某局",
+            f"{prefix}-collector": "李四",
+            f"{prefix}-collected_on": _today(),
+        },
+        follow=True,
+    )
+    assert f"已登记 某某局 代领 {len(chosen)} 本证书" in answer.content.decode()
+    assert sorted(Handout.objects.values_list("certificate__number", flat=True)) == sorted(chosen)
+    assert set(Handout.objects.values_list("way", "unit", "collector")) == {("unit", "某某局", "李四")}
+    other_city = client_for(people["baotou_co"]).post(reverse("certificates:unit_handout"), base)
+    assert other_city.status_code == 404  # 包头's desk has no such unit

@@ -565,6 +565,12 @@ EXPECT: dict[str, Row] = {
         method="POST",
         data={"campaign": "demo", "city": "hohhot"},
     ),
+    # No such unit: 404 for whoever may hand out; the others are refused first.
+    "certificates:unit_handout": Row(
+        {**every(403), "anon": 302, "hohhot_co": 404, "baotou_co": 404, "association": 404},
+        method="POST",
+        data={"campaign": "demo", "city": "hohhot", "group": "nothing"},
+    ),
     "certificates:calibration": Row(ASSOCIATION),
     "certificates:calibration_sheet": Row(ASSOCIATION),
     "certificates:batch_pdf": Row(PRINTER, lambda o: {"pk": o.certificate_batch.pk}),
