@@ -18,13 +18,13 @@ The photo is 1200 × 1600 px, the most the upload keeps (a phone's picture is st
 import io
 import json
 import os
-import resource
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime
 from datetime import time as clock
 from pathlib import Path
+
+from bench.children import report, run_child
 
 COUNT = int(os.environ.get("BENCH_TICKETS", "10000"))
 ROOM = 30
@@ -138,27 +138,11 @@ def _child(kind: str, tokens_file: str, photo_file: str, out_dir: str) -> None:
     """The subprocess: render, then print the seconds and the peak resident memory as JSON."""
     tokens = json.loads(Path(tokens_file).read_text())
     photo = Path(photo_file).read_bytes()
-    started = time.perf_counter()
-    (render_ours if kind == "ours" else render_bare)(tokens, photo, Path(out_dir))
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    report(lambda: (render_ours if kind == "ours" else render_bare)(tokens, photo, Path(out_dir)))
 
 
 def _run(kind: str, tokens_file: Path, photo_file: Path, out_dir: Path) -> dict:
-    out_dir.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.test_bench_tickets", kind, str(tokens_file), str(photo_file), str(out_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=True,
-    )
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    figures["files"] = len(list(out_dir.glob("*.pdf")))
-    figures["megabytes"] = round(sum(p.stat().st_size for p in out_dir.glob("*.pdf")) / 1e6, 1)
-    return figures
+    return run_child("bench.test_bench_tickets", kind, tokens_file, photo_file, out_dir=out_dir, timeout=1800)
 
 
 def test_ten_thousand_tickets_against_bare_reportlab_pages(tmp_path):
