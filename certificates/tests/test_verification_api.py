@@ -259,3 +259,34 @@ def test_a_held_hit_is_refused_to_a_throttled_address(issued, client, settings):
     for guess in ("张一", "张二"):
         assert _get(client, "10.9.9.9", number=certificate.number, name=guess).status_code == 404
     assert _get(client, "10.9.9.9", number=certificate.number, name=certificate.name).status_code == 429
+
+
+@pytest.fixture
+def own_keys(settings, tmp_path):
+    """A key folder of this test's own (a rotation here must not change the other tests' keys)."""
+    settings.SIGNING_KEYS_DIR = str(tmp_path / "keys")
+
+
+def test_a_certificate_signed_before_a_key_rotation_still_verifies_with_the_published_set(
+    own_keys, issued, client, people
+):
+    from skillcert import signing
+
+    before = _first()
+    old_kid = before.kid
+    new_kid = signing.rotate_key()
+    header, claims = _verified(client, before.credential, "certificate+jwt")
+    assert header["kid"] == old_kid and claims["number"] == before.number
+    assert {key["kid"] for key in json.loads(client.get("/.well-known/jwks.json").content)["keys"]} >= {
+        old_kid,
+        new_kid,
+    }
+    successor = Certificate.objects.get(
+        pk=lifecycle.reissue_certificate(
+            people["association"], before.application, reason="证书遗失", issued_on=date.today()
+        )
+        .certificates.get(state="valid")
+        .pk
+    )
+    header, _claims = _verified(client, successor.credential, "certificate+jwt")
+    assert header["kid"] == new_kid != old_kid
