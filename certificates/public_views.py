@@ -59,7 +59,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     way = request.POST.get("by") or request.GET.get("by") or "number"
     way = way if way in ("number", "id") else "number"
     form = form_for(way, request.POST if request.method == "POST" else None)
-    context = {"way": way, "form": form, "answers": [], **_offline(request)}
+    context: dict[str, Any] = {"way": way, "form": form, "answers": [], **_offline(request)}
     status = 200
     if request.method == "POST":
         status = 400

@@ -12,6 +12,8 @@ from skillcert.lib.identity import InvalidIdentity, parse_id_number
 
 
 class _VerifyForm(forms.Form):
+    """The name both ways ask for; each way adds its number and its `lookup`."""
+
     name = forms.CharField(
         label=_("姓名"),
         max_length=50,
@@ -19,9 +21,6 @@ class _VerifyForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": _("请填写持证人姓名")},
     )
-
-    def lookup(self) -> list[verification.Answer]:
-        raise NotImplementedError
 
 
 class NumberForm(_VerifyForm):
@@ -65,8 +64,9 @@ class IdNumberForm(_VerifyForm):
         return verification.by_id_number(self.cleaned_data["id_number"], self.cleaned_data["name"])
 
 
-FORMS: dict[str, type[_VerifyForm]] = {"number": NumberForm, "id": IdNumberForm}
+VerifyForm = NumberForm | IdNumberForm
+FORMS: dict[str, type[VerifyForm]] = {"number": NumberForm, "id": IdNumberForm}
 
 
-def form_for(way: str, data: Any = None) -> _VerifyForm:
+def form_for(way: str, data: Any = None) -> VerifyForm:
     return FORMS.get(way, NumberForm)(data)
