@@ -7,10 +7,16 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications.models import ApplicationDocument, DocumentSlot
-from certificates.models import Certificate
+from certificates.certificate_pdf import Calibration
+from certificates.models import Certificate, PrintCalibration
 from certificates.record import ID_TYPE, PrintedCertificate
 from certificates.services.issuing import record_of, scan_url
 from skillcert.storage import private_storage
+
+
+def print_offsets(calibration: PrintCalibration) -> Calibration:
+    """The association's calibration as the print takes it."""
+    return Calibration(float(calibration.offset_x_mm), float(calibration.offset_y_mm))
 
 
 def query_addresses() -> tuple[str, ...]:

@@ -2,7 +2,6 @@
 (the signed record in the path, no typing) and the W3C status lists. Never cached: each answer is
 read from the register when asked, so a revocation shows at once; answers are `no-store`."""
 
-import math
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +15,10 @@ from audit.middleware import client_ip
 from certificates import credentials, verification
 from certificates.verify_forms import form_for
 from skillcert import signing, throttle
+from skillcert.http import too_often
 
 FORM = "certificates/verify/form.html"
 SCAN = "certificates/verify/scan.html"
-THROTTLED = "certificates/verify/throttled.html"
 STATUS_LIST_MAX_AGE = 300  # seconds a verifier may keep a status list
 # The record's members as the page names them (where a scanned QR differs from the register).
 LABELS = {
@@ -46,10 +45,14 @@ def _offline(request: HttpRequest) -> dict[str, str]:
 
 
 def _throttled(request: HttpRequest, wait: int) -> HttpResponse:
-    context = {"minutes": math.ceil(wait / 60), **_offline(request)}
-    response = render(request, THROTTLED, context, status=429)
-    response["Retry-After"] = str(wait)
-    return response
+    return too_often(
+        request,
+        wait,
+        message=str(_("从您的网络地址查询证书时，未查到结果的次数过多。为保护持证人的信息，暂停查询。")),
+        hint=str(_("请核对证书编号（或身份证号）和姓名，逐字与证书一致。")),
+        back_url=reverse("verify:form"),
+        back_label=str(_("返回证书查询")),
+    )
 
 
 @never_cache

@@ -10,12 +10,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.permissions import AnyUser, require, scope_by_city
+from accounts.permissions import AnyUser, has_capability, require, scope_by_city
 from applications.models import Application, Status
 from catalog.models import Campaign, City
 from certificates.models import Certificate, IssueBatch, PrintCalibration
 from certificates.numbering import normalise_number
-from certificates.services.issuing import Readiness, readiness
+from certificates.services.issuing import Readiness, readiness_of
 
 READS = "certificates.view"
 PRINT_PART = 500  # certificates per printed PDF of a batch
@@ -44,6 +44,7 @@ def overview(campaign: Campaign, cities: Iterable[City]) -> list[CityLine]:
     """Per city: who waits for a certificate, what is issued, collected, revoked, and whether the
     city's results are final (its publicity closed, no objection open)."""
     cities = list(cities)
+    ready = readiness_of(campaign, cities)
     waiting = dict(
         Application.objects.filter(campaign=campaign, status=Status.PASSED)
         .values_list("city")
@@ -67,7 +68,7 @@ def overview(campaign: Campaign, cities: Iterable[City]) -> list[CityLine]:
             valid=counts.get(city.pk, {}).get("valid", 0),
             delivered=counts.get(city.pk, {}).get("delivered", 0),
             revoked=counts.get(city.pk, {}).get("revoked", 0),
-            ready=readiness(campaign, city),
+            ready=ready[city.pk],
         )
         for city in cities
     ]
@@ -102,7 +103,9 @@ def register(
 
 def get_certificate_for(user: AnyUser, number: str) -> Certificate:
     """One certificate the user may read (404 otherwise: another city's does not exist for them)."""
-    rows = certificates_for(user).select_related("city", "campaign", "application", "replaces", "batch")
+    rows = certificates_for(user).select_related(
+        "city", "campaign", "application", "replaces", "replaced_by", "batch", "handout__recorded_by"
+    )
     certificate = rows.filter(number=normalise_number(number)).first()
     if certificate is None:
         raise Http404("no such certificate")
@@ -110,8 +113,8 @@ def get_certificate_for(user: AnyUser, number: str) -> Certificate:
 
 
 def print_parts(batch: IssueBatch) -> range:
-    """The parts (1, 2, …) a batch's valid certificates print in."""
-    count = Certificate.objects.filter(batch=batch, state=Certificate.State.VALID).count()
+    """The parts (1, 2, …) a batch's valid certificates print in (`batches` counts them)."""
+    count: int = batch.valid_count  # type: ignore[attr-defined]
     return range(1, max(1, -(-count // PRINT_PART)) + 1)
 
 
@@ -142,6 +145,7 @@ def by_unit(rows: Iterable[Certificate]) -> list[UnitGroup]:
 def batches(user: AnyUser, campaign: Campaign | None = None) -> QuerySet[IssueBatch]:
     require(user, READS)
     rows = scope_by_city(IssueBatch.objects.select_related("campaign", "city", "occupation", "issued_by"), user)
+    rows = rows.annotate(valid_count=Count("certificates", filter=Q(certificates__state=Certificate.State.VALID)))
     return rows.filter(campaign=campaign) if campaign is not None else rows
 
 
@@ -154,6 +158,18 @@ def get_batch_for(user: AnyUser, pk: int) -> IssueBatch:
 
 def batch_certificates(batch: IssueBatch) -> QuerySet[Certificate]:
     return Certificate.objects.filter(batch=batch).select_related("city").order_by("number")
+
+
+def own_certificate(user: AnyUser, number: str) -> Certificate:
+    """A certificate in force for its holder's downloads; the association (certificates.print) may
+    print any. 404 otherwise: another's certificate does not exist for the asker."""
+    rows = Certificate.objects.select_related("application", "city", "campaign")
+    certificate = rows.filter(number=number, state=Certificate.State.VALID).first()
+    if certificate is None:
+        raise Http404("no such certificate in force")
+    if certificate.application.applicant_id == user.pk or has_capability(user, "certificates.print"):
+        return certificate
+    raise Http404("not yours")
 
 
 def holder_certificates(application: Application) -> list[Certificate]:

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import AnyUser, has_capability, require, same_city
+from accounts.permissions import AnyUser, has_capability, require
+from applications import lifecycle
 from audit.services import record
 from catalog.models import Campaign, City, Occupation
 from catalog.views import requested_campaign
@@ -125,7 +126,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, certificate: Certificate, **forms: Form) -> dict[str, Any]:
     user = request.user
-    may_hand_out = has_capability(user, "certificates.handout") and same_city(user, certificate.city_id)
+    may_hand_out = lifecycle.may_hand_out(user, certificate.application)
     return {
         "certificate": certificate,
         "campaign": certificate.campaign,
@@ -136,7 +137,6 @@ def _detail_context(request: HttpRequest, certificate: Certificate, **forms: For
         "revoke_form": forms.get("revoke_form") or ReasonForm(prefix="revoke"),
         "reissue_form": forms.get("reissue_form") or ReasonForm(prefix="reissue"),
         "handout_form": forms.get("handout_form") or HandoutForm(),
-        "successor": Certificate.objects.filter(replaces=certificate).first(),
     }
 
 
@@ -192,7 +192,7 @@ def reissue(request: HttpRequest, number: str) -> HttpResponse:
 def hand_out(request: HttpRequest, number: str) -> HttpResponse:
     certificate = read.get_certificate_for(request.user, number)
     require(request.user, "certificates.handout")
-    if not same_city(request.user, certificate.city_id):
+    if not lifecycle.may_hand_out(request.user, certificate.application):
         raise PermissionDenied("another city's certificate")
     form = HandoutForm(request.POST)
     if not form.is_valid():
@@ -329,8 +329,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     out = io.BytesIO()
     items = printing.printed_many(certificates)
     if preprinted:
-        calibration = read.calibration()
-        offsets = certificate_pdf.Calibration(float(calibration.offset_x_mm), float(calibration.offset_y_mm))
+        offsets = printing.print_offsets(read.calibration())
         pages = certificate_pdf.render_variable_fields_batch(items, offsets, out)
     else:
         pages = certificate_pdf.render_certificates(items, out)
@@ -381,34 +380,16 @@ def calibration(request: HttpRequest) -> HttpResponse:
 @login_required
 def calibration_sheet(request: HttpRequest) -> HttpResponse:
     require(request.user, "certificates.print")
-    current = read.calibration()
-    sheet = certificate_pdf.calibration_sheet(
-        certificate_pdf.Calibration(float(current.offset_x_mm), float(current.offset_y_mm))
-    )
+    sheet = certificate_pdf.calibration_sheet(printing.print_offsets(read.calibration()))
     return _attachment(sheet, PDF, "套打校准页.pdf", inline=True)
 
 
 # --- the holder's own downloads ----------------------------------------------------------------
 
 
-def _own(request: HttpRequest, number: str) -> Certificate:
-    """The holder's own certificate (any state: a revoked one downloads marked as such); staff get
-    a single PDF only with certificates.print."""
-    certificate = Certificate.objects.select_related("application", "city", "campaign").filter(number=number).first()
-    if certificate is None:
-        raise Http404("no such certificate")
-    if certificate.application.applicant_id == request.user.pk:
-        return certificate
-    if has_capability(request.user, "certificates.print"):
-        return certificate
-    raise Http404("not yours")
-
-
 @login_required
 def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
-    certificate = _own(request, number)
-    if not certificate.is_valid:
-        raise Http404("not in force")
+    certificate = read.own_certificate(request.user, number)
     content = certificate_pdf.render_certificate(printing.printed(certificate))
     record("certificates.pdf_downloaded", actor=request.user, obj=certificate, after={"number": certificate.number})
     return _attachment(content, PDF, f"职业技能等级证书-{certificate.number}.pdf")
@@ -417,8 +398,6 @@ def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def credential_view(request: HttpRequest, number: str) -> HttpResponse:
     """The W3C Verifiable Credential 2.0 (application/vc+jwt) for a digital wallet."""
-    certificate = _own(request, number)
-    if not certificate.is_valid:
-        raise Http404("not in force")
+    certificate = read.own_certificate(request.user, number)
     token = credentials.verifiable_credential(certificate)
     return _attachment(token.encode(), "application/vc+jwt", f"职业技能等级证书-{certificate.number}.jwt")

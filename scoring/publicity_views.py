@@ -2,8 +2,6 @@
 rendered for anonymous visitors), lodging an objection and following it by its reference; the
 regulator's desk (open, answer objections, close)."""
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,7 +21,7 @@ from scoring.models import Objection, Publicity
 from scoring.publicity_forms import ObjectionForm
 from scoring.services import publicity as service
 from skillcert import throttle
-from skillcert.http import SignedInRequest
+from skillcert.http import SignedInRequest, too_often
 from skillcert.public_cache import public_page as served_from_cache
 from skillcert.refusals import TransitionRefused
 
@@ -62,10 +60,8 @@ LOOKED_UP = throttle.declare(
 
 
 def _too_often(request: HttpRequest, wait: int, message: str) -> HttpResponse:
-    context = {"minutes": math.ceil(wait / 60), "message": message}
-    response = render(request, "scoring/too_often.html", context, status=429)
-    response["Retry-After"] = str(wait)
-    return response
+    back = reverse("scoring:publicity_list")
+    return too_often(request, wait, message=message, back_url=back, back_label=_("返回成绩公示"))
 
 
 def lodge(request: HttpRequest, campaign: str, city: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from itertools import groupby
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,14 +44,30 @@ class Readiness:
 
 def readiness(campaign: Campaign, city: City) -> Readiness:
     """Whether the city's results are final: its publicity closed, no objection open."""
-    publicity = Publicity.objects.filter(campaign=campaign, city=city).first()
-    if publicity is None:
-        return Readiness(False, _("%(city)s的成绩尚未公示。") % {"city": city.name})
-    if publicity.is_open:
-        return Readiness(False, _("%(city)s的成绩仍在公示期内，公示结束后才能发证。") % {"city": city.name})
-    if Objection.objects.filter(publicity=publicity, state=Objection.State.OPEN).exists():
-        return Readiness(False, _("%(city)s还有未答复的异议，答复后才能发证。") % {"city": city.name})
-    return Readiness(True)
+    return readiness_of(campaign, [city])[city.pk]
+
+
+def readiness_of(campaign: Campaign, cities: Sequence[City]) -> dict[int, Readiness]:
+    """`readiness` of each city (by pk), in two queries whatever their number."""
+    publicities = {
+        p.city_id: p
+        for p in Publicity.objects.filter(campaign=campaign, city__in=cities).annotate(
+            open_objections=Count("objections", filter=Q(objections__state=Objection.State.OPEN))
+        )
+    }
+    answers = {}
+    for city in cities:
+        publicity = publicities.get(city.pk)
+        if publicity is None:
+            refusal = _("%(city)s的成绩尚未公示。")
+        elif publicity.is_open:
+            refusal = _("%(city)s的成绩仍在公示期内，公示结束后才能发证。")
+        elif publicity.open_objections:  # the annotation above
+            refusal = _("%(city)s还有未答复的异议，答复后才能发证。")
+        else:
+            refusal = ""
+        answers[city.pk] = Readiness(not refusal, refusal % {"city": city.name} if refusal else "")
+    return answers
 
 
 def issuable(campaign: Campaign, city: City, occupation: Occupation | None = None) -> QuerySet[Application]:

@@ -167,3 +167,20 @@ def test_a_unit_collects_the_chosen_certificates_of_its_staff_at_once(issued, pe
     assert set(Handout.objects.values_list("way", "unit", "collector")) == {("unit", "某某局", "李四")}
     other_city = client_for(people["baotou_co"]).post(reverse("certificates:unit_handout"), base)
     assert other_city.status_code == 404  # 包头's desk has no such unit
+
+
+def test_the_issue_desk_reads_every_city_and_batch_in_a_constant_number_of_queries(issued, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certificates.models import IssueBatch
+
+    client = client_for(people["association"])
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(_desk(issued.campaign)).status_code == 200
+    IssueBatch.objects.create(
+        campaign=issued.campaign, city=issued.city, issued_on=issued.issued_on, issued_by=people["association"]
+    )
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(_desk(issued.campaign)).status_code == 200
+    assert len(two) == len(one)  # a batch more: no query more (13 cities: no query per city either)
